@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+// safemut: the Safe Mutations gateway. Module layout follows ../shared/STYLE.md:
+// I/O at the edges, pure logic in the middle, imports pointing one way
+// (executable → Gateway → Admission/Admin → domain → clients → Sockets/C targets).
+import PackageDescription
+
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let graphQL = Target.Dependency.product(name: "GraphQL", package: "GraphQL")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "safemut",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "safemut", targets: ["safemut"]),
+        .executable(name: "intelgraph-demo", targets: ["intelgraph-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.0.0"),
+    ],
+    targets: [
+        // System libraries from Debian's -dev packages; nothing else lives here.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Edges: sockets and the event loop; the pure HTTP/1.1 codec.
+        .target(name: "Sockets", swiftSettings: strict),
+        .target(name: "HTTP", swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["HTTP", "Sockets", logging], swiftSettings: strict),
+        .target(name: "HTTPClient", dependencies: ["HTTP", "Sockets"], swiftSettings: strict),
+
+        // Small libraries over C: gzip (zlib) and digests (OpenSSL).
+        .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+
+        // Data clients (issue 4).
+        .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
+        .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
+
+        // Pure configuration and telemetry plumbing.
+        .target(name: "Config", dependencies: [yams], swiftSettings: strict),
+        .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
+
+        // The admission chain and the routes that are ours.
+        .target(name: "Admission", dependencies: ["HTTP", logging], swiftSettings: strict),
+        .target(
+            name: "Admin",
+            dependencies: ["HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", logging, prometheus],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
+                "Sockets", logging, metrics, prometheus,
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "safemut", dependencies: ["Gateway", "Config", "Telemetry", argumentParser, logging], swiftSettings: strict),
+
+        // The demo upstream: a real GraphQL server on our own HTTP server.
+        .target(name: "IntelGraphDemo", dependencies: [graphQL], swiftSettings: strict),
+        .executableTarget(
+            name: "intelgraph-demo",
+            dependencies: ["IntelGraphDemo", "HTTPServer", "HTTP", argumentParser, logging],
+            swiftSettings: strict
+        ),
+
+        // Test harness: starts real processes on loopback, stops them by PID.
+        .target(name: "TestSupport", dependencies: ["Sockets", "HTTP"], swiftSettings: strict),
+
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "HTTP", "Sockets", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
+        .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip"],
+            swiftSettings: strict
+        ),
+    ]
+)
