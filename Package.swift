@@ -40,7 +40,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Edges: sockets and the event loop; the pure HTTP/1.1 codec.
-        .target(name: "Sockets", swiftSettings: strict),
+        .target(name: "CSystem"),
+        .target(name: "Sockets", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "HTTP", swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["HTTP", "Sockets", logging], swiftSettings: strict),
         .target(name: "HTTPClient", dependencies: ["HTTP", "Sockets"], swiftSettings: strict),

@@ -1,0 +1,2 @@
+// Intentionally empty: SwiftPM needs one C source for a C target.
+#include "CSystem.h"
