@@ -1,0 +1,122 @@
+import HTTP
+import Sockets
+
+/// The HTTP/1.1 server: one listener and one set of connections per event loop.
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    public let group: EventLoopGroup
+    public let counters = ServerCounters()
+    /// The port actually bound (useful with port 0).
+    public let port: Int
+    private let states: [LoopBound<ServerLoopState>]
+
+    /// Binds the listeners and starts serving on `group`'s loops.
+    public init(configuration: HTTPServerConfiguration, group: EventLoopGroup, handler: any HTTPServerHandler) throws {
+        self.configuration = configuration
+        self.group = group
+        var address = try SocketAddress(hostPort: configuration.address)
+        // Bind the first listener to learn the port (0 → a free one), then
+        // bind the others to that same port with SO_REUSEPORT.
+        var fds: [Int32] = []
+        do {
+            let first = try Listener.bind(address: address, backlog: configuration.backlog)
+            fds.append(first)
+            let port = Self.localPort(first)
+            address = try SocketAddress(host: address.host, port: port)
+            for _ in 1..<max(1, group.loops.count) {
+                fds.append(try Listener.bind(address: address, backlog: configuration.backlog))
+            }
+            self.port = port
+        } catch {
+            for fd in fds { Syscall.close(fd) }
+            throw error
+        }
+        var states: [LoopBound<ServerLoopState>] = []
+        let counters = self.counters
+        for (loop, fd) in zip(group.loops, fds) {
+            let ready = Semaphore()
+            let box = ResultBox()
+            loop.execute {
+                let state = ServerLoopState(loop: loop, configuration: configuration, handler: handler, counters: counters)
+                let listener = Listener(fd: fd, state: state)
+                do {
+                    try loop.register(fd, events: EPOLLIN.rawValue, handler: listener)
+                    state.listener = listener
+                    state.startSweeping()
+                } catch {
+                    box.error = "\(error)"
+                }
+                box.state = LoopBound(state, loop: loop)
+                ready.signal()
+            }
+            ready.wait()
+            if let error = box.error { throw ServerError.startFailed(error) }
+            if let state = box.state { states.append(state) }
+        }
+        self.states = states
+    }
+
+    private static func localPort(_ fd: Int32) -> Int {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        if Int32(storage.ss_family) == AF_INET6 {
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+    }
+
+    /// Graceful stop: stop accepting, let in-flight requests finish (their
+    /// responses carry `Connection: close`), close idle connections, and wait
+    /// up to `timeoutNanos` for all connections to end; then close the rest.
+    /// Returns true when everything drained in time.
+    @discardableResult
+    public func drain(timeoutNanos: UInt64) -> Bool {
+        for bound in states {
+            bound.loop.execute { bound.value.beginDraining() }
+        }
+        let deadline = Syscall.monotonicNanos() &+ timeoutNanos
+        while counters.openConnections > 0 && Syscall.monotonicNanos() < deadline {
+            usleep(10_000)
+        }
+        let clean = counters.openConnections == 0
+        closeAll()
+        return clean
+    }
+
+    /// Immediate stop of listeners and connections (no draining).
+    public func closeAll() {
+        for bound in states {
+            let done = Semaphore()
+            bound.loop.execute {
+                bound.value.closeAll()
+                done.signal()
+            }
+            done.wait(timeoutNanos: 2_000_000_000)
+        }
+    }
+}
+
+/// Why the server could not start.
+public enum ServerError: Error, CustomStringConvertible {
+    case startFailed(String)
+    public var description: String {
+        switch self {
+        case .startFailed(let why): return "server start failed: \(why)"
+        }
+    }
+}
+
+/// Carries the result of loop-side start-up back to the starting thread.
+/// `@unchecked Sendable`: written on the loop before `Semaphore.signal`,
+/// read by the starter after `wait`; the semaphore orders the accesses.
+private final class ResultBox: @unchecked Sendable {
+    var error: String?
+    var state: LoopBound<ServerLoopState>?
+}
