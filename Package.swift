@@ -62,14 +62,14 @@ let package = Package(
         .target(name: "Admission", dependencies: ["HTTP", logging], swiftSettings: strict),
         .target(
             name: "Admin",
-            dependencies: ["HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", logging, prometheus],
+            dependencies: ["Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", logging, prometheus],
             swiftSettings: strict
         ),
         .target(
             name: "Gateway",
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Sockets", logging, metrics, prometheus,
+                "Hashing", "Sockets", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),

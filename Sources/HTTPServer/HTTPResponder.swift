@@ -18,6 +18,8 @@ public final class HTTPResponder {
 
     /// The status sent (0 until the head is written).
     public private(set) var status = 0
+    /// The `X-Request-Id` of the response head, for the access log.
+    public private(set) var requestID: String?
     /// Body bytes handed to the connection.
     public private(set) var bodyBytes = 0
     /// Called when pending output drops below the high-water mark again.
@@ -153,6 +155,7 @@ public final class HTTPResponder {
             head.headers.add(name: "Date", value: connection.state.dateHeader)
         }
         status = head.status
+        requestID = head.headers["X-Request-Id"]
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         HTTPEncoder.encode(head, into: &bytes)
@@ -167,6 +170,7 @@ public final class HTTPResponder {
             status: status,
             bodyBytes: bodyBytes,
             durationNanos: Syscall.monotonicNanos() &- request.startNanos,
+            requestID: requestID,
             completed: completed
         ))
         connection.responseFinished(self)
@@ -183,7 +187,7 @@ public final class HTTPResponder {
         state = .done
         connection?.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method, path: request.head.path, status: status, bodyBytes: bodyBytes,
-            durationNanos: Syscall.monotonicNanos() &- request.startNanos, completed: false))
+            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, completed: false))
         let callback = onClose
         onClose = nil
         callback?()

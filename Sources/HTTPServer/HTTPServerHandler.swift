@@ -44,6 +44,8 @@ public struct ResponseSummary: Sendable {
     public var status: Int
     public var bodyBytes: Int
     public var durationNanos: UInt64
+    /// The response's `X-Request-Id`, when the handler set one.
+    public var requestID: String?
     /// False when the connection broke before the response was complete.
     public var completed: Bool
 }

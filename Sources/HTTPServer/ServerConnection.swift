@@ -176,7 +176,8 @@ final class ServerConnection: EventHandler {
         enqueue(bytes)
         state.handler.responseCompleted(ResponseSummary(
             method: "-", path: "-", status: errorHead.status, bodyBytes: errorBody.count,
-            durationNanos: requestStart == 0 ? 0 : Syscall.monotonicNanos() &- requestStart, completed: true))
+            durationNanos: requestStart == 0 ? 0 : Syscall.monotonicNanos() &- requestStart,
+            requestID: errorHead.headers["X-Request-Id"], completed: true))
         closeIfFlushed()
     }
 

@@ -1,0 +1,38 @@
+/// One check a request passes before it is forwarded (identify, parse,
+/// persisted query, budget declaration, four-eyes, rate, debit…).
+/// A step either lets the request continue or rejects it with one typed
+/// `Rejection`; it may enrich the context for the steps after it.
+public protocol AdmissionStep: Sendable {
+    /// Bounded, stable name, used as a metric label and in logs.
+    var name: String { get }
+    func admit(_ context: inout RequestContext) async -> StepOutcome
+}
+
+/// What a step decided.
+public enum StepOutcome: Sendable, Equatable {
+    case `continue`
+    case reject(Rejection)
+}
+
+/// The ordered chain of steps, built once from config. The whole admission
+/// policy is this list; the first rejection wins.
+public struct AdmissionPipeline: Sendable {
+    public let steps: [any AdmissionStep]
+
+    public init(_ steps: [any AdmissionStep]) {
+        self.steps = steps
+    }
+
+    /// With no steps the gateway skips the hop to a task entirely.
+    public var isEmpty: Bool { steps.isEmpty }
+
+    /// Runs the steps in order; returns the rejection and the step that made it, if any.
+    public func run(_ context: inout RequestContext) async -> (step: String, rejection: Rejection)? {
+        for step in steps {
+            if case .reject(let rejection) = await step.admit(&context) {
+                return (step.name, rejection)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,30 @@
+import HTTP
+import Logging
+
+/// Everything the admission steps know about one request. Steps read it and
+/// fill it in (identity, parsed operation, estimate) as the chain proceeds.
+public struct RequestContext: Sendable {
+    /// `X-Request-Id`: taken from the request or generated; echoed on the
+    /// response and used as the ledger's and audit log's correlation id.
+    public var requestID: String
+    public var head: HTTPRequestHead
+    /// The request body after de-chunking and gzip inflation.
+    public var body: [UInt8]
+    /// Client address.
+    public var peer: String
+    /// Logger with `request.id` metadata.
+    public var logger: Logger
+    /// Monotonic start time of the request (nanoseconds).
+    public var startNanos: UInt64
+    /// Tenant, once identified (later steps); used by logs and metrics.
+    public var tenant: String?
+
+    public init(requestID: String, head: HTTPRequestHead, body: [UInt8], peer: String, logger: Logger, startNanos: UInt64) {
+        self.requestID = requestID
+        self.head = head
+        self.body = body
+        self.peer = peer
+        self.logger = logger
+        self.startNanos = startNanos
+    }
+}

@@ -1,0 +1,187 @@
+import Admission
+import Admin
+import Gzip
+import HTTP
+import HTTPClient
+import HTTPServer
+import Logging
+import Sockets
+
+/// Routes requests: `/graphql` through the admission chain to the upstream,
+/// `/health*` and `/metrics` to the admin routes, everything else 404.
+final class GatewayHandler: HTTPServerHandler {
+    let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
+    let upstream: UpstreamConfiguration
+    let pipeline: AdmissionPipeline
+    let metrics: GatewayMetrics
+    let admin: AdminRoutes
+    let logger: Logger
+    let maxInflatedBodyBytes: Int
+
+    init(
+        pools: [ObjectIdentifier: LoopBound<UpstreamPool>],
+        upstream: UpstreamConfiguration,
+        pipeline: AdmissionPipeline,
+        metrics: GatewayMetrics,
+        admin: AdminRoutes,
+        logger: Logger,
+        maxInflatedBodyBytes: Int
+    ) {
+        self.pools = pools
+        self.upstream = upstream
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.admin = admin
+        self.logger = logger
+        self.maxInflatedBodyBytes = maxInflatedBodyBytes
+    }
+
+    func handle(_ request: HTTPServerRequest, responder: HTTPResponder) {
+        let requestID = RequestIDs.from(request.head.headers)
+        switch request.head.path {
+        case "/graphql":
+            graphQL(request, requestID: requestID, responder: responder)
+        case "/health", "/health/ready", "/metrics":
+            guard request.head.method == "GET" || request.head.method == "HEAD" else {
+                Self.reject(Rejection(.methodNotAllowed, "use GET"), requestID: requestID, responder: responder, allow: "GET, HEAD")
+                return
+            }
+            admin.serve(request, requestID: requestID, responder: responder)
+        default:
+            Self.reject(Rejection(.notFound, "no route for \(request.head.path)"), requestID: requestID, responder: responder)
+        }
+    }
+
+    private func graphQL(_ request: HTTPServerRequest, requestID: String, responder: HTTPResponder) {
+        let method = request.head.method
+        guard method == "POST" || method == "GET" else {
+            Self.reject(Rejection(.methodNotAllowed, "GraphQL accepts POST and GET"), requestID: requestID, responder: responder, allow: "GET, POST")
+            return
+        }
+        var body = request.body
+        var head = request.head
+        if let encoding = head.headers["Content-Encoding"]?.lowercased(), !body.isEmpty {
+            guard encoding == "gzip" else {
+                Self.reject(Rejection(.badRequest, "unsupported Content-Encoding \(encoding); only gzip"), requestID: requestID, responder: responder)
+                return
+            }
+            do {
+                body = try Gzip.inflate(body, maxOutputBytes: maxInflatedBodyBytes)
+            } catch let error {
+                let rejection: Rejection
+                if case .tooLarge = error {
+                    rejection = Rejection(.payloadTooLarge, "inflated request body exceeds \(maxInflatedBodyBytes) bytes")
+                } else {
+                    rejection = Rejection(.badRequest, "request body is not valid gzip: \(error)")
+                }
+                Self.reject(rejection, requestID: requestID, responder: responder)
+                return
+            }
+            head.headers.remove(name: "Content-Encoding")
+        }
+        if pipeline.isEmpty {
+            forward(head: head, body: body, request: request, requestID: requestID, responder: responder)
+            return
+        }
+        var requestLogger = logger
+        requestLogger[metadataKey: "request.id"] = "\(requestID)"
+        let context = RequestContext(
+            requestID: requestID, head: head, body: body, peer: request.peer, logger: requestLogger, startNanos: request.startNanos)
+        let bound = LoopBound(responder, loop: request.loop)
+        let pipeline = self.pipeline
+        Task {
+            var context = context
+            let verdict = await pipeline.run(&context)
+            let admitted = context
+            request.loop.execute {
+                let responder = bound.value
+                if let (step, rejection) = verdict {
+                    self.metrics.rejected(step: step, code: rejection.code.rawValue)
+                    Self.reject(rejection, requestID: requestID, responder: responder)
+                } else {
+                    self.forward(head: admitted.head, body: admitted.body, request: request, requestID: requestID, responder: responder)
+                }
+            }
+        }
+    }
+
+    /// Sends the request upstream and streams the answer back.
+    private func forward(head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder) {
+        guard !responder.isClosed else { return }
+        guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
+            Self.reject(Rejection(.upstreamError, "no upstream pool on this loop"), requestID: requestID, responder: responder)
+            return
+        }
+        var outgoing = HTTPRequestHead(
+            method: head.method,
+            target: upstream.basePath + head.target,
+            version: .http1_1,
+            headers: head.headers
+        )
+        HopByHop.strip(&outgoing.headers)
+        outgoing.headers.remove(name: "Content-Length")
+        outgoing.headers.remove(name: "Expect")
+        if let originalHost = head.headers["Host"] {
+            outgoing.headers.replaceOrAdd(name: "X-Forwarded-Host", value: originalHost)
+        }
+        outgoing.headers.replaceOrAdd(name: "Host", value: upstream.hostHeader)
+        if let prior = head.headers["X-Forwarded-For"] {
+            outgoing.headers.replaceOrAdd(name: "X-Forwarded-For", value: prior + ", " + request.peer)
+        } else {
+            outgoing.headers.add(name: "X-Forwarded-For", value: request.peer)
+        }
+        outgoing.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "http")
+        if let via = head.headers["Via"] {
+            outgoing.headers.replaceOrAdd(name: "Via", value: via + ", 1.1 safemut")
+        } else {
+            outgoing.headers.add(name: "Via", value: "1.1 safemut")
+        }
+        outgoing.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+
+        let exchange = ProxyExchange(responder: responder, requestID: requestID, metrics: metrics)
+        let upstreamRequest = UpstreamRequest(
+            head: outgoing, body: body, idempotent: head.method == "GET" || head.method == "HEAD")
+        let upstreamExchange = pool.execute(upstreamRequest, delegate: exchange)
+        exchange.upstream = upstreamExchange
+        // The exchange must live as long as the client waits for it.
+        responder.onClose = { [exchange] in
+            exchange.upstream?.cancel()
+        }
+    }
+
+    /// Answers with a GraphQL-shaped error body.
+    static func reject(_ rejection: Rejection, requestID: String, responder: HTTPResponder, allow: String? = nil) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "X-Request-Id", value: requestID)
+        if let allow { headers.add(name: "Allow", value: allow) }
+        for (name, value) in rejection.headers { headers.add(name: name, value: value) }
+        responder.respond(HTTPResponseHead(status: rejection.status, headers: headers), body: rejection.jsonBody)
+    }
+
+    func errorResponse(status: Int, message: String) -> (HTTPResponseHead, [UInt8]) {
+        let code: Rejection.Code = status == 413 ? .payloadTooLarge : .badRequest
+        let rejection = Rejection(code, message, status: status)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "X-Request-Id", value: RequestIDs.from(HTTPHeaders()))
+        return (HTTPResponseHead(status: status, headers: headers), rejection.jsonBody)
+    }
+
+    func responseCompleted(_ summary: ResponseSummary) {
+        let route = GatewayMetrics.route(for: summary.path)
+        metrics.requestFinished(route: route, status: summary.status, nanos: summary.durationNanos)
+        if logger.logLevel <= .info {
+            logger.info("request", metadata: [
+                "request.id": "\(summary.requestID ?? "-")",
+                "http.method": "\(summary.method)",
+                "http.route": "\(route)",
+                "http.path": "\(summary.path)",
+                "http.status": "\(summary.status)",
+                "http.bytes": "\(summary.bodyBytes)",
+                "http.duration_ms": "\(Double(summary.durationNanos / 1000) / 1000)",
+                "http.completed": "\(summary.completed)",
+            ])
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CoreMetrics
+import HTTPClient
+import HTTPServer
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The gateway's metrics, created once through swift-metrics on a
+/// Prometheus registry. Labels are bounded: route templates, status codes,
+/// step names and reason codes only.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let requests = Mutex<[RouteStatus: Counter]>([:])
+    private let durations: [String: Metrics.Timer]
+    private let upstreamDurations: [String: Metrics.Timer]
+    private let rejections = Mutex<[String: Counter]>([:])
+    private let inFlight: Gauge
+    private let openConnections: Gauge
+    private let upstreamOpen: Gauge
+    private let upstreamIdle: Gauge
+    private let upstreamRetries: Gauge
+
+    struct RouteStatus: Hashable {
+        let route: String
+        let status: Int
+    }
+
+    /// Route templates used as the `route` label.
+    static let routes = ["/graphql", "/health", "/health/ready", "/metrics", "/admin", "other"]
+
+    public init(registry: PrometheusCollectorRegistry, version: String) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Whole-request latency buckets from 0.5 ms to 10 s (the budget path's SLO is 30 ms p95).
+        let buckets: [Duration] = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        factory.defaultDurationHistogramBuckets = buckets
+        self.factory = factory
+        var durations: [String: Metrics.Timer] = [:]
+        for route in Self.routes {
+            durations[route] = Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+        }
+        self.durations = durations
+        var upstream: [String: Metrics.Timer] = [:]
+        for outcome in ["ok", "error", "timeout"] {
+            upstream[outcome] = Metrics.Timer(label: "upstream_request_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        self.upstreamDurations = upstream
+        inFlight = Gauge(label: "http_requests_in_flight", factory: factory)
+        openConnections = Gauge(label: "http_connections_open", factory: factory)
+        upstreamOpen = Gauge(label: "upstream_connections", dimensions: [("state", "open")], factory: factory)
+        upstreamIdle = Gauge(label: "upstream_connections", dimensions: [("state", "idle")], factory: factory)
+        upstreamRetries = Gauge(label: "upstream_retries", factory: factory)
+        Gauge(label: "safemut_build_info", dimensions: [("version", version)], factory: factory).record(1)
+    }
+
+    /// Maps a request path to its bounded route label.
+    static func route(for path: String) -> String {
+        switch path {
+        case "/graphql", "/health", "/health/ready", "/metrics": return path
+        default: return path.hasPrefix("/admin/") ? "/admin" : "other"
+        }
+    }
+
+    /// One finished request.
+    func requestFinished(route: String, status: Int, nanos: UInt64) {
+        let key = RouteStatus(route: route, status: status)
+        let counter = requests.withLock { cache -> Counter in
+            if let existing = cache[key] { return existing }
+            let created = Counter(
+                label: "http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory)
+            cache[key] = created
+            return created
+        }
+        counter.increment()
+        durations[route]?.recordNanoseconds(Int64(clamping: nanos))
+    }
+
+    /// One finished upstream exchange: `outcome` is ok, error or timeout.
+    func upstreamFinished(nanos: UInt64, outcome: String) {
+        upstreamDurations[outcome]?.recordNanoseconds(Int64(clamping: nanos))
+    }
+
+    /// A request refused by an admission step.
+    func rejected(step: String, code: String) {
+        let key = step + "|" + code
+        let counter = rejections.withLock { cache -> Counter in
+            if let existing = cache[key] { return existing }
+            let created = Counter(label: "admission_rejections_total", dimensions: [("step", step), ("code", code)], factory: factory)
+            cache[key] = created
+            return created
+        }
+        counter.increment()
+    }
+
+    /// Point-in-time gauges, refreshed just before each scrape.
+    func refreshGauges(server: ServerCounters, upstream: UpstreamPoolCounters) {
+        inFlight.record(server.requestsInFlight)
+        openConnections.record(server.openConnections)
+        upstreamOpen.record(upstream.openConnections)
+        upstreamIdle.record(upstream.idleConnections)
+        upstreamRetries.record(upstream.retriedRequests)
+    }
+}
