@@ -11,15 +11,15 @@ import Synchronization
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[RouteStatus: Counter]>([:])
+    private let requests = Mutex<[RouteStatus: CoreMetrics.Counter]>([:])
     private let durations: [String: Metrics.Timer]
     private let upstreamDurations: [String: Metrics.Timer]
-    private let rejections = Mutex<[String: Counter]>([:])
-    private let inFlight: Gauge
-    private let openConnections: Gauge
-    private let upstreamOpen: Gauge
-    private let upstreamIdle: Gauge
-    private let upstreamRetries: Gauge
+    private let rejections = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let inFlight: CoreMetrics.Gauge
+    private let openConnections: CoreMetrics.Gauge
+    private let upstreamOpen: CoreMetrics.Gauge
+    private let upstreamIdle: CoreMetrics.Gauge
+    private let upstreamRetries: CoreMetrics.Gauge
 
     struct RouteStatus: Hashable {
         let route: String
@@ -50,12 +50,12 @@ public final class GatewayMetrics: Sendable {
             upstream[outcome] = Metrics.Timer(label: "upstream_request_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)
         }
         self.upstreamDurations = upstream
-        inFlight = Gauge(label: "http_requests_in_flight", factory: factory)
-        openConnections = Gauge(label: "http_connections_open", factory: factory)
-        upstreamOpen = Gauge(label: "upstream_connections", dimensions: [("state", "open")], factory: factory)
-        upstreamIdle = Gauge(label: "upstream_connections", dimensions: [("state", "idle")], factory: factory)
-        upstreamRetries = Gauge(label: "upstream_retries", factory: factory)
-        Gauge(label: "safemut_build_info", dimensions: [("version", version)], factory: factory).record(1)
+        inFlight = CoreMetrics.Gauge(label: "http_requests_in_flight", factory: factory)
+        openConnections = CoreMetrics.Gauge(label: "http_connections_open", factory: factory)
+        upstreamOpen = CoreMetrics.Gauge(label: "upstream_connections", dimensions: [("state", "open")], factory: factory)
+        upstreamIdle = CoreMetrics.Gauge(label: "upstream_connections", dimensions: [("state", "idle")], factory: factory)
+        upstreamRetries = CoreMetrics.Gauge(label: "upstream_retries", factory: factory)
+        CoreMetrics.Gauge(label: "safemut_build_info", dimensions: [("version", version)], factory: factory).record(1)
     }
 
     /// Maps a request path to its bounded route label.
@@ -69,9 +69,9 @@ public final class GatewayMetrics: Sendable {
     /// One finished request.
     func requestFinished(route: String, status: Int, nanos: UInt64) {
         let key = RouteStatus(route: route, status: status)
-        let counter = requests.withLock { cache -> Counter in
+        let counter = requests.withLock { cache -> CoreMetrics.Counter in
             if let existing = cache[key] { return existing }
-            let created = Counter(
+            let created = CoreMetrics.Counter(
                 label: "http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory)
             cache[key] = created
             return created
@@ -88,9 +88,9 @@ public final class GatewayMetrics: Sendable {
     /// A request refused by an admission step.
     func rejected(step: String, code: String) {
         let key = step + "|" + code
-        let counter = rejections.withLock { cache -> Counter in
+        let counter = rejections.withLock { cache -> CoreMetrics.Counter in
             if let existing = cache[key] { return existing }
-            let created = Counter(label: "admission_rejections_total", dimensions: [("step", step), ("code", code)], factory: factory)
+            let created = CoreMetrics.Counter(label: "admission_rejections_total", dimensions: [("step", step), ("code", code)], factory: factory)
             cache[key] = created
             return created
         }

@@ -119,7 +119,7 @@ final class UpstreamConnection: EventHandler {
                     try Syscall.write(fd, UnsafeRawBufferPointer(rebasing: raw[outputOffset...]))
                 }
             } catch {
-                brokeWhileSending(error)
+                brokeWhileSending(error as? SocketError ?? SocketError("send", errno: EIO))
                 return
             }
             switch result {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
 import HTTP
 import Sockets
 
@@ -21,7 +25,7 @@ public final class HTTPServer: Sendable {
         do {
             let first = try Listener.bind(address: address, backlog: configuration.backlog)
             fds.append(first)
-            let port = Self.localPort(first)
+            let port = Syscall.localPort(first)
             address = try SocketAddress(host: address.host, port: port)
             for _ in 1..<max(1, group.loops.count) {
                 fds.append(try Listener.bind(address: address, backlog: configuration.backlog))
@@ -54,22 +58,6 @@ public final class HTTPServer: Sendable {
             if let state = box.state { states.append(state) }
         }
         self.states = states
-    }
-
-    private static func localPort(_ fd: Int32) -> Int {
-        var storage = sockaddr_storage()
-        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        if Int32(storage.ss_family) == AF_INET6 {
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
-            }
-        }
-        return withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
-        }
     }
 
     /// Graceful stop: stop accepting, let in-flight requests finish (their

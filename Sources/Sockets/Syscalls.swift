@@ -172,6 +172,17 @@ public enum Syscall {
         _ = Glibc.read(fd, &value, 8)
     }
 
+    /// The local port a socket is bound to (getsockname(2)); 0 on failure.
+    public static func localPort(_ fd: Int32) -> Int {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard rc == 0 else { return 0 }
+        return SocketAddress(storage: storage).port
+    }
+
     /// Monotonic clock in nanoseconds (CLOCK_MONOTONIC).
     public static func monotonicNanos() -> UInt64 {
         var ts = timespec()

@@ -30,7 +30,7 @@ public final class ManagedProcess: Sendable {
             process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
         }
         let logPath = NSTemporaryDirectory() + "safemut-test-\(name)-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = handle
         process.standardError = handle

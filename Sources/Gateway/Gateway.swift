@@ -1,0 +1,127 @@
+import Admin
+import Admission
+import HTTPClient
+import HTTPServer
+import Logging
+import Prometheus
+import Sockets
+import Synchronization
+
+/// The running gateway: event loops, upstream pools, the HTTP server, the
+/// admission pipeline and the admin routes, wired from settings. Nothing
+/// else lives here.
+public final class Gateway: Sendable {
+    public let settings: GatewaySettings
+    public let metrics: GatewayMetrics
+    public let server: HTTPServer
+    private let group: EventLoopGroup
+    private let poolCounters: UpstreamPoolCounters
+    private let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
+
+    /// Binds the listener and starts serving. `pipeline` is the ordered list
+    /// of admission steps (empty: requests go straight upstream).
+    public init(
+        settings: GatewaySettings,
+        pipeline: AdmissionPipeline = AdmissionPipeline([]),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger
+    ) throws {
+        self.settings = settings
+        let group = try EventLoopGroup(count: settings.server.eventLoops, namePrefix: "safemut-loop")
+        self.group = group
+        let poolCounters = UpstreamPoolCounters()
+        self.poolCounters = poolCounters
+        var pools: [ObjectIdentifier: LoopBound<UpstreamPool>] = [:]
+        for loop in group.loops {
+            pools[ObjectIdentifier(loop)] = try Self.makePool(on: loop, settings.upstream, poolCounters)
+        }
+        self.pools = pools
+        let metrics = GatewayMetrics(registry: registry, version: settings.version)
+        self.metrics = metrics
+        // The server's counters exist only once it is built; the admin
+        // routes read them through this box, filled right after.
+        let serverBox = ServerBox()
+        let admin = AdminRoutes(registry: registry, pools: pools, version: settings.version) {
+            if let server = serverBox.server {
+                metrics.refreshGauges(server: server.counters, upstream: poolCounters)
+            }
+        }
+        let handler = GatewayHandler(
+            pools: pools,
+            upstream: settings.upstream,
+            pipeline: pipeline,
+            metrics: metrics,
+            admin: admin,
+            logger: logger,
+            maxInflatedBodyBytes: settings.maxInflatedBodyBytes
+        )
+        do {
+            self.server = try HTTPServer(configuration: settings.server, group: group, handler: handler)
+        } catch {
+            group.shutdown()
+            throw error
+        }
+        serverBox.set(server)
+    }
+
+    /// The port the gateway listens on.
+    public var port: Int { server.port }
+
+    /// Graceful stop (SIGTERM): stop accepting, finish in-flight requests up
+    /// to the drain timeout, then stop the loops. True when all drained.
+    @discardableResult
+    public func shutdown() -> Bool {
+        let clean = server.drain(timeoutNanos: settings.drainTimeoutNanos)
+        for bound in pools.values {
+            let done = Semaphore()
+            bound.loop.execute {
+                bound.value.closeIdle()
+                done.signal()
+            }
+            done.wait(timeoutNanos: 1_000_000_000)
+        }
+        group.shutdown()
+        return clean
+    }
+
+    private static func makePool(on loop: EventLoop, _ configuration: UpstreamConfiguration, _ counters: UpstreamPoolCounters) throws -> LoopBound<UpstreamPool> {
+        let done = Semaphore()
+        let box = PoolBox()
+        loop.execute {
+            do {
+                box.pool = LoopBound(try UpstreamPool(loop: loop, configuration: configuration, counters: counters), loop: loop)
+            } catch {
+                box.error = error
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = box.error { throw error }
+        guard let pool = box.pool else { throw GatewayError.startFailed("upstream pool was not created") }
+        return pool
+    }
+}
+
+/// Why the gateway could not start.
+public enum GatewayError: Error, CustomStringConvertible {
+    case startFailed(String)
+    public var description: String {
+        switch self {
+        case .startFailed(let why): return "gateway start failed: \(why)"
+        }
+    }
+}
+
+/// `@unchecked Sendable`: written once on the loop before `Semaphore.signal`,
+/// read after `wait`; the semaphore orders the two.
+private final class PoolBox: @unchecked Sendable {
+    var pool: LoopBound<UpstreamPool>?
+    var error: (any Error)?
+}
+
+/// Holds the server for the metrics callback, set once after start.
+private final class ServerBox: Sendable {
+    private let storage = Mutex<HTTPServer?>(nil)
+    var server: HTTPServer? { storage.withLock { $0 } }
+    func set(_ server: HTTPServer) { storage.withLock { $0 = server } }
+}
