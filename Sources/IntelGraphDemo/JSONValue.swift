@@ -1,7 +1,7 @@
 /// A JSON document we build or read ourselves, so the bytes on the wire are
 /// under our control: keys keep their order, integers stay integers, and
 /// money travels as decimal strings.
-public indirect enum JSONValue: Sendable, Equatable {
+public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -33,6 +33,27 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     public var isNull: Bool { self == .null }
+}
+
+extension JSONValue: Equatable {
+    /// JSON equality: objects are equal when they hold the same keys with
+    /// equal values, in any order (decoded objects come back key-sorted).
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            let sortedA = a.sorted { $0.key < $1.key }
+            let sortedB = b.sorted { $0.key < $1.key }
+            return zip(sortedA, sortedB).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: return false
+        }
+    }
 }
 
 /// One `"key": value` of a JSON object.
