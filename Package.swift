@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
-        .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo"], swiftSettings: strict),
+        .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", logging], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: strict),
         .testTarget(

@@ -1,0 +1,52 @@
+// Every key safemut.yaml accepts, in the order examples/safemut.yaml lists them,
+// with the environment variables the runbooks use (SPEC §7). A key missing here
+// is an "unknown key" error; a key here must be documented in the example file.
+
+extension SafemutConfig {
+    static var keys: [ConfigKey] {
+        [
+            ConfigKey("listen", \.listen, .hostPort),
+            ConfigKey("environment", env: "ENVIRONMENT", \.environment, .name),
+
+            ConfigKey("upstream.url", env: "UPSTREAM_URL", \.upstream.url, .httpEndpoint),
+            ConfigKey("upstream.pool_size", \.upstream.poolSize, .integer(0...100_000)),
+            ConfigKey("upstream.connect_timeout_ms", \.upstream.connectTimeout, .milliseconds),
+            ConfigKey("upstream.read_timeout_ms", \.upstream.readTimeout, .milliseconds),
+            ConfigKey("upstream.max_connections", \.upstream.maxConnections, .integer(1...1_000_000)),
+
+            ConfigKey("server.event_loops", \.server.eventLoops, .integer(1...1_024)),
+            ConfigKey("server.max_connections", \.server.maxConnections, .integer(1...10_000_000)),
+            ConfigKey("server.max_request_line_bytes", \.server.maxRequestLineBytes, .positiveInteger),
+            ConfigKey("server.max_header_bytes", \.server.maxHeaderBytes, .positiveInteger),
+            ConfigKey("server.max_header_count", \.server.maxHeaderCount, .positiveInteger),
+            ConfigKey("server.max_body_bytes", \.server.maxBodyBytes, .positiveInteger),
+            ConfigKey("server.max_inflated_body_bytes", \.server.maxInflatedBodyBytes, .positiveInteger),
+            ConfigKey("server.header_timeout_ms", \.server.headerTimeout, .milliseconds),
+            ConfigKey("server.body_idle_timeout_ms", \.server.bodyIdleTimeout, .milliseconds),
+            ConfigKey("server.keepalive_timeout_ms", \.server.keepaliveTimeout, .milliseconds),
+            ConfigKey("server.write_timeout_ms", \.server.writeTimeout, .milliseconds),
+            ConfigKey("server.drain_timeout_ms", \.server.drainTimeout, .milliseconds),
+
+            ConfigKey("log.level", \.log.level, .oneOf),
+            ConfigKey("log.format", \.log.format, .oneOf),
+
+            ConfigKey("pq.phase", env: "PQ_PHASE", \.persistedQueries.phase, .oneOf),
+            ConfigKey("pq.bypass", env: "PQ_BYPASS", \.persistedQueries.bypass, .boolean),
+            ConfigKey("pq.introspection", env: "PQ_INTROSPECTION", \.persistedQueries.introspection, .boolean),
+
+            ConfigKey("database.url", env: "DATABASE_URL", \.database.url,
+                      .url(schemes: ["postgres", "postgresql"], example: "postgres://user:password@127.0.0.1:5432/safemut")),
+            ConfigKey("redis.url", env: "REDIS_URL", \.redis.url,
+                      .url(schemes: ["redis"], example: "redis://127.0.0.1:6379/0")),
+            ConfigKey("promql.url", env: "PROMQL_URL", \.promQL.url,
+                      .url(schemes: ["http", "https"], example: "http://127.0.0.1:9090")),
+
+            ConfigKey("canary.clean_days", env: "CANARY_CLEAN_DAYS", \.canary.cleanDays, .integer(0...3_650)),
+            ConfigKey("canary.escalation_dry_run", env: "CANARY_ESCALATION_DRY_RUN", \.canary.escalationDryRun, .boolean),
+
+            ConfigKey("admin.loopback_operator", \.admin.loopbackOperator, .boolean),
+
+            ConfigKey("schema.path", \.schema.path, .path),
+        ]
+    }
+}

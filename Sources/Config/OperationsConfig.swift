@@ -1,0 +1,30 @@
+// Small sections for rollout and operator features.
+
+/// Canary tenants and their escalation worker (`canary.*`).
+public struct CanaryConfig: Sendable, Equatable {
+    /// `canary.clean_days`, env `CANARY_CLEAN_DAYS`: clean days before escalation (default 7).
+    public var cleanDays = 7
+    /// `canary.escalation_dry_run`, env `CANARY_ESCALATION_DRY_RUN`: report, don't escalate.
+    public var escalationDryRun = false
+
+    public init() {}
+}
+
+/// Admin API access (`admin.*`).
+public struct AdminConfig: Sendable, Equatable {
+    /// `admin.loopback_operator`: requests from 127.0.0.1/::1 act as an operator without a token.
+    /// For the demo only; default false.
+    public var loopbackOperator = false
+
+    public init() {}
+}
+
+/// The upstream's GraphQL schema (`schema.*`).
+public struct SchemaConfig: Sendable, Equatable {
+    /// `schema.path`: SDL file for the linter and `@budget` checks.
+    public var path: String?
+
+    public init(path: String? = nil) {
+        self.path = path
+    }
+}

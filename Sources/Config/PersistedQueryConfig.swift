@@ -1,0 +1,21 @@
+/// The persisted-query allowlist step (`pq.*`, SPEC §2).
+public struct PersistedQueryConfig: Sendable, Equatable {
+    /// `pq.phase`, env `PQ_PHASE` (default `off`).
+    public var phase: PersistedQueryPhase = .off
+    /// `pq.bypass`, env `PQ_BYPASS`: skip the allowlist entirely (smoke tests, incidents).
+    public var bypass = false
+    /// `pq.introspection`, env `PQ_INTROSPECTION`: allow `__schema`/`__type` (default true).
+    public var introspection = true
+
+    public init() {}
+}
+
+/// How the allowlist treats a document that is not on it.
+public enum PersistedQueryPhase: String, Sendable, Equatable, CaseIterable {
+    /// Not checked.
+    case off
+    /// Allowed, but logged and counted as a violation.
+    case log
+    /// Rejected with `PERSISTED_QUERY_NOT_ALLOWED`.
+    case enforce
+}

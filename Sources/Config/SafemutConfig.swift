@@ -1,0 +1,38 @@
+/// The whole gateway configuration: `safemut.yaml` with environment overrides (SPEC §7).
+///
+/// A plain value: load it once at start (and again on SIGHUP), validate everything up front,
+/// and hand sections to the modules that need them. Durations are `Duration`s; the YAML keys
+/// that set them end in `_ms` and take whole milliseconds. `describedSettings()` lists every
+/// key with its effective value for a start-up log line.
+public struct SafemutConfig: Sendable, Equatable {
+    /// Where the gateway accepts client connections (`listen`, default `127.0.0.1:4000`).
+    public var listen: HostPort
+    public var upstream: UpstreamConfig
+    public var server: ServerConfig
+    public var log: LogConfig
+    /// Deployment name (`environment`, env `ENVIRONMENT`, default `development`).
+    public var environment: String
+    public var persistedQueries: PersistedQueryConfig
+    public var database: DatabaseConfig
+    public var redis: RedisConfig
+    public var promQL: PromQLConfig
+    public var canary: CanaryConfig
+    public var admin: AdminConfig
+    public var schema: SchemaConfig
+
+    /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
+    public init(cpuCount: Int) {
+        listen = HostPort(host: "127.0.0.1", port: 4000)
+        upstream = UpstreamConfig()
+        server = ServerConfig(eventLoops: max(1, cpuCount))
+        log = LogConfig()
+        environment = "development"
+        persistedQueries = PersistedQueryConfig()
+        database = DatabaseConfig()
+        redis = RedisConfig()
+        promQL = PromQLConfig()
+        canary = CanaryConfig()
+        admin = AdminConfig()
+        schema = SchemaConfig()
+    }
+}
