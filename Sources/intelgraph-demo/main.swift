@@ -1,1 +1,79 @@
-print("placeholder")
+import ArgumentParser
+import Dispatch
+import Foundation
+import HTTP
+import HTTPServer
+import IntelGraphDemo
+import Sockets
+
+/// `intelgraph-demo`: the IntelGraph-like GraphQL API that safemut guards in
+/// the demo, the integration tests and the benchmarks. It runs the GraphQL
+/// executor of `IntelGraphDemo` on safemut's own HTTP server.
+@main
+struct IntelGraphDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intelgraph-demo",
+        abstract: "Serve the IntelGraph demo GraphQL API (the upstream safemut protects).")
+
+    @Option(help: "Address to listen on (host:port).")
+    var listen = "127.0.0.1:4001"
+
+    @Option(help: "Schema SDL to serve (default: the built-in copy of examples/intelgraph/schema.graphql).")
+    var schema: String?
+
+    @Option(help: "Event loops (threads).")
+    var eventLoops = 1
+
+    func run() throws {
+        let demo: IntelGraphDemoServer
+        do {
+            demo = try IntelGraphDemoServer(schemaSDLPath: schema)
+        } catch {
+            throw ValidationError("cannot load schema: \(error)")
+        }
+        let group = try EventLoopGroup(count: eventLoops, namePrefix: "demo-loop")
+        let server = try HTTPServer(
+            configuration: HTTPServerConfiguration(address: listen, eventLoops: eventLoops),
+            group: group,
+            handler: DemoBinding(demo: demo))
+        FileHandle.standardError.write(Data("intelgraph-demo listening on \(listen.split(separator: ":").dropLast().joined(separator: ":")):\(server.port)\n".utf8))
+        let stop = DispatchSemaphore(value: 0)
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let queue = DispatchQueue(label: "intelgraph-demo.signals")
+        let sources = [SIGTERM, SIGINT].map { signo -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        server.drain(timeoutNanos: 5_000_000_000)
+        group.shutdown()
+        _ = sources
+    }
+}
+
+/// Hands each HTTP request to the demo executor and writes its answer.
+struct DemoBinding: HTTPServerHandler {
+    let demo: IntelGraphDemoServer
+
+    func handle(_ request: HTTPServerRequest, responder: HTTPResponder) {
+        let demoRequest = DemoRequest(
+            method: request.head.method,
+            path: request.head.path,
+            query: request.head.query,
+            headers: request.head.headers.map { ($0.name, $0.value) },
+            body: request.body)
+        let bound = LoopBound(responder, loop: request.loop)
+        let demo = self.demo
+        Task {
+            let response = await demo.handle(demoRequest)
+            request.loop.execute {
+                bound.value.respond(
+                    HTTPResponseHead(status: response.status, headers: HTTPHeaders(response.headers)),
+                    body: response.body)
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Config
+import Dispatch
+import Foundation
+import Gateway
+import Logging
+import Prometheus
+import Telemetry
+
+/// `safemut serve`: run the gateway until SIGTERM or SIGINT.
+///
+/// SIGHUP re-reads the configuration: the log level changes live; keys
+/// that need new sockets or threads (listen, event loops, limits) are
+/// reported as needing a restart. SIGTERM stops accepting, lets in-flight
+/// requests finish (up to `server.drain_timeout_ms`) and exits 0.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let path = options.resolvedPath
+        let config: SafemutConfig
+        do {
+            config = try SafemutConfig.load(path: path, environment: ProcessInfo.processInfo.environment, cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let levelControl = LogLevelControl(Logger.Level(rawValue: config.log.level.rawValue) ?? .info)
+        Bootstrap.logging(format: LogOutputFormat(rawValue: config.log.format.rawValue) ?? .json, level: levelControl)
+        let registry = PrometheusCollectorRegistry()
+        Bootstrap.metrics(registry: registry)
+        let logger = Logger(label: "safemut")
+
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(settings: GatewaySettings(config), registry: registry, logger: logger)
+        } catch {
+            logger.critical("start failed", metadata: ["error": "\(error)", "listen": "\(config.listen)"])
+            throw ExitCode(3)
+        }
+        logger.notice("listening", metadata: [
+            "listen": "\(config.listen.host):\(gateway.port)",
+            "upstream": "\(config.upstream.url)",
+            "event_loops": "\(config.server.eventLoops)",
+            "config": "\(path ?? "(defaults)")",
+            "version": "\(SafemutVersion.current)",
+        ])
+
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
+        var current = config
+        while true {
+            let signo = signals.next()
+            if signo == SIGHUP {
+                current = reload(from: path, current: current, levelControl: levelControl, logger: logger)
+                continue
+            }
+            logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
+            let clean = gateway.shutdown()
+            logger.notice("stopped", metadata: ["drained": "\(clean)"])
+            return
+        }
+    }
+
+    /// SIGHUP: re-read the file and apply what can change live.
+    private func reload(from path: String?, current: SafemutConfig, levelControl: LogLevelControl, logger: Logger) -> SafemutConfig {
+        let fresh: SafemutConfig
+        do {
+            fresh = try SafemutConfig.load(path: path, environment: ProcessInfo.processInfo.environment, cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            logger.error("reload rejected, keeping the running configuration", metadata: ["error": "\(error)"])
+            return current
+        }
+        if let level = Logger.Level(rawValue: fresh.log.level.rawValue) {
+            levelControl.set(level)
+        }
+        let before = Dictionary(current.describedSettings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let changed = fresh.describedSettings().filter { before[$0.key] != $0.value }.map(\.key)
+        let live: Set<String> = ["log.level"]
+        let restart = changed.filter { !live.contains($0) }
+        logger.notice("configuration reloaded", metadata: [
+            "log.level": "\(fresh.log.level.rawValue)",
+            "changed": "\(changed.joined(separator: ","))",
+            "needs_restart": "\(restart.joined(separator: ","))",
+        ])
+        return fresh
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: builds everything, then runs every test suite.
+# Tests start their own Postgres, Redis, intelgraph-demo and safemut
+# processes on loopback ports and stop them by PID; nothing is skipped.
+#   bash scripts/test.sh              # all tests
+#   bash scripts/test.sh HTTPTests    # a filter for swift test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server
+
+log "building (debug)"
+swift build
+log "running tests"
+if [ $# -gt 0 ]; then
+  swift test --skip-build --filter "$1"
+else
+  swift build --build-tests
+  swift test --skip-build
+fi
