@@ -26,7 +26,8 @@ public enum Gzip {
                 // Each pass consumes input or produces output, or ends the loop.
                 while true {
                     // Ask for at most one byte past the cap: enough to know the cap is passed.
-                    let room = min(chunkBytes.count, limit - output.count + 1)
+                    let remaining = limit - output.count
+                    let room = remaining < chunkBytes.count ? remaining + 1 : chunkBytes.count
                     let progress = inflater.inflate(
                         input: UnsafeRawBufferPointer(rebasing: inputBytes[offset...]),
                         output: UnsafeMutableRawBufferPointer(rebasing: chunkBytes[..<room])

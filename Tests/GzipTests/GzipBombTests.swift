@@ -1,3 +1,4 @@
+import Glibc
 import Gzip
 import Testing
 
@@ -15,6 +16,7 @@ struct GzipBombTests {
         let bomb = Array([[UInt8]](repeating: member, count: 16).joined())
         #expect(bomb.count < 2 << 20)
 
+        let peakBefore = peakResidentBytes()
         let clock = ContinuousClock()
         let started = clock.now
         #expect(throws: GzipError.tooLarge(limit: 1 << 20)) {
@@ -22,6 +24,15 @@ struct GzipBombTests {
         }
         // Stopping at the cap means inflating ~1 MiB, not 1 GiB; the bound is generous for a shared box.
         #expect(clock.now - started < .seconds(2))
+        // The process's peak memory may rise by other tests running alongside, but nowhere near 1 GiB.
+        #expect(peakResidentBytes() - peakBefore < 256 << 20)
+    }
+
+    /// The process's peak resident set size (`getrusage`, reported in KiB on Linux).
+    private func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
     }
 
     @Test("the cap counts across members: the bomb passes the cap in a later member")
@@ -32,6 +43,13 @@ struct GzipBombTests {
             try Gzip.inflate(bomb, maxOutputBytes: 1_000_000)
         }
         #expect(try Gzip.inflate(bomb, maxOutputBytes: 1_200_000).count == 1_200_000)
+    }
+
+    @Test("an unlimited cap (Int.max) inflates normally")
+    func unlimitedCap() throws {
+        let bytes = [UInt8](repeating: 9, count: 300_000)
+        #expect(try Gzip.inflate(try Gzip.deflate(bytes), maxOutputBytes: .max) == bytes)
+        #expect(throws: GzipError.tooLarge(limit: 0)) { try Gzip.inflate(try Gzip.deflate([1]), maxOutputBytes: -5) }
     }
 
     @Test("a zero cap accepts only an empty body")
