@@ -8,6 +8,10 @@ extension IntelGraphDemoServer {
     func execute(
         _ parameters: GraphQLParameters, viaGET: Bool, tenant: String, hooks: TestHooks
     ) async -> DemoResponse {
+        guard !DocumentNesting.exceedsLimit(parameters.query) else {
+            let error = GraphQLError(message: "document nests deeper than \(DocumentNesting.limit) levels")
+            return graphQLResponse(errors: [error], data: nil, context: nil, isMutation: false, hooks: hooks)
+        }
         let document: Document
         do {
             document = try parse(source: Source(body: parameters.query, name: "GraphQL request"))
