@@ -1,4 +1,4 @@
-import IntelGraphDemo
+@testable import IntelGraphDemo
 import Testing
 
 /// Inputs that must not take the demo down, and concurrent use.
@@ -65,5 +65,32 @@ import Testing
         #expect(body.actualUsd == "0.010100")
         let (_, other) = try await client.post("{ entities { id } }", tenant: "other")
         #expect(other["data"]?["entities"]?.arrayValue?.count == 3)
+    }
+
+    /// Documents are cached by text; a cached document must still be
+    /// validated, refused over GET when a mutation, and executed afresh.
+    @Test func cachedDocumentsBehaveLikeFreshOnes() async throws {
+        let client = try DemoClient()
+        for _ in 0..<3 {
+            let (_, invalid) = try await client.post("{ nope }")
+            #expect(invalid.firstError?.contains("nope") == true)
+        }
+        let mutation = #"mutation { createEntity(name: "cached") { id } }"#
+        let (_, first) = try await client.post(mutation)
+        let (_, second) = try await client.post(mutation)
+        #expect(try DemoClient.createdId(first) == "ent-000001")
+        #expect(try DemoClient.createdId(second) == "ent-000002")
+        let (overGET, _) = try await client.get(mutation)
+        #expect(overGET.status == 405)
+    }
+
+    @Test func manyDistinctDocumentsStayBounded() async throws {
+        let client = try DemoClient()
+        for index in 0..<600 {
+            let (_, body) = try await client.post(#"{ entity(id: "\#(index)") { id } }"#)
+            #expect(body["errors"] == nil)
+        }
+        #expect(client.server.documents.count <= client.server.documents.capacity)
+        #expect(client.server.documents.count > 0)
     }
 }
