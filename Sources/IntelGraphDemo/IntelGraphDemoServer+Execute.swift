@@ -8,21 +8,32 @@ extension IntelGraphDemoServer {
     func execute(
         _ parameters: GraphQLParameters, viaGET: Bool, tenant: String, hooks: TestHooks
     ) async -> DemoResponse {
-        let document: Document
+        let entry: DocumentCache.Entry
         do {
-            document = try parse(source: Source(body: parameters.query, name: "GraphQL request"))
+            entry = try documents.entry(for: parameters.query) {
+                guard !DocumentNesting.exceedsLimit(parameters.query) else {
+                    throw GraphQLError(message: "document nests deeper than \(DocumentNesting.limit) levels")
+                }
+                let document = try parse(source: Source(body: parameters.query, name: "GraphQL request"))
+                let problems = validate(schema: schema.schema, ast: document)
+                return DocumentCache.Entry(document: document, problems: problems)
+            }
         } catch {
-            return graphQLResponse(errors: [Self.graphQLError(error)], data: nil, context: nil, isMutation: false, hooks: hooks)
+            return graphQLResponse(
+                errors: [Self.graphQLError(error)], data: nil, context: nil, isMutation: false, hooks: hooks
+            )
         }
+        let document = entry.document
         let candidates = Self.candidateOperations(in: document, named: parameters.operationName)
         let isMutation = candidates.contains { $0.operation == .mutation }
         if viaGET, isMutation {
             // GraphQL-over-HTTP: GET must not change state.
             return .error(405, "mutations must be sent with POST", extraHeaders: [("Allow", "POST")])
         }
-        let problems = validate(schema: schema.schema, ast: document)
-        guard problems.isEmpty else {
-            return graphQLResponse(errors: problems, data: nil, context: nil, isMutation: isMutation, hooks: hooks)
+        guard entry.problems.isEmpty else {
+            return graphQLResponse(
+                errors: entry.problems, data: nil, context: nil, isMutation: isMutation, hooks: hooks
+            )
         }
         let context = RequestContext(tenant: tenant, clock: configuration.clock)
         let result: GraphQLResult

@@ -15,6 +15,7 @@ public final class IntelGraphDemoServer: Sendable {
     public let configuration: DemoConfiguration
     let schema: DemoSchema
     let store: EntityStore
+    let documents = DocumentCache()
 
     /// Loads the schema from `schemaSDLPath` (default: the built-in copy of
     /// `examples/intelgraph/schema.graphql`); every Query and Mutation field
