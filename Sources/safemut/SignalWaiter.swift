@@ -5,30 +5,36 @@ import Synchronization
 /// Turns POSIX signals into a blocking `next()` for the main thread, through
 /// Dispatch signal sources (the default handlers are disabled first, so the
 /// process is not killed before the source sees the signal).
-final class SignalWaiter: Sendable {
+final class SignalWaiter {
+    /// What the signal handlers share with `next()`.
+    private final class Inbox: Sendable {
+        let pending = Mutex<[Int32]>([])
+        let ready = DispatchSemaphore(value: 0)
+    }
+
     private let queue = DispatchQueue(label: "safemut.signals")
-    private let pending = Mutex<[Int32]>([])
-    private let ready = DispatchSemaphore(value: 0)
-    private let sources: Mutex<[any DispatchSourceSignal]> = Mutex([])
+    private let inbox = Inbox()
+    private var sources: [any DispatchSourceSignal] = []
 
     init(signals: [Int32]) {
         for signo in signals {
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
-            source.setEventHandler { [pending, ready] in
-                pending.withLock { $0.append(signo) }
-                ready.signal()
+            let inbox = self.inbox
+            source.setEventHandler {
+                inbox.pending.withLock { $0.append(signo) }
+                inbox.ready.signal()
             }
             source.resume()
-            sources.withLock { $0.append(source) }
+            sources.append(source)
         }
     }
 
     /// Blocks until a signal arrives and returns it.
     func next() -> Int32 {
         while true {
-            ready.wait()
-            if let signo = pending.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            inbox.ready.wait()
+            if let signo = inbox.pending.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 return signo
             }
         }
