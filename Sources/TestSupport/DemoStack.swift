@@ -17,11 +17,8 @@ public final class DemoStack {
             executable: try Binaries.path("intelgraph-demo"),
             arguments: ["--listen", "127.0.0.1:\(upstreamPort)"])
         upstream = demo
-        if upstreamDown {
-            demo.stop()
-        } else {
-            try Ports.waitUntilListening(upstreamPort, process: demo)
-        }
+        try Ports.waitUntilListening(upstreamPort, process: demo)
+        if upstreamDown { demo.stop() }
         gatewayPort = Ports.free()
         configPath = NSTemporaryDirectory() + "safemut-test-\(UUID().uuidString.prefix(8)).yaml"
         let yaml = """
