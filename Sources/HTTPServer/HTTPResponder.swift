@@ -31,10 +31,18 @@ public final class HTTPResponder {
     /// Called if the client connection closes before the response is done.
     public var onClose: (() -> Void)?
 
+    private let counters: ServerCounters
+
     init(connection: ServerConnection, request: HTTPServerRequest) {
         self.connection = connection
         self.request = request
         self.isHead = request.head.method == "HEAD"
+        self.counters = connection.state.counters
+        counters.responderCreated()
+    }
+
+    deinit {
+        counters.responderDestroyed()
     }
 
     /// Whether the client is gone (writes are dropped).
@@ -167,6 +175,10 @@ public final class HTTPResponder {
     }
 
     private func finish(completed: Bool) {
+        // The callbacks usually capture the object streaming into this
+        // responder, which holds the responder: drop them to break the cycle.
+        onWritable = nil
+        onClose = nil
         guard let connection else { return }
         connection.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method,
@@ -194,6 +206,7 @@ public final class HTTPResponder {
             durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, completed: false))
         let callback = onClose
         onClose = nil
+        onWritable = nil
         callback?()
     }
 

@@ -1,3 +1,4 @@
+import Glibc
 import Gzip
 import HTTP
 import Testing
@@ -171,5 +172,33 @@ struct GzipBodyTests {
         let client = try RawHTTPClient(port: harness.port)
         try client.send("POST /graphql HTTP/1.1\r\nHost: gw\r\nContent-Encoding: br\r\nContent-Length: 5\r\n\r\nhello")
         #expect(try client.readResponse().status == 400)
+    }
+}
+
+@Suite("Gateway: nothing outlives its request")
+struct LifetimeTests {
+    @Test("after 300 proxied requests, readiness probes and a closed client, no responder is alive")
+    func noLeakedResponders() throws {
+        let harness = try GatewayHarness()
+        do {
+            let client = try RawHTTPClient(port: harness.port)
+            for i in 0..<300 {
+                let body = #"{"query":"{ health }"}"#
+                try client.send("POST /graphql HTTP/1.1\r\nHost: gw\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                #expect(try client.readResponse().status == 200)
+                if i % 100 == 0 {
+                    try client.send("GET /health/ready HTTP/1.1\r\nHost: gw\r\n\r\n")
+                    #expect(try client.readResponse().status == 200)
+                }
+            }
+            // A client that leaves mid-response must not leak either.
+            try client.send("POST /graphql HTTP/1.1\r\nHost: gw\r\nX-Script: slow\r\nX-Script-Arg: 300\r\nContent-Length: 2\r\n\r\n{}")
+        }
+        let counters = harness.gateway.server.counters
+        for _ in 0..<100 where counters.liveResponders != 0 || counters.openConnections != 0 {
+            usleep(20_000)
+        }
+        #expect(counters.openConnections == 0)
+        #expect(counters.liveResponders == 0)
     }
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Proxy benchmark: nginx serving a fixed GraphQL answer is the upstream;
+# in front of it, nginx as a keep-alive proxy and safemut, each measured
+# with wrk (GraphQL POST, 10 s) at 1, 32 and 128 connections, beside the
+# upstream hit directly. Prints requests/s, p50 and p99 side by side, the
+# ratio safemut / nginx-proxy, the p99 safemut adds over direct, and
+# safemut's RSS holding 1,000 idle keep-alive connections.
+#   bash bench/proxy.sh            # DURATION=10s CONNS="1 32 128" by default
+# Everything binds 127.0.0.1; every process started here is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-"1 32 128"}
+THREADS=${THREADS:-2}
+
+apt_install nginx wrk python3
+swift build -c release --product safemut >/dev/null
+BIN=$(swift build -c release --show-bin-path)
+
+WORK=$(mktemp -d /tmp/safemut-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() { stop_pid "${PIDS[@]:-}"; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+UP_PORT=$(free_port); NGX_PORT=$(free_port); SM_PORT=$(free_port)
+ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
+
+cat >"$WORK/upstream.conf" <<NGINX
+worker_processes 1;
+pid $WORK/upstream.pid;
+error_log $WORK/upstream-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/up-body;
+  server {
+    listen 127.0.0.1:$UP_PORT reuseport backlog=4096;
+    location / { default_type application/json; return 200 '$ANSWER'; }
+  }
+}
+NGINX
+
+cat >"$WORK/proxy.conf" <<NGINX
+worker_processes 2;
+pid $WORK/proxy.pid;
+error_log $WORK/proxy-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/px-body;
+  proxy_temp_path $WORK/px-proxy;
+  upstream api { server 127.0.0.1:$UP_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGX_PORT reuseport backlog=4096;
+    location / {
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+NGINX
+
+cat >"$WORK/safemut.yaml" <<YAML
+listen: 127.0.0.1:$SM_PORT
+upstream:
+  url: http://127.0.0.1:$UP_PORT
+server:
+  event_loops: 2
+log:
+  level: warning
+YAML
+
+nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
+nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+"$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 & SM_PID=$!; PIDS+=($SM_PID)
+for p in $UP_PORT $NGX_PORT $SM_PORT; do wait_port "$p" 30; done
+
+# run_wrk PORT CONNS -> "rps p50_ms p99_ms"
+run_wrk() {
+  local out threads=$THREADS
+  [ "$2" -lt "$threads" ] && threads=$2
+  out=$(timeout 60 wrk -t"$threads" -c"$2" -d"$DURATION" --latency -s bench/post.lua "http://127.0.0.1:$1/graphql")
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+# wrk prints 812.00us / 1.23ms / 1.02s
+to_ms() {
+  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
+    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
+}
+
+# Warm-up: fill keep-alive pools.
+timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$SM_PORT/graphql" >/dev/null
+timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$NGX_PORT/graphql" >/dev/null
+
+printf '\n%-6s | %-27s | %-27s | %-27s | %-9s | %s\n' conns "direct nginx (rps p50 p99)" "nginx proxy (rps p50 p99)" "safemut (rps p50 p99)" "sm/nginx" "sm p99 - direct p99"
+for c in $CONNS; do
+  read -r d_rps d_50 d_99 <<<"$(run_wrk "$UP_PORT" "$c")"
+  read -r n_rps n_50 n_99 <<<"$(run_wrk "$NGX_PORT" "$c")"
+  read -r s_rps s_50 s_99 <<<"$(run_wrk "$SM_PORT" "$c")"
+  ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.2fx", a/b }')
+  added=$(awk -v a="$s_99" -v b="$d_99" 'BEGIN { printf "%+.3f ms", a-b }')
+  printf '%-6s | %9s %7sms %7sms | %9s %7sms %7sms | %9s %7sms %7sms | %-9s | %s\n' \
+    "$c" "$d_rps" "$d_50" "$d_99" "$n_rps" "$n_50" "$n_99" "$s_rps" "$s_50" "$s_99" "$ratio" "$added"
+done
+
+ulimit -n 4096 2>/dev/null || true
+echo
+echo "safemut RSS with 1,000 idle keep-alive connections:"
+timeout 90 python3 bench/idle_connections.py "$SM_PORT" 1000 "$SM_PID"
