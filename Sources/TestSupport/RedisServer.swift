@@ -75,11 +75,12 @@ public final class RedisServer: Sendable {
         try launch(timeout: timeout)
     }
 
-    /// SIGTERM, then SIGKILL after a grace period; the server stays down.
+    /// Stops the server; it stays down. SIGKILL on purpose: the server keeps
+    /// nothing on disk, and a child started from a test process can inherit a
+    /// signal mask that blocks SIGTERM (redis-server, unlike postgres, does not
+    /// unblock it), which would turn every stop into a full grace-period wait.
     public func shutdown() {
-        guard let running = process.withLock({ $0 }) else { return }
-        running.stop(grace: 5)
-        process.withLock { $0 = nil }
+        kill()
     }
 
     /// Stops the server by PID. Idempotent.

@@ -6,15 +6,15 @@ import TestSupport
 /// Against the shared real Postgres; each test in a database of its own.
 @Suite("Postgres client")
 struct PostgresClientTests {
-    func pool(maxConnections: Int = 4, statementTimeout: Duration? = nil, acquireTimeout: Duration = .seconds(5)) throws -> PostgresPool {
-        let url = try DataServers.freshDatabase(prefix: "pgc")
+    func pool(maxConnections: Int = 4, statementTimeout: Duration? = nil, acquireTimeout: Duration = .seconds(5)) async throws -> PostgresPool {
+        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgc") }
         return PostgresPool(configuration: try PostgresConfiguration(
             url: url, maxConnections: maxConnections, acquireTimeout: acquireTimeout, statementTimeout: statementTimeout
         ))
     }
 
     @Test func decodesEveryTypedColumn() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         let row = try await pool.query("""
             SELECT 'héllo'::text AS t, 9007199254740993::bigint AS b, 7::int AS i,
@@ -49,7 +49,7 @@ struct PostgresClientTests {
     }
 
     @Test func numericMoneyIsExactBothWays() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         _ = try await pool.query("CREATE TABLE spend (usd numeric(20,6) NOT NULL)")
         for _ in 0..<10 {
@@ -65,7 +65,7 @@ struct PostgresClientTests {
     }
 
     @Test func parametersAreBoundNotSpliced() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         _ = try await pool.query("CREATE TABLE notes (body text, blob bytea, at timestamptz, doc jsonb, id uuid)")
         let hostile = "'); DROP TABLE notes; --"
@@ -88,7 +88,7 @@ struct PostgresClientTests {
     }
 
     @Test func uniqueAndCheckViolationsAreTyped() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         _ = try await pool.query("CREATE TABLE t (k text PRIMARY KEY, n int CHECK (n >= 0))")
         _ = try await pool.query("INSERT INTO t VALUES ($1, $2)", ["a", 1])
@@ -107,7 +107,7 @@ struct PostgresClientTests {
     }
 
     @Test func transactionCommitsOrRollsBackOnThrow() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         _ = try await pool.query("CREATE TABLE ledger (n int)")
         struct Boom: Error {}
@@ -123,7 +123,7 @@ struct PostgresClientTests {
     }
 
     @Test func serializationFailureIsTyped() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         _ = try await pool.query("CREATE TABLE s (n int)")
         let error = await #expect(throws: PostgresError.self) {
@@ -146,7 +146,7 @@ struct PostgresClientTests {
     }
 
     @Test func advisoryLockIsExclusiveAcrossSessions() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         let inner: Bool? = try await pool.withAdvisoryLock(4242) { _ in
             try await pool.withTryAdvisoryLock(4242) { _ in true }
@@ -157,7 +157,7 @@ struct PostgresClientTests {
     }
 
     @Test func statementTimeoutIsQueryCanceled() async throws {
-        let pool = try pool(statementTimeout: .milliseconds(200))
+        let pool = try await pool(statementTimeout: .milliseconds(200))
         defer { pool.close() }
         let clock = ContinuousClock()
         let start = clock.now
@@ -171,7 +171,7 @@ struct PostgresClientTests {
     }
 
     @Test func cancelledTaskCancelsItsStatement() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         let task = Task { try await pool.query("SELECT pg_sleep(10)") }
         // Wait until the statement is running on the server, then cancel the task.
@@ -193,7 +193,7 @@ struct PostgresClientTests {
     }
 
     @Test func poolIsBoundedAndTimesOutWaiters() async throws {
-        let pool = try pool(maxConnections: 2, acquireTimeout: .milliseconds(300))
+        let pool = try await pool(maxConnections: 2, acquireTimeout: .milliseconds(300))
         defer { pool.close() }
         try await pool.withConnection { _ in
             try await pool.withConnection { _ in
@@ -214,7 +214,7 @@ struct PostgresClientTests {
     }
 
     @Test func pingMeasuresLatency() async throws {
-        let pool = try pool()
+        let pool = try await pool()
         defer { pool.close() }
         let latency = try await pool.ping()
         #expect(latency > .zero && latency < .seconds(5))
