@@ -37,7 +37,7 @@ public enum DataCommand {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try withUnblockedSignals { try process.run() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline {
             usleep(10_000)
@@ -64,6 +64,21 @@ public enum DataCommand {
             throw HarnessError.setupFailed("\(executable) \(arguments.joined(separator: " ")) exited \(outcome.status):\n\(outcome.output)")
         }
         return outcome.output
+    }
+
+    /// Runs `body` (which spawns a child) with this thread's signal mask emptied.
+    ///
+    /// Foundation's `Process` spawns from the calling thread and the child
+    /// inherits that thread's mask; Dispatch and cooperative-pool threads block
+    /// nearly every signal, so a child started from a test would never see
+    /// SIGTERM or SIGALRM (pgbench `-T` relies on it). The mask is restored after.
+    public static func withUnblockedSignals<T>(_ body: () throws -> T) rethrows -> T {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     /// Whether this process runs as root (Postgres refuses to; see `asUnprivileged`).

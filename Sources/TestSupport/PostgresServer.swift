@@ -99,7 +99,9 @@ public final class PostgresServer: Sendable {
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200", "-c", "shared_buffers=64MB",
         ])
-        let started = try ManagedProcess(name: "postgres", executable: exe, arguments: args)
+        let started = try DataCommand.withUnblockedSignals {
+            try ManagedProcess(name: "postgres", executable: exe, arguments: args)
+        }
         process.withLock { $0 = started }
         try waitUntilReady(timeout: timeout, process: started)
     }

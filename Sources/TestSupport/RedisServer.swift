@@ -50,7 +50,9 @@ public final class RedisServer: Sendable {
             "--daemonize", "no", "--protected-mode", "yes",
         ]
         if let password { args += ["--requirepass", password] }
-        let started = try ManagedProcess(name: "redis", executable: executable, arguments: args)
+        let started = try DataCommand.withUnblockedSignals {
+            try ManagedProcess(name: "redis", executable: executable, arguments: args)
+        }
         process.withLock { $0 = started }
         try Ports.waitUntilListening(port, timeout: timeout, process: started)
     }
@@ -76,9 +78,7 @@ public final class RedisServer: Sendable {
     }
 
     /// Stops the server; it stays down. SIGKILL on purpose: the server keeps
-    /// nothing on disk, and a child started from a test process can inherit a
-    /// signal mask that blocks SIGTERM (redis-server, unlike postgres, does not
-    /// unblock it), which would turn every stop into a full grace-period wait.
+    /// nothing on disk, so a graceful shutdown buys nothing but time.
     public func shutdown() {
         kill()
     }
