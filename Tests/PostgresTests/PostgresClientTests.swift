@@ -192,7 +192,7 @@ struct PostgresClientTests {
         #expect((error as? PostgresError)?.kind == .queryCanceled)
     }
 
-    @Test func poolIsBoundedAndTimesOutWaiters() async throws {
+    @Test func poolTimesOutWaitersWhenExhausted() async throws {
         let pool = try await pool(maxConnections: 2, acquireTimeout: .milliseconds(300))
         defer { pool.close() }
         try await pool.withConnection { _ in
@@ -202,15 +202,30 @@ struct PostgresClientTests {
                 #expect(error?.kind == .poolTimeout)
             }
         }
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 { group.addTask { _ = try? await pool.query("SELECT pg_sleep(0.05)") } }
+        let stats = pool.stats()
+        #expect(stats.acquireTimeouts == 1)
+        #expect(stats.errors[.poolTimeout] == 1)
+        #expect(stats.inUse == 0)
+        #expect(try await pool.query("SELECT 1 AS one").single()["one"].int() == 1)
+    }
+
+    @Test func poolNeverOpensMoreThanItsBound() async throws {
+        let pool = try await pool(maxConnections: 2, acquireTimeout: .seconds(30))
+        defer { pool.close() }
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { (try? await pool.query("SELECT pg_sleep(0.05)")) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
+        #expect(results == Array(repeating: true, count: 8))
         let stats = pool.stats()
         #expect(stats.open == 2)
         #expect(stats.inUse == 0)
-        #expect(stats.acquireTimeouts == 1)
-        #expect(stats.errors[.poolTimeout] == 1)
-        #expect(stats.acquired >= 10)
+        #expect(stats.acquired == 8)
+        #expect(stats.maxWait > .zero)
+        let backends = try await pool.query(
+            "SELECT count(*) AS c FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+        ).single()["c"].int()
+        #expect(backends <= 2)
     }
 
     @Test func pingMeasuresLatency() async throws {
