@@ -53,6 +53,8 @@ let package = Package(
         // Data clients (issue 4).
         .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
+        .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
+        .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
@@ -100,6 +102,7 @@ let package = Package(
         .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", logging], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip"],

@@ -8,6 +8,8 @@ struct FramingFacts: Sendable {
     }
 
     var hostCount = 0
+    /// Whether a Host value has a byte that cannot appear in `uri-host [ ":" port ]`.
+    var hostIsInvalid = false
     var contentLengthCount = 0
     var contentLength = ContentLength.absent
     var transferEncodingCount = 0
@@ -19,6 +21,7 @@ struct FramingFacts: Sendable {
         switch field.name.count {
         case 4 where field.nameIs("host", in: bytes):
             hostCount += 1
+            hostIsInvalid = hostIsInvalid || !bytes[field.value].allSatisfy(Self.isHostByte)
         case 14 where field.nameIs("content-length", in: bytes):
             contentLengthCount += 1
             if contentLengthCount == 1 {
@@ -31,6 +34,21 @@ struct FramingFacts: Sendable {
             }
         default:
             break
+        }
+    }
+
+    /// unreserved / pct-encoded / sub-delims / ":" / "[" / "]" (RFC 3986 host and port).
+    /// An empty Host is allowed: RFC 9110 §7.2 requires it when the target has no authority.
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        if ByteClass.isAlpha(byte) || ByteClass.isDigit(byte) { return true }
+        switch byte {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+            return true
+        default:
+            return false
         }
     }
 
@@ -62,6 +80,7 @@ struct FramingFacts: Sendable {
     func requestFraming(version: HTTPVersion, limits: HTTPLimits) throws(HTTPParseError) -> Framing {
         if hostCount > 1 { throw HTTPParseError(.multipleHost) }
         if hostCount == 0, version == .http1_1 { throw HTTPParseError(.missingHost) }
+        if hostIsInvalid { throw HTTPParseError(.invalidHost) }
         return try bodyFraming(version: version, limits: limits) ?? .noBody
     }
 

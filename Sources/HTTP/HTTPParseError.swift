@@ -33,6 +33,7 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooManyHeaders
         case missingHost
         case multipleHost
+        case invalidHost
 
         // Framing.
         case contentLengthWithTransferEncoding
@@ -101,6 +102,7 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .tooManyHeaders: return "More header fields than the limit"
         case .missingHost: return "HTTP/1.1 request without a Host header"
         case .multipleHost: return "More than one Host header"
+        case .invalidHost: return "Host header is not a host name with an optional port"
         case .contentLengthWithTransferEncoding: return "Content-Length together with Transfer-Encoding"
         case .multipleContentLength: return "More than one Content-Length header"
         case .contentLengthList: return "Content-Length is a comma-separated list"

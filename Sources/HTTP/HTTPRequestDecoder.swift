@@ -1,11 +1,3 @@
-/// What the request decoder produces, in order: a head, zero or more body
-/// slices, the end; then the next request's head (keep-alive, pipelining).
-public enum HTTPRequestEvent: Sendable, Equatable {
-    case head(HTTPRequestHead)
-    case body([UInt8])
-    case end
-}
-
 /// Decodes HTTP/1.1 requests from bytes as they arrive, strictly per RFC 9112.
 ///
 /// A value type with no I/O: the connection appends what it read and calls

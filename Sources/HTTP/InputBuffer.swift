@@ -73,13 +73,18 @@ struct InputBuffer: Sendable {
         return line
     }
 
-    /// Consumes up to `limit` bytes and returns them as one array.
-    mutating func take(upTo limit: Int) -> [UInt8] {
+    /// Consumes up to `limit` bytes, appending them to `destination`; returns how many.
+    mutating func move(upTo limit: Int, into destination: inout [UInt8]) -> Int {
         let n = min(limit, count)
-        let slice = Array(bytes[readIndex..<(readIndex + n)])
+        let slice = bytes[readIndex..<(readIndex + n)]
+        if destination.isEmpty {
+            destination = Array(slice)
+        } else {
+            destination.append(contentsOf: slice)
+        }
         readIndex += n
         scanned = 0
-        return slice
+        return n
     }
 
     /// The byte `offset` bytes past the read position, if buffered.

@@ -66,7 +66,7 @@ struct ChunkedBodyTests {
         expectRejected(chunked("5\r\nhello\n0\r\n\r\n"), .missingChunkCRLF)
     }
 
-    @Test("Malformed chunk extensions are rejected", arguments: ["5;", "5;=v", "5;a=", "5;a=\"open", "5;a b", "5;a=(x)"])
+    @Test("Malformed chunk extensions are rejected", arguments: ["5;", "5;=v", "5;a=", "5;a=\"open", "5;a b", "5;a=(x)", "5;a=\"x\\\u{1}\"", "5;a=\"x\\", "5;a=\"x\u{1}\""])
     func malformedExtension(sizeLine: String) {
         expectRejected(chunked("\(sizeLine)\r\nhello\r\n0\r\n\r\n"), .invalidChunkExtension)
     }
@@ -111,5 +111,26 @@ struct ChunkedBodyTests {
         #expect(throws: HTTPParseError(.bodyTooLarge)) {
             while try decoder.next() != nil {}
         }
+    }
+
+    @Test("Data of chunks already buffered comes as one slice")
+    func chunksJoined() {
+        let outcome = decodeRequests(chunked("1\r\na\r\n1\r\nb\r\n2\r\ncd\r\n0\r\n\r\n"))
+        #expect(outcome.error == nil)
+        #expect(outcome.events.count == 3)
+        #expect(outcome.events[1] == .body(bytes("abcd")))
+    }
+
+    @Test("Data before a framing error is handed over, then the error")
+    func dataBeforeError() throws {
+        var decoder = HTTPRequestDecoder()
+        decoder.append(bytes(chunked("5\r\nhello\r\nzz\r\n")))
+        guard case .head = try decoder.next() else {
+            Issue.record("expected a head")
+            return
+        }
+        #expect(try decoder.next() == .body(bytes("hello")))
+        #expect(throws: HTTPParseError(.invalidChunkSize)) { try decoder.next() }
+        #expect(throws: HTTPParseError(.invalidChunkSize)) { try decoder.next() }
     }
 }

@@ -72,6 +72,17 @@ struct FieldLineTests {
         expectRejected("GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", .multipleHost)
     }
 
+    @Test("Host with bytes outside host and port is rejected", arguments: ["a b", "a/b", "user@a", "a?b", "a#b", "h\u{E9}te"])
+    func invalidHost(value: String) {
+        expectRejected("GET / HTTP/1.1\r\nHost: \(value)\r\n\r\n", .invalidHost)
+    }
+
+    @Test("Host names, IPv6 literals, ports and an empty Host are accepted", arguments: ["example.com", "127.0.0.1:8080", "[::1]:443", "xn--bcher-kva.example", ""])
+    func validHost(value: String) {
+        let (head, _) = expectOneRequest("GET / HTTP/1.1\r\nHost: \(value)\r\n\r\n")
+        #expect(head?.headers["Host"] == value)
+    }
+
     @Test("HTTP/1.0 request without Host is accepted")
     func http10WithoutHost() {
         let (head, _) = expectOneRequest("GET / HTTP/1.0\r\n\r\n")

@@ -43,4 +43,22 @@ struct HeadersTests {
         #expect(HTTPHeaders([("A", "1"), ("B", "2")]) == HTTPHeaders([("A", "1"), ("B", "2")]))
         #expect(HTTPHeaders([("A", "1"), ("B", "2")]) != HTTPHeaders([("B", "2"), ("A", "1")]))
     }
+
+    @Test("contentLength and isChunked read the validated framing fields")
+    func framingAccessors() {
+        #expect(HTTPHeaders([("content-length", " 42 ")]).contentLength == 42)
+        #expect(HTTPHeaders([("Content-Length", "4"), ("Content-Length", "4")]).contentLength == nil)
+        #expect(HTTPHeaders([("Content-Length", "-4")]).contentLength == nil)
+        #expect(HTTPHeaders().contentLength == nil)
+        #expect(HTTPHeaders([("Transfer-Encoding", "Chunked")]).isChunked)
+        #expect(!HTTPHeaders([("Transfer-Encoding", "gzip, chunked")]).isChunked)
+        #expect(!HTTPHeaders().isChunked)
+    }
+
+    @Test("Dictionary literal keeps the written order")
+    func dictionaryLiteral() {
+        let headers: HTTPHeaders = ["Content-Type": "application/json", "Content-Length": "2"]
+        #expect(Array(headers).map(\.name) == ["Content-Type", "Content-Length"])
+        #expect(headers.contentLength == 2)
+    }
 }

@@ -172,4 +172,20 @@ struct RequestDecoderTests {
             #expect(outcome.bodies == reference.bodies, "split at \(split)")
         }
     }
+
+    @Test("A long pipelined stream survives buffer compaction")
+    func compaction() {
+        let requests = (0..<400).map { "GET /r\($0) HTTP/1.1\r\nHost: a\r\nX-Pad: \(String(repeating: "p", count: $0 % 37))\r\n\r\n" }
+        for pieceSize in [1000, 4095, 9000] {
+            let outcome = decodeRequests(requests.joined(), pieceSize: pieceSize)
+            #expect(outcome.error == nil)
+            #expect(outcome.heads.map(\.target) == (0..<400).map { "/r\($0)" })
+        }
+    }
+
+    @Test("HTTP versions spell themselves")
+    func versionText() {
+        #expect(HTTPVersion.http1_1.text == "HTTP/1.1")
+        #expect(HTTPVersion.http1_0.text == "HTTP/1.0")
+    }
 }

@@ -171,4 +171,21 @@ struct ResponseDecoderTests {
         )
         #expect(outcome.error == HTTPParseError(.bodyTooLarge))
     }
+
+    @Test("Response decoder reports idle and buffered bytes, and skips bounded leading empty lines")
+    func responseIdle() throws {
+        var decoder = HTTPResponseDecoder()
+        #expect(decoder.isIdle)
+        decoder.expectResponse(toMethod: "GET")
+        let input = bytes("\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        input.withUnsafeBytes { decoder.append($0) }
+        #expect(decoder.bufferedByteCount == input.count)
+        #expect(!decoder.isIdle)
+        #expect(try decoder.next() != nil)
+        #expect(try decoder.next() == .body(bytes("ok")))
+        #expect(try decoder.next() == .end)
+        #expect(decoder.isIdle)
+        let tooMany = decodeResponses(String(repeating: "\r\n", count: 20) + "HTTP/1.1 200 OK\r\n\r\n")
+        #expect(tooMany.error == HTTPParseError(.tooManyLeadingEmptyLines))
+    }
 }
