@@ -87,20 +87,19 @@ final class GatewayHandler: HTTPServerHandler {
         requestLogger[metadataKey: "request.id"] = "\(requestID)"
         let context = RequestContext(
             requestID: requestID, head: head, body: body, peer: request.peer, logger: requestLogger, startNanos: request.startNanos)
+        // The pipeline runs as a task on this connection's own loop: its
+        // awaits resume here, so the responder is used on its thread.
         let bound = LoopBound(responder, loop: request.loop)
         let pipeline = self.pipeline
-        Task {
+        Task(executorPreference: request.loop) {
             var context = context
             let verdict = await pipeline.run(&context)
-            let admitted = context
-            request.loop.execute {
-                let responder = bound.value
-                if let (step, rejection) = verdict {
-                    self.metrics.rejected(step: step, code: rejection.code.rawValue)
-                    Self.reject(rejection, requestID: requestID, responder: responder)
-                } else {
-                    self.forward(head: admitted.head, body: admitted.body, request: request, requestID: requestID, responder: responder)
-                }
+            let responder = bound.value
+            if let (step, rejection) = verdict {
+                self.metrics.rejected(step: step, code: rejection.code.rawValue)
+                Self.reject(rejection, requestID: requestID, responder: responder)
+            } else {
+                self.forward(head: context.head, body: context.body, request: request, requestID: requestID, responder: responder)
             }
         }
     }

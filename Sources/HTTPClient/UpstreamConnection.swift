@@ -154,17 +154,18 @@ final class UpstreamConnection: EventHandler {
             case .wouldBlock:
                 return
             case .processed(0):
+                // The upstream closed: hand over what is buffered (a body that
+                // ends on close ends here), then anything unfinished is a break.
+                responseKeepAlive = false
                 do {
-                    if let event = try decoder.finishOnClose() {
-                        responseKeepAlive = false
+                    while self.exchange != nil, let event = try decoder.finishOnClose() {
                         handle(event)
-                    } else if !drainEvents() {
-                        return
-                    }
-                    if phase != .closed && self.exchange != nil {
-                        brokeWhileReceiving("upstream closed the connection mid-response")
                     }
                 } catch {
+                    brokeWhileReceiving("upstream closed the connection mid-response")
+                    return
+                }
+                if phase != .closed && self.exchange != nil {
                     brokeWhileReceiving("upstream closed the connection mid-response")
                 }
                 return

@@ -226,9 +226,10 @@ final class ServerConnection: EventHandler {
     func close() {
         guard !closed else { return }
         closed = true
+        // Count the connection gone before the peer can observe the close.
+        state.remove(self)
         state.loop.unregister(fd)
         Syscall.close(fd)
-        state.remove(self)
         if let responder {
             self.responder = nil
             state.counters.requestFinished()

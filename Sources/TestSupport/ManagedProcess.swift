@@ -35,7 +35,10 @@ public final class ManagedProcess: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        // A child inherits the spawning thread's signal mask; Dispatch and
+        // cooperative-pool threads block most signals, which would make the
+        // server deaf to the SIGTERM/SIGHUP a test sends it.
+        try DataCommand.withUnblockedSignals { try process.run() }
         self.process = process
         self.pid = process.processIdentifier
         self.name = name

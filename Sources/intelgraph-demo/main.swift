@@ -67,13 +67,11 @@ struct DemoBinding: HTTPServerHandler {
             body: request.body)
         let bound = LoopBound(responder, loop: request.loop)
         let demo = self.demo
-        Task {
+        Task(executorPreference: request.loop) {
             let response = await demo.handle(demoRequest)
-            request.loop.execute {
-                bound.value.respond(
-                    HTTPResponseHead(status: response.status, headers: HTTPHeaders(response.headers)),
-                    body: response.body)
-            }
+            bound.value.respond(
+                HTTPResponseHead(status: response.status, headers: HTTPHeaders(response.headers)),
+                body: response.body)
         }
     }
 }

@@ -92,6 +92,7 @@ struct ServerTimeoutTests {
         try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
         #expect(client.isClosedByPeer(timeout: 2))
+        for _ in 0..<50 where server.server.counters.openConnections != 0 { usleep(10_000) }
         #expect(server.server.counters.openConnections == 0)
     }
 }
