@@ -118,10 +118,28 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         Iterator(fields)
     }
 
+    /// Removes every field whose name satisfies `shouldRemove`, in one pass.
+    public mutating func removeAll(where shouldRemove: (_ name: String) -> Bool) {
+        fields.removeAll { shouldRemove($0.name) }
+    }
+
     /// ASCII case-insensitive comparison of two field names; names are tokens, so
-    /// ASCII folding is the whole story.
-    static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
-        asciiCaseInsensitiveEquals(lhs.utf8, rhs.utf8)
+    /// ASCII folding is the whole story. On the hot path of every proxied
+    /// request: native strings compare their contiguous bytes directly.
+    public static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { l in
+            rhs.utf8.withContiguousStorageIfAvailable { r -> Bool in
+                for i in 0..<l.count where l[i] != r[i] {
+                    // Equal ignoring case only for letters: the bytes differ in bit 0x20 alone.
+                    let a = l[i] | 0x20
+                    guard a == r[i] | 0x20, a >= 0x61, a <= 0x7A else { return false }
+                }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return asciiCaseInsensitiveEquals(lhs.utf8, rhs.utf8)
     }
 
     static func asciiCaseInsensitiveEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {

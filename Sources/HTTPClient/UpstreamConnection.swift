@@ -21,6 +21,8 @@ final class UpstreamConnection: EventHandler {
     private var deadline: UInt64 = 0
     private var registeredEvents: UInt32 = 0
     private var responseKeepAlive = true
+    /// When the connection last went back to the pool (monotonic ns).
+    private(set) var idleSince: UInt64 = 0
 
     init(pool: UpstreamPool) {
         self.pool = pool
@@ -80,6 +82,7 @@ final class UpstreamConnection: EventHandler {
 
     func becameIdle() {
         phase = .idle
+        idleSince = Syscall.monotonicNanos()
         exchange = nil
         deadline = 0
         // Watch an idle connection so an upstream close is noticed and it leaves the pool.

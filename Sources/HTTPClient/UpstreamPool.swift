@@ -68,6 +68,9 @@ public final class UpstreamPool {
 
     var totalConnections: Int { idle.count + busyConnections.count }
 
+    /// Idle time after which a pooled connection is probed before reuse.
+    static let probeAfterIdleNanos: UInt64 = 50_000_000
+
     /// Sends `request` and reports the response to `delegate`. Returns the
     /// exchange, which the caller may pause, resume or cancel.
     @discardableResult
@@ -83,8 +86,12 @@ public final class UpstreamPool {
         while let connection = idle.popLast() {
             counters.idle.subtract(1, ordering: .relaxed)
             // A pooled connection the upstream closed while idle is dropped
-            // before any byte is sent: this is the safe retry.
-            if connection.peerHasClosed() {
+            // before any byte is sent: this is the safe retry. An upstream
+            // close normally arrives as an event and retires the connection;
+            // the MSG_PEEK probe (one syscall) covers the close that raced
+            // with that event, which matters only after an idle spell long
+            // enough for an upstream keep-alive timeout to fire.
+            if Syscall.monotonicNanos() &- connection.idleSince > Self.probeAfterIdleNanos, connection.peerHasClosed() {
                 connection.closeSilently()
                 continue
             }

@@ -47,6 +47,7 @@ public final class HTTPServer: Sendable {
                     try loop.register(fd, events: EPOLLIN.rawValue, handler: listener)
                     state.listener = listener
                     state.startSweeping()
+                    state.startFlushing()
                 } catch {
                     box.error = "\(error)"
                 }

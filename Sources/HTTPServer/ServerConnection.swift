@@ -32,6 +32,8 @@ final class ServerConnection: EventHandler {
     var outputOffset = 0
     private var registeredEvents: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
     private var readPaused = false
+    /// Queued with the loop for an end-of-iteration flush.
+    private var flushPending = false
     /// High-water mark for pending output; streaming producers pause above it.
     static let outputHighWater = 256 * 1024
 
@@ -239,7 +241,9 @@ final class ServerConnection: EventHandler {
 
     // MARK: I/O plumbing
 
-    /// Appends bytes to the output and tries to write them now.
+    /// Appends bytes to the output. They are sent at the end of this loop
+    /// iteration, so a head, its body and the next pipelined answer leave
+    /// in one `send` instead of one each.
     func enqueue(_ bytes: [UInt8]) {
         guard !closed else { return }
         if pendingOutput == 0 {
@@ -248,6 +252,15 @@ final class ServerConnection: EventHandler {
         } else {
             output.append(contentsOf: bytes)
         }
+        if !flushPending {
+            flushPending = true
+            state.scheduleFlush(self)
+        }
+    }
+
+    /// End of iteration: send what was enqueued.
+    func flushScheduled() {
+        flushPending = false
         flush()
     }
 

@@ -16,6 +16,8 @@ final class ServerLoopState {
     var connections: [Int32: ServerConnection] = [:]
     var listener: Listener?
     var draining = false
+    /// Connections with output written this iteration, flushed at its end.
+    private var needsFlush: [ServerConnection] = []
     /// One read buffer per loop: a connection copies what it needs out of it.
     let readBuffer: UnsafeMutableRawBufferPointer
     private(set) var dateHeader: String = ""
@@ -34,6 +36,27 @@ final class ServerLoopState {
 
     deinit {
         readBuffer.deallocate()
+    }
+
+    /// Queues `connection` for one `send` at the end of this loop iteration.
+    func scheduleFlush(_ connection: ServerConnection) {
+        needsFlush.append(connection)
+    }
+
+    /// Installs the end-of-iteration flush (once, at start).
+    func startFlushing() {
+        loop.addIterationObserver { [weak self] in
+            guard let self else { return }
+            // A flush can produce more output (a drained client resumes its
+            // upstream); a few rounds settle that, and anything left wakes
+            // the loop at once rather than waiting in epoll_wait.
+            for _ in 0..<8 where !self.needsFlush.isEmpty {
+                let batch = self.needsFlush
+                self.needsFlush.removeAll(keepingCapacity: true)
+                for connection in batch { connection.flushScheduled() }
+            }
+            if !self.needsFlush.isEmpty { self.loop.execute {} }
+        }
     }
 
     /// Starts the periodic sweep that enforces connection timeouts.

@@ -36,6 +36,7 @@ public final class EventLoop: @unchecked Sendable {
     private var timers = TimerHeap()
     private var timerCallbacks: [UInt64: () -> Void] = [:]
     private var nextTimerID: UInt64 = 1
+    private var iterationObservers: [() -> Void] = []
     /// The monotonic time at the start of the current iteration (cheap "now").
     public private(set) var now: UInt64 = Syscall.monotonicNanos()
 
@@ -110,6 +111,14 @@ public final class EventLoop: @unchecked Sendable {
         timerCallbacks[id] = nil
     }
 
+    /// Calls `observer` at the end of every loop iteration, after I/O events,
+    /// tasks and timers. The server uses it to coalesce a response's writes
+    /// (head, body, pipelined answers) into one `send`.
+    public func addIterationObserver(_ observer: @escaping () -> Void) {
+        assertInLoop()
+        iterationObservers.append(observer)
+    }
+
     /// Starts the loop on a new OS thread.
     public func start() {
         let thread = LoopThread(loop: self)
@@ -162,6 +171,7 @@ public final class EventLoop: @unchecked Sendable {
             }
             runPendingTasks()
             fireTimers()
+            for observer in iterationObservers { observer() }
         }
     }
 
