@@ -21,9 +21,12 @@ public final class GatewayMetrics: Sendable {
     private let upstreamIdle: CoreMetrics.Gauge
     private let upstreamRetries: CoreMetrics.Gauge
 
+    /// Cache key: route index and status packed in one Int (cheap to hash).
     struct RouteStatus: Hashable {
-        let route: String
-        let status: Int
+        let key: Int
+        init(route: String, status: Int) {
+            key = (GatewayMetrics.routes.firstIndex(of: route) ?? GatewayMetrics.routes.count) * 1000 + status
+        }
     }
 
     /// Route templates used as the `route` label.

@@ -180,8 +180,12 @@ public final class UpstreamPool {
 /// One request's trip upstream: its state and its link to the delegate.
 public final class UpstreamExchange {
     let request: UpstreamRequest
-    private(set) weak var delegate: (any UpstreamResponseDelegate)?
-    unowned let pool: UpstreamPool
+    /// Strong while the exchange runs and cleared when it ends (finish, fail,
+    /// cancel): a weak reference would cost a side-table allocation per request.
+    private(set) var delegate: (any UpstreamResponseDelegate)?
+    /// `unowned(unsafe)`: a pool lives as long as its event loop and outlives
+    /// every exchange it runs; this avoids refcount traffic per access.
+    unowned(unsafe) let pool: UpstreamPool
     weak var connection: UpstreamConnection?
     private(set) var isFinished = false
     var responseStarted = false
@@ -211,6 +215,7 @@ public final class UpstreamExchange {
     public func cancel() {
         guard !isFinished else { return }
         isFinished = true
+        delegate = nil
         connection?.abandon()
     }
 
@@ -226,12 +231,16 @@ public final class UpstreamExchange {
     func finish() {
         guard !isFinished else { return }
         isFinished = true
+        let delegate = self.delegate
+        self.delegate = nil
         delegate?.upstreamEnd()
     }
 
     func fail(_ error: UpstreamError) {
         guard !isFinished else { return }
         isFinished = true
+        let delegate = self.delegate
+        self.delegate = nil
         delegate?.upstreamFailed(error, responseStarted: responseStarted)
     }
 }

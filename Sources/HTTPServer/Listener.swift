@@ -9,7 +9,8 @@ import Sockets
 /// connections across loops). Loop-confined.
 final class Listener: EventHandler {
     let fd: Int32
-    unowned let state: ServerLoopState
+    /// `unowned(unsafe)`: the loop state owns the listener and outlives it.
+    unowned(unsafe) let state: ServerLoopState
     private var paused = false
 
     init(fd: Int32, state: ServerLoopState) {

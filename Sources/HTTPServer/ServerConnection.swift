@@ -13,7 +13,9 @@ import Sockets
 final class ServerConnection: EventHandler {
     let fd: Int32
     let peer: SocketAddress
-    unowned let state: ServerLoopState
+    /// `unowned(unsafe)`: the loop state owns its connections and outlives
+    /// them (it lives as long as the server); no refcounting per access.
+    unowned(unsafe) let state: ServerLoopState
     private lazy var peerHost: String = peer.host
 
     var decoder: HTTPRequestDecoder
