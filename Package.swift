@@ -56,6 +56,11 @@ let package = Package(
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
+        // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
+        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing"], swiftSettings: strict),
+        // Who is calling: JWT (OpenSSL) or trusted headers (issue 6).
+        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP"], swiftSettings: strict),
+
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
@@ -95,6 +100,8 @@ let package = Package(
             dependencies: ["Gateway", "Admission", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
             swiftSettings: strict
         ),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL], swiftSettings: strict),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
