@@ -76,11 +76,15 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Hashing", "Sockets", logging, metrics, coreMetrics, prometheus,
+                "Hashing", "Sockets", "Postgres", "Redis", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "safemut", dependencies: ["Gateway", "Config", "Telemetry", argumentParser, logging], swiftSettings: strict),
+        .executableTarget(
+            name: "safemut",
+            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", argumentParser, logging],
+            swiftSettings: strict
+        ),
 
         // The demo upstream: a real GraphQL server on our own HTTP server.
         .target(name: "IntelGraphDemo", dependencies: [graphQL], swiftSettings: strict),

@@ -12,16 +12,21 @@ public final class AdminRoutes: Sendable {
     private let refreshGauges: @Sendable () -> Void
     private let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
     private let version: String
+    private let checkDependencies: @Sendable () async -> [DependencyCheck]
 
+    /// `checkDependencies` pings Postgres and Redis when they are configured
+    /// (an empty list when they are not).
     public init(
         registry: PrometheusCollectorRegistry,
         pools: [ObjectIdentifier: LoopBound<UpstreamPool>],
         version: String,
+        checkDependencies: @escaping @Sendable () async -> [DependencyCheck] = { [] },
         refreshGauges: @escaping @Sendable () -> Void
     ) {
         self.registry = registry
         self.pools = pools
         self.version = version
+        self.checkDependencies = checkDependencies
         self.refreshGauges = refreshGauges
     }
 
@@ -37,30 +42,42 @@ public final class AdminRoutes: Sendable {
         }
     }
 
-    /// Readiness: the upstream answers `GET /health` through the pool.
+    /// Readiness: the upstream answers `GET /health` through the pool, and
+    /// each configured dependency (Postgres, Redis) answers its ping. The
+    /// probes run at once, as a task on the connection's loop.
     private func ready(_ request: HTTPServerRequest, requestID: String, responder: HTTPResponder) {
-        guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
-            respondJSON(#"{"status":"down","checks":{"upstream":{"status":"down"}}}"#, status: 503, requestID: requestID, request: request, responder: responder)
-            return
+        let bound = LoopBound(responder, loop: request.loop)
+        let checkDependencies = self.checkDependencies
+        Task(executorPreference: request.loop) {
+            async let dependencies = checkDependencies()
+            let upstream = await self.probeUpstream(loop: request.loop, requestID: requestID)
+            let checks = [upstream] + (await dependencies)
+            let ready = checks.allSatisfy(\.up)
+            let members = checks.map { JSONText.quote($0.name) + ":" + $0.json }.joined(separator: ",")
+            let body = #"{"status":"\#(ready ? "ready" : "not_ready")","checks":{\#(members)}}"#
+            self.respondJSON(body, status: ready ? 200 : 503, requestID: requestID, request: request, responder: bound.value)
         }
-        let probe = ReadinessProbe { [self] status, error, nanos in
-            let upOK = status.map { (200..<300).contains($0) } ?? false
-            let latency = String(Double(nanos / 1000) / 1000)
-            var upstream = #"{"status":"\#(upOK ? "up" : "down")","latency_ms":\#(latency)"#
-            if let status { upstream += #","http_status":\#(status)"# }
-            if let error { upstream += #","error":"# + JSONText.quote(error) }
-            upstream += "}"
-            let body = #"{"status":"\#(upOK ? "ready" : "not_ready")","checks":{"upstream":\#(upstream)}}"#
-            self.respondJSON(body, status: upOK ? 200 : 503, requestID: requestID, request: request, responder: responder)
+    }
+
+    /// `GET /health` to the upstream through this loop's pool.
+    private func probeUpstream(loop: EventLoop, requestID: String) async -> DependencyCheck {
+        guard let pool = pools[ObjectIdentifier(loop)]?.value else {
+            return DependencyCheck(name: "upstream", up: false, latencyMicros: 0, error: "no upstream pool on this loop")
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: pool.configuration.hostHeader)
-        headers.add(name: "X-Request-Id", value: requestID)
-        let exchange = pool.execute(
-            UpstreamRequest(head: HTTPRequestHead(method: "GET", target: pool.configuration.basePath + "/health", headers: headers), body: [], idempotent: true),
-            delegate: probe)
-        probe.exchange = exchange
-        responder.onClose = { [probe] in probe.exchange?.cancel() }
+        return await withCheckedContinuation { continuation in
+            let probe = ReadinessProbe { status, error, nanos in
+                let up = status.map { (200..<300).contains($0) } ?? false
+                let why = error ?? (up ? nil : "upstream answered \(status ?? 0)")
+                continuation.resume(returning: DependencyCheck(name: "upstream", up: up, latencyMicros: Int64(nanos / 1000), error: why))
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: pool.configuration.hostHeader)
+            headers.add(name: "X-Request-Id", value: requestID)
+            let target = pool.configuration.basePath + "/health"
+            probe.exchange = pool.execute(
+                UpstreamRequest(head: HTTPRequestHead(method: "GET", target: target, headers: headers), body: [], idempotent: true),
+                delegate: probe)
+        }
     }
 
     /// Prometheus text exposition, gzip-compressed when the client accepts it.

@@ -20,13 +20,17 @@ public final class Gateway: Sendable {
 
     /// Binds the listener and starts serving. `pipeline` is the ordered list
     /// of admission steps (empty: requests go straight upstream).
+    public let dependencies: Dependencies
+
     public init(
         settings: GatewaySettings,
         pipeline: AdmissionPipeline = AdmissionPipeline([]),
+        dependencies: Dependencies = Dependencies(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger
     ) throws {
         self.settings = settings
+        self.dependencies = dependencies
         let group = try EventLoopGroup(count: settings.server.eventLoops, namePrefix: "safemut-loop")
         self.group = group
         let poolCounters = UpstreamPoolCounters()
@@ -41,10 +45,15 @@ public final class Gateway: Sendable {
         // The server's counters exist only once it is built; the admin
         // routes read them through this box, filled right after.
         let serverBox = ServerBox()
-        let admin = AdminRoutes(registry: registry, pools: pools, version: settings.version) {
+        let dependencyMetrics = DependencyMetrics(factory: metrics.factory, dependencies: dependencies)
+        let admin = AdminRoutes(
+            registry: registry, pools: pools, version: settings.version,
+            checkDependencies: { await dependencies.check() }
+        ) {
             if let server = serverBox.server {
                 metrics.refreshGauges(server: server.counters, upstream: poolCounters)
             }
+            dependencyMetrics.refresh()
         }
         let handler = GatewayHandler(
             pools: pools,
@@ -81,6 +90,7 @@ public final class Gateway: Sendable {
             done.wait(timeoutNanos: 1_000_000_000)
         }
         group.shutdown()
+        dependencies.close()
         return clean
     }
 

@@ -10,7 +10,7 @@ import Synchronization
 /// step names and reason codes only.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    let factory: PrometheusMetricsFactory
     private let requests = Mutex<[RouteStatus: CoreMetrics.Counter]>([:])
     private let durations: [String: Metrics.Timer]
     private let upstreamDurations: [String: Metrics.Timer]

@@ -64,10 +64,6 @@ public enum DataServers {
     /// Runs blocking harness work (starting, stopping, restarting servers) on a
     /// thread of its own, so async tests never block the cooperative pool.
     public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try body() })
-            }
-        }
+        try await TestSupport.offPool(body)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A real `intelgraph-demo` and a real `safemut` process on free loopback
 /// ports, the gateway configured by a YAML file written for the test.
-public final class DemoStack {
+public final class DemoStack: Sendable {
     public let upstreamPort: Int
     public let gatewayPort: Int
     public let upstream: ManagedProcess

@@ -33,9 +33,16 @@ struct ServeCommand: ParsableCommand {
         Bootstrap.metrics(registry: registry)
         let logger = Logger(label: "safemut")
 
+        let dependencies: Dependencies
+        do {
+            dependencies = try Dependencies(config, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let gateway: Gateway
         do {
-            gateway = try Gateway(settings: GatewaySettings(config), registry: registry, logger: logger)
+            gateway = try Gateway(settings: GatewaySettings(config), dependencies: dependencies, registry: registry, logger: logger)
         } catch {
             logger.critical("start failed", metadata: ["error": "\(error)", "listen": "\(config.listen)"])
             throw ExitCode(3)
@@ -45,6 +52,8 @@ struct ServeCommand: ParsableCommand {
             "upstream": "\(config.upstream.url)",
             "event_loops": "\(config.server.eventLoops)",
             "config": "\(path ?? "(defaults)")",
+            "postgres": "\(dependencies.postgres == nil ? "off" : "on")",
+            "redis": "\(dependencies.redis == nil ? "off" : "on")",
             "version": "\(SafemutVersion.current)",
         ])
 

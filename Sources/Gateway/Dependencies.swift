@@ -1,0 +1,83 @@
+import Admin
+import Config
+import Logging
+import Postgres
+import Redis
+
+/// The data stores the gateway talks to, when configured (`DATABASE_URL`,
+/// `REDIS_URL`). Pools connect lazily: a store that is down at start-up
+/// makes `/health/ready` report it, not the process fail.
+public struct Dependencies: Sendable {
+    public let postgres: PostgresPool?
+    public let redis: RedisClient?
+
+    public init(postgres: PostgresPool? = nil, redis: RedisClient? = nil) {
+        self.postgres = postgres
+        self.redis = redis
+    }
+
+    /// Pools for the URLs in `config`; a malformed URL is a start-up error naming the key.
+    public init(_ config: SafemutConfig, logger: Logger) throws(DependencyError) {
+        var postgres: PostgresPool?
+        var redis: RedisClient?
+        if let url = config.database.url {
+            do {
+                postgres = PostgresPool(configuration: try PostgresConfiguration(url: url), logger: logger)
+            } catch {
+                throw DependencyError(key: "database.url", message: error.message)
+            }
+        }
+        if let url = config.redis.url {
+            do {
+                redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+            } catch {
+                throw DependencyError(key: "redis.url", message: error.message)
+            }
+        }
+        self.init(postgres: postgres, redis: redis)
+    }
+
+    /// Pings each configured store, concurrently.
+    public func check() async -> [DependencyCheck] {
+        await withTaskGroup(of: DependencyCheck.self) { group in
+            if let postgres {
+                group.addTask { await Self.check("postgres") { try await postgres.ping() } }
+            }
+            if let redis {
+                group.addTask { await Self.check("redis") { try await redis.ping() } }
+            }
+            var checks: [DependencyCheck] = []
+            for await check in group { checks.append(check) }
+            return checks.sorted { $0.name < $1.name }
+        }
+    }
+
+    private static func check(_ name: String, _ ping: @Sendable () async throws -> Duration) async -> DependencyCheck {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let latency = try await ping()
+            return DependencyCheck(name: name, up: true, latencyMicros: Self.micros(latency))
+        } catch {
+            return DependencyCheck(name: name, up: false, latencyMicros: Self.micros(clock.now - start), error: "\(error)")
+        }
+    }
+
+    static func micros(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
+    /// Closes the pools (shutdown).
+    public func close() {
+        postgres?.close()
+        redis?.close()
+    }
+}
+
+/// A data-store URL that cannot be used.
+public struct DependencyError: Error, CustomStringConvertible {
+    public let key: String
+    public let message: String
+    public var description: String { "config error: \(key): \(message)" }
+}

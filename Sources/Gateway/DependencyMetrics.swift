@@ -1,0 +1,75 @@
+import CoreMetrics
+import Metrics
+import Postgres
+import Prometheus
+import Redis
+import Synchronization
+
+/// Pool and circuit-breaker metrics of Postgres and Redis, read from the
+/// clients' stats at each scrape: `datastore_pool_connections{store,state}`,
+/// `datastore_pool_wait_seconds_total{store}`, `datastore_errors_total{store,kind}`,
+/// `redis_circuit_state` (0 closed, 1 half-open, 2 open).
+final class DependencyMetrics: Sendable {
+    private let factory: PrometheusMetricsFactory
+    private let dependencies: Dependencies
+    /// Last counter values seen, so counters advance by the difference.
+    private let last = Mutex<[String: Int64]>([:])
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+
+    init(factory: PrometheusMetricsFactory, dependencies: Dependencies) {
+        self.factory = factory
+        self.dependencies = dependencies
+    }
+
+    func refresh() {
+        if let pool = dependencies.postgres {
+            let s = pool.stats()
+            gauge("postgres", "max", s.maxConnections)
+            gauge("postgres", "open", s.open)
+            gauge("postgres", "idle", s.idle)
+            gauge("postgres", "in_use", s.inUse)
+            gauge("postgres", "waiting", s.waiting)
+            advance("datastore_pool_wait_microseconds_total", [("store", "postgres")], Dependencies.micros(s.totalWait))
+            advance("datastore_pool_acquires_total", [("store", "postgres")], Int64(clamping: s.acquired))
+            for (kind, count) in s.errors {
+                advance("datastore_errors_total", [("store", "postgres"), ("kind", "\(kind)")], Int64(clamping: count))
+            }
+        }
+        if let client = dependencies.redis {
+            let s = client.stats()
+            gauge("redis", "max", s.maxConnections)
+            gauge("redis", "open", s.open)
+            gauge("redis", "idle", s.idle)
+            gauge("redis", "in_use", s.inUse)
+            gauge("redis", "waiting", s.waiting)
+            advance("datastore_pool_wait_microseconds_total", [("store", "redis")], Dependencies.micros(s.totalWait))
+            advance("datastore_pool_acquires_total", [("store", "redis")], Int64(clamping: s.acquired))
+            for (kind, count) in s.errors {
+                advance("datastore_errors_total", [("store", "redis"), ("kind", "\(kind)")], Int64(clamping: count))
+            }
+            CoreMetrics.Gauge(label: "redis_circuit_state", factory: factory).record(s.breaker.gaugeValue)
+        }
+    }
+
+    private func gauge(_ store: String, _ state: String, _ value: Int) {
+        CoreMetrics.Gauge(label: "datastore_pool_connections", dimensions: [("store", store), ("state", state)], factory: factory)
+            .record(value)
+    }
+
+    /// Moves a counter to `total` (the clients keep running totals).
+    private func advance(_ name: String, _ labels: [(String, String)], _ total: Int64) {
+        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let delta = last.withLock { seen -> Int64 in
+            let previous = seen[key] ?? 0
+            seen[key] = max(previous, total)
+            return max(0, total - previous)
+        }
+        let counter = counters.withLock { cache -> CoreMetrics.Counter in
+            if let existing = cache[key] { return existing }
+            let created = CoreMetrics.Counter(label: name, dimensions: labels, factory: factory)
+            cache[key] = created
+            return created
+        }
+        if delta > 0 || total == 0 { counter.increment(by: delta) }
+    }
+}
