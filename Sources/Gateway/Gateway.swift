@@ -82,12 +82,7 @@ public final class Gateway: Sendable {
     public func shutdown() -> Bool {
         let clean = server.drain(timeoutNanos: settings.drainTimeoutNanos)
         for bound in pools.values {
-            let done = Semaphore()
-            bound.loop.execute {
-                bound.value.closeIdle()
-                done.signal()
-            }
-            done.wait(timeoutNanos: 1_000_000_000)
+            try? bound.loop.runAndWait(timeoutNanos: 1_000_000_000) { bound.value.closeIdle() }
         }
         group.shutdown()
         dependencies.close()
@@ -95,20 +90,9 @@ public final class Gateway: Sendable {
     }
 
     private static func makePool(on loop: EventLoop, _ configuration: UpstreamConfiguration, _ counters: UpstreamPoolCounters) throws -> LoopBound<UpstreamPool> {
-        let done = Semaphore()
-        let box = PoolBox()
-        loop.execute {
-            do {
-                box.pool = LoopBound(try UpstreamPool(loop: loop, configuration: configuration, counters: counters), loop: loop)
-            } catch {
-                box.error = error
-            }
-            done.signal()
+        try loop.runAndWait {
+            LoopBound(try UpstreamPool(loop: loop, configuration: configuration, counters: counters), loop: loop)
         }
-        done.wait()
-        if let error = box.error { throw error }
-        guard let pool = box.pool else { throw GatewayError.startFailed("upstream pool was not created") }
-        return pool
     }
 }
 
@@ -120,13 +104,6 @@ public enum GatewayError: Error, CustomStringConvertible {
         case .startFailed(let why): return "gateway start failed: \(why)"
         }
     }
-}
-
-/// `@unchecked Sendable`: written once on the loop before `Semaphore.signal`,
-/// read after `wait`; the semaphore orders the two.
-private final class PoolBox: @unchecked Sendable {
-    var pool: LoopBound<UpstreamPool>?
-    var error: (any Error)?
 }
 
 /// Holds the server for the metrics callback, set once after start.

@@ -38,25 +38,16 @@ public final class HTTPServer: Sendable {
         var states: [LoopBound<ServerLoopState>] = []
         let counters = self.counters
         for (loop, fd) in zip(group.loops, fds) {
-            let ready = Semaphore()
-            let box = ResultBox()
-            loop.execute {
+            let state = try loop.runAndWait { () throws -> LoopBound<ServerLoopState> in
                 let state = ServerLoopState(loop: loop, configuration: configuration, handler: handler, counters: counters)
                 let listener = Listener(fd: fd, state: state)
-                do {
-                    try loop.register(fd, events: EPOLLIN.rawValue, handler: listener)
-                    state.listener = listener
-                    state.startSweeping()
-                    state.startFlushing()
-                } catch {
-                    box.error = "\(error)"
-                }
-                box.state = LoopBound(state, loop: loop)
-                ready.signal()
+                try loop.register(fd, events: EPOLLIN.rawValue, handler: listener)
+                state.listener = listener
+                state.startSweeping()
+                state.startFlushing()
+                return LoopBound(state, loop: loop)
             }
-            ready.wait()
-            if let error = box.error { throw ServerError.startFailed(error) }
-            if let state = box.state { states.append(state) }
+            states.append(state)
         }
         self.states = states
     }
@@ -82,12 +73,7 @@ public final class HTTPServer: Sendable {
     /// Immediate stop of listeners and connections (no draining).
     public func closeAll() {
         for bound in states {
-            let done = Semaphore()
-            bound.loop.execute {
-                bound.value.closeAll()
-                done.signal()
-            }
-            done.wait(timeoutNanos: 2_000_000_000)
+            try? bound.loop.runAndWait(timeoutNanos: 2_000_000_000) { bound.value.closeAll() }
         }
     }
 }
@@ -100,12 +86,4 @@ public enum ServerError: Error, CustomStringConvertible {
         case .startFailed(let why): return "server start failed: \(why)"
         }
     }
-}
-
-/// Carries the result of loop-side start-up back to the starting thread.
-/// `@unchecked Sendable`: written on the loop before `Semaphore.signal`,
-/// read by the starter after `wait`; the semaphore orders the accesses.
-private final class ResultBox: @unchecked Sendable {
-    var error: String?
-    var state: LoopBound<ServerLoopState>?
 }

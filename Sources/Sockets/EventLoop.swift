@@ -22,7 +22,7 @@ public protocol EventHandler: AnyObject {
 /// touched on the loop's own thread (checked with `assertInLoop()` in
 /// debug builds); `pending` is guarded by a `Mutex` and `threadID` is atomic.
 /// Other threads talk to the loop only through `execute(_:)`.
-public final class EventLoop: @unchecked Sendable {
+public final class EventLoop: @unchecked Sendable {  // guarded: loop-thread confinement + Mutex/Atomic (see above)
     public let name: String
     private let epfd: Int32
     private let wakeFD: Int32
@@ -272,7 +272,7 @@ struct TimerHeap {
 ///
 /// `@unchecked Sendable`: the wrapped value is read only through `value`,
 /// which asserts (debug) that the caller is on `loop`'s thread.
-public struct LoopBound<Value>: @unchecked Sendable {
+public struct LoopBound<Value>: @unchecked Sendable {  // guarded: unwrapped only on its loop (asserted)
     public let loop: EventLoop
     private let wrapped: Value
 
