@@ -24,30 +24,36 @@ final class DependencyMetrics: Sendable {
     func refresh() {
         if let pool = dependencies.postgres {
             let s = pool.stats()
-            gauge("postgres", "max", s.maxConnections)
-            gauge("postgres", "open", s.open)
-            gauge("postgres", "idle", s.idle)
-            gauge("postgres", "in_use", s.inUse)
-            gauge("postgres", "waiting", s.waiting)
-            advance("datastore_pool_wait_microseconds_total", [("store", "postgres")], Dependencies.micros(s.totalWait))
-            advance("datastore_pool_acquires_total", [("store", "postgres")], Int64(clamping: s.acquired))
-            for (kind, count) in s.errors {
-                advance("datastore_errors_total", [("store", "postgres"), ("kind", "\(kind)")], Int64(clamping: count))
-            }
+            record(PoolSnapshot(
+                store: "postgres", max: s.maxConnections, open: s.open, idle: s.idle, inUse: s.inUse, waiting: s.waiting,
+                acquired: s.acquired, totalWait: s.totalWait, errors: s.errors.map { ("\($0.key)", $0.value) }))
         }
         if let client = dependencies.redis {
             let s = client.stats()
-            gauge("redis", "max", s.maxConnections)
-            gauge("redis", "open", s.open)
-            gauge("redis", "idle", s.idle)
-            gauge("redis", "in_use", s.inUse)
-            gauge("redis", "waiting", s.waiting)
-            advance("datastore_pool_wait_microseconds_total", [("store", "redis")], Dependencies.micros(s.totalWait))
-            advance("datastore_pool_acquires_total", [("store", "redis")], Int64(clamping: s.acquired))
-            for (kind, count) in s.errors {
-                advance("datastore_errors_total", [("store", "redis"), ("kind", "\(kind)")], Int64(clamping: count))
-            }
+            record(PoolSnapshot(
+                store: "redis", max: s.maxConnections, open: s.open, idle: s.idle, inUse: s.inUse, waiting: s.waiting,
+                acquired: s.acquired, totalWait: s.totalWait, errors: s.errors.map { ("\($0.key)", $0.value) }))
             CoreMetrics.Gauge(label: "redis_circuit_state", factory: factory).record(s.breaker.gaugeValue)
+        }
+    }
+
+    /// The fields both clients' stats share.
+    private struct PoolSnapshot {
+        let store: String
+        let max, open, idle, inUse, waiting: Int
+        let acquired: UInt64
+        let totalWait: Duration
+        let errors: [(String, UInt64)]
+    }
+
+    private func record(_ s: PoolSnapshot) {
+        for (state, value) in [("max", s.max), ("open", s.open), ("idle", s.idle), ("in_use", s.inUse), ("waiting", s.waiting)] {
+            gauge(s.store, state, value)
+        }
+        advance("datastore_pool_wait_microseconds_total", [("store", s.store)], Dependencies.micros(s.totalWait))
+        advance("datastore_pool_acquires_total", [("store", s.store)], Int64(clamping: s.acquired))
+        for (kind, count) in s.errors {
+            advance("datastore_errors_total", [("store", s.store), ("kind", kind)], Int64(clamping: count))
         }
     }
 
