@@ -82,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "safemut",
-            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", argumentParser, logging],
+            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", argumentParser, logging],
             swiftSettings: strict
         ),
 

@@ -29,6 +29,7 @@ PG_PORT=$(free_port); start_postgres "$WORK/pg" "$PG_PORT"; PIDS+=("$PG_PID")
 REDIS_PORT=$(free_port); start_redis "$WORK/redis" "$REDIS_PORT"; PIDS+=("$REDIS_PID")
 export DATABASE_URL REDIS_URL
 log "postgres on 127.0.0.1:$PG_PORT (pid $PG_PID), redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID)"
+"$BIN/safemut" migrate --directory db/migrations
 
 "$BIN/intelgraph-demo" --listen 127.0.0.1:4001 >"$WORK/intelgraph-demo.log" 2>&1 &
 PIDS+=($!)

@@ -25,6 +25,8 @@ struct IntelGraphDemoCommand: ParsableCommand {
     var eventLoops = 1
 
     func run() throws {
+        // First, so a SIGTERM during start-up is queued, not lost or fatal.
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         let demo: IntelGraphDemoServer
         do {
             demo = try IntelGraphDemoServer(schemaSDLPath: schema)
@@ -37,20 +39,9 @@ struct IntelGraphDemoCommand: ParsableCommand {
             group: group,
             handler: DemoBinding(demo: demo))
         FileHandle.standardError.write(Data("intelgraph-demo listening on \(listen.split(separator: ":").dropLast().joined(separator: ":")):\(server.port)\n".utf8))
-        let stop = DispatchSemaphore(value: 0)
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let queue = DispatchQueue(label: "intelgraph-demo.signals")
-        let sources = [SIGTERM, SIGINT].map { signo -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-        stop.wait()
+        _ = signals.next()
         server.drain(timeoutNanos: 5_000_000_000)
         group.shutdown()
-        _ = sources
     }
 }
 

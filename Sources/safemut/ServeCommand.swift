@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import Logging
 import Prometheus
+import Sockets
 import Telemetry
 
 /// `safemut serve`: run the gateway until SIGTERM or SIGINT.
@@ -19,6 +20,8 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        // First, so a SIGTERM or SIGHUP during start-up is queued, not lost or fatal.
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
         let path = options.resolvedPath
         let config: SafemutConfig
         do {
@@ -57,7 +60,6 @@ struct ServeCommand: ParsableCommand {
             "version": "\(SafemutVersion.current)",
         ])
 
-        let signals = SignalWaiter(signals: [SIGTERM, SIGINT, SIGHUP])
         var current = config
         while true {
             let signo = signals.next()

@@ -106,6 +106,16 @@ struct EndToEndTests {
         #expect(object?["http.route"] as? String == "/graphql")
     }
 
+    @Test("intelgraph-demo stops on SIGTERM and exits 0")
+    func demoStops() throws {
+        let port = Ports.free()
+        let demo = try ManagedProcess(
+            name: "intelgraph-demo", executable: try Binaries.path("intelgraph-demo"), arguments: ["--listen", "127.0.0.1:\(port)"])
+        try Ports.waitUntilListening(port, process: demo)
+        demo.send(signal: SIGTERM)
+        #expect(demo.waitForExit(timeout: 5) == 0, "\(demo.output())")
+    }
+
     @Test("a bad config value stops start-up with exit 2 and names the key")
     func badConfig() throws {
         let path = NSTemporaryDirectory() + "safemut-bad-\(UUID().uuidString.prefix(6)).yaml"

@@ -5,7 +5,7 @@ import Synchronization
 /// Turns POSIX signals into a blocking `next()` for the main thread, through
 /// Dispatch signal sources (the default handlers are disabled first, so the
 /// process is not killed before the source sees the signal).
-final class SignalWaiter {
+public final class SignalWaiter {
     /// What the signal handlers share with `next()`.
     private final class Inbox: Sendable {
         let pending = Mutex<[Int32]>([])
@@ -16,7 +16,9 @@ final class SignalWaiter {
     private let inbox = Inbox()
     private var sources: [any DispatchSourceSignal] = []
 
-    init(signals: [Int32]) {
+    /// Holds the Dispatch sources for as long as the waiter lives: a source
+    /// that is released stops delivering, and the signal is then lost.
+    public init(signals: [Int32]) {
         for signo in signals {
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
@@ -31,7 +33,7 @@ final class SignalWaiter {
     }
 
     /// Blocks until a signal arrives and returns it.
-    func next() -> Int32 {
+    public func next() -> Int32 {
         while true {
             inbox.ready.wait()
             if let signo = inbox.pending.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
