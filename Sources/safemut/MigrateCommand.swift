@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Migrations
 import Postgres
+import Telemetry
 
 /// `safemut migrate [--status]`: applies `db/migrations/NNNN_name.sql` in
 /// order, each in its own transaction, under an advisory lock (replicas
@@ -31,6 +32,10 @@ struct MigrateCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
+        Bootstrap.logging(
+            format: LogOutputFormat(rawValue: config.log.format.rawValue) ?? .json,
+            level: LogLevelControl(Logger.Level(rawValue: config.log.level.rawValue) ?? .info),
+            sink: .standardError)
         guard let url = config.database.url else {
             Self.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
         }
