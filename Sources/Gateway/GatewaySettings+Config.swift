@@ -26,13 +26,20 @@ extension GatewaySettings {
                 host: config.upstream.url.host,
                 port: config.upstream.url.port,
                 basePath: config.upstream.url.basePath,
-                maxIdlePerLoop: config.upstream.poolSize,
-                maxConnectionsPerLoop: max(1, config.upstream.maxConnections / max(1, server.eventLoops)),
+                // The config's figures are for the whole process; each loop has its own pool.
+                maxIdlePerLoop: Self.share(of: config.upstream.poolSize, loops: server.eventLoops),
+                maxConnectionsPerLoop: max(1, Self.share(of: config.upstream.maxConnections, loops: server.eventLoops)),
                 connectTimeoutMs: Self.milliseconds(config.upstream.connectTimeout),
                 readTimeoutMs: Self.milliseconds(config.upstream.readTimeout)),
             maxInflatedBodyBytes: server.maxInflatedBodyBytes,
             drainTimeoutNanos: UInt64(Self.milliseconds(server.drainTimeout)) * 1_000_000
         )
+    }
+
+    /// `total` split across `loops`, rounded up (0 stays 0).
+    static func share(of total: Int, loops: Int) -> Int {
+        let loops = max(1, loops)
+        return (total + loops - 1) / loops
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
