@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "HTTP", "Sockets", "TestSupport", logging], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Admission", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
+            dependencies: ["Gateway", "Admission", "Config", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL], swiftSettings: strict),
