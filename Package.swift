@@ -61,6 +61,9 @@ let package = Package(
         // Who is calling: JWT (OpenSSL) or trusted headers (issue 6).
         .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP"], swiftSettings: strict),
 
+        // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
+        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
+
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
@@ -106,6 +109,11 @@ let package = Package(
         ),
         .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL], swiftSettings: strict),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "PersistedQueriesTests",
+            dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),

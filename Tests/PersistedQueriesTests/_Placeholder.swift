@@ -1,0 +1,2 @@
+// Placeholder so the test target builds; replaced by its first real test file.
+import Testing
