@@ -33,6 +33,9 @@ extension SafemutConfig {
             ConfigKey("pq.phase", env: "PQ_PHASE", \.persistedQueries.phase, .oneOf),
             ConfigKey("pq.bypass", env: "PQ_BYPASS", \.persistedQueries.bypass, .boolean),
             ConfigKey("pq.introspection", env: "PQ_INTROSPECTION", \.persistedQueries.introspection, .boolean),
+            ConfigKey("pq.require_signature", \.persistedQueries.requireSignature, .boolean),
+            ConfigKey("pq.hmac_key_file", \.persistedQueries.hmacKeyFile, .path),
+            ConfigKey("pq.ed25519_public_key_path", \.persistedQueries.ed25519PublicKeyPath, .path),
 
             ConfigKey("database.url", env: "DATABASE_URL", \.database.url,
                       .url(schemes: ["postgres", "postgresql"], example: "postgres://user:password@127.0.0.1:5432/safemut")),
@@ -47,6 +50,19 @@ extension SafemutConfig {
             ConfigKey("admin.loopback_operator", \.admin.loopbackOperator, .boolean),
 
             ConfigKey("schema.path", \.schema.path, .path),
+
+            ConfigKey("identity.mode", \.identity.mode, .oneOf),
+            ConfigKey("identity.hs256_secret_file", \.identity.hs256SecretFile, .path),
+            ConfigKey("identity.jwks_path", \.identity.jwksPath, .path),
+            ConfigKey("identity.issuer", \.identity.issuer, .text),
+            ConfigKey("identity.audience", \.identity.audience, .text),
+            ConfigKey("identity.clock_skew_ms", \.identity.clockSkew, .milliseconds),
+
+            ConfigKey("analysis.max_depth", \.analysis.maxDepth, .integer(1...1_000)),
+            ConfigKey("analysis.max_aliases", \.analysis.maxAliases, .integer(0...100_000)),
+            ConfigKey("analysis.max_root_fields", \.analysis.maxRootFields, .integer(1...10_000)),
+            ConfigKey("analysis.max_document_bytes", \.analysis.maxDocumentBytes, .positiveInteger),
+            ConfigKey("analysis.parse_cache_entries", \.analysis.parseCacheEntries, .integer(0...10_000_000)),
         ]
     }
 }

@@ -6,6 +6,12 @@ public struct PersistedQueryConfig: Sendable, Equatable {
     public var bypass = false
     /// `pq.introspection`, env `PQ_INTROSPECTION`: allow `__schema`/`__type` (default true).
     public var introspection = true
+    /// `pq.require_signature`: a manifest loads only with a valid detached signature.
+    public var requireSignature = false
+    /// `pq.hmac_key_file`: shared key for HMAC-SHA256 manifest signatures.
+    public var hmacKeyFile: String?
+    /// `pq.ed25519_public_key_path`: PEM public key for Ed25519 manifest signatures.
+    public var ed25519PublicKeyPath: String?
 
     public init() {}
 }

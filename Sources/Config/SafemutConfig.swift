@@ -19,6 +19,8 @@ public struct SafemutConfig: Sendable, Equatable {
     public var canary: CanaryConfig
     public var admin: AdminConfig
     public var schema: SchemaConfig
+    public var identity: IdentityConfig
+    public var analysis: AnalysisConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -34,5 +36,7 @@ public struct SafemutConfig: Sendable, Equatable {
         canary = CanaryConfig()
         admin = AdminConfig()
         schema = SchemaConfig()
+        identity = IdentityConfig()
+        analysis = AnalysisConfig()
     }
 }

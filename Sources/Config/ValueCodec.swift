@@ -114,6 +114,17 @@ extension ValueCodec where Value == String {
         )
     }
 
+    /// Free text (an issuer, an audience): 1–512 characters, no control characters.
+    static var text: Self {
+        Self(
+            expected: "text of 1 to 512 characters without control characters",
+            parse: { text in
+                text.count <= 512 && !text.unicodeScalars.contains { $0.properties.generalCategory == .control } ? text : nil
+            },
+            render: { $0 }
+        )
+    }
+
     /// A file path: any text without control characters.
     static var path: Self {
         Self(

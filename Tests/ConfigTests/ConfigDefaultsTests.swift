@@ -144,6 +144,9 @@ struct ConfigDefaultsTests {
           phase: enforce
           bypass: yes
           introspection: false
+          require_signature: true
+          hmac_key_file: /etc/safemut/pq.key
+          ed25519_public_key_path: /etc/safemut/pq.pub
         database:
           url: postgres://safemut:secret@127.0.0.1:5432/safemut
         redis:
@@ -157,6 +160,19 @@ struct ConfigDefaultsTests {
           loopback_operator: true
         schema:
           path: schema.graphql
+        identity:
+          mode: headers
+          hs256_secret_file: /etc/safemut/hs256.key
+          jwks_path: /etc/safemut/jwks.json
+          issuer: https://issuer.example
+          audience: intelgraph-api
+          clock_skew_ms: 5000
+        analysis:
+          max_depth: 12
+          max_aliases: 20
+          max_root_fields: 10
+          max_document_bytes: 65536
+          parse_cache_entries: 64
         """
         let config = try parse(yaml)
         #expect(config.listen == HostPort(host: "::1", port: 8080))
@@ -190,6 +206,20 @@ struct ConfigDefaultsTests {
         #expect(config.canary.escalationDryRun)
         #expect(config.admin.loopbackOperator)
         #expect(config.schema.path == "schema.graphql")
+        #expect(config.persistedQueries.requireSignature)
+        #expect(config.persistedQueries.hmacKeyFile == "/etc/safemut/pq.key")
+        #expect(config.persistedQueries.ed25519PublicKeyPath == "/etc/safemut/pq.pub")
+        #expect(config.identity.mode == .headers)
+        #expect(config.identity.hs256SecretFile == "/etc/safemut/hs256.key")
+        #expect(config.identity.jwksPath == "/etc/safemut/jwks.json")
+        #expect(config.identity.issuer == "https://issuer.example")
+        #expect(config.identity.audience == "intelgraph-api")
+        #expect(config.identity.clockSkew == .seconds(5))
+        #expect(config.analysis.maxDepth == 12)
+        #expect(config.analysis.maxAliases == 20)
+        #expect(config.analysis.maxRootFields == 10)
+        #expect(config.analysis.maxDocumentBytes == 65536)
+        #expect(config.analysis.parseCacheEntries == 64)
 
         let settings = Dictionary(uniqueKeysWithValues: config.describedSettings().map { ($0.key, $0.value) })
         #expect(settings.count == SafemutConfig.keys.count)
