@@ -9,7 +9,7 @@ struct GzipBombTests {
         try Gzip.deflate([UInt8](repeating: 0, count: 64 << 20), level: 9)
     }
 
-    @Test("a 1 GiB bomb (16 members of 64 MiB zeros) capped at 1 MiB throws .tooLarge quickly")
+    @Test("a 1 GiB bomb (16 members of 64 MiB zeros) capped at 1 MiB throws .tooLarge without inflating it")
     func gibibyteBomb() throws {
         let member = try Self.member64MiB()
         #expect(member.count < 128 * 1024)
@@ -17,13 +17,9 @@ struct GzipBombTests {
         #expect(bomb.count < 2 << 20)
 
         let peakBefore = peakResidentBytes()
-        let clock = ContinuousClock()
-        let started = clock.now
         #expect(throws: GzipError.tooLarge(limit: 1 << 20)) {
             try Gzip.inflate(bomb, maxOutputBytes: 1 << 20)
         }
-        // Stopping at the cap means inflating ~1 MiB, not 1 GiB; the bound is generous for a shared box.
-        #expect(clock.now - started < .seconds(2))
         // The process's peak memory may rise by other tests running alongside, but nowhere near 1 GiB.
         #expect(peakResidentBytes() - peakBefore < 256 << 20)
     }

@@ -107,8 +107,8 @@ import Testing
         let (response, _) = try await client.post("{ health }", headers: [("x-demo-delay-ms", "120")])
         let elapsed = clock.now - start
         #expect(response.status == 200)
+        // A lower bound only: how slow a busy machine is says nothing about the hook.
         #expect(elapsed >= .milliseconds(120))
-        #expect(elapsed < .seconds(10))
     }
 
     @Test func baseDelayAppliesToEveryRequest() async throws {
@@ -131,7 +131,9 @@ import Testing
         task.cancel()
         let response = await task.value
         #expect(response.status == 200)
-        #expect(clock.now - start < .seconds(10))
+        // Not a speed check: the only way to finish before the 30 s delay is
+        // for the cancellation to cut it short.
+        #expect(clock.now - start < .seconds(29))
     }
 
     @Test func badConfigurationNamesTheKey() {
