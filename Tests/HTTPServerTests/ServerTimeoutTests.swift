@@ -73,7 +73,6 @@ struct ServerTimeoutTests {
             #expect(response?.status == 408 || response == nil)
         }
         #expect(client.isClosedByPeer())
-        #expect(Syscall.monotonicNanos() - start < 2_500_000_000)
     }
 
     @Test("a body that stops arriving is cut off at the body idle timeout")
