@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis"], path: "bench/analysis", swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
@@ -80,7 +81,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "safemut", dependencies: ["Gateway", "Config", "Telemetry", argumentParser, logging], swiftSettings: strict),
+        .executableTarget(name: "safemut", dependencies: ["Gateway", "Config", "Telemetry", "GraphQLAnalysis", argumentParser, logging], swiftSettings: strict),
 
         // The demo upstream: a real GraphQL server on our own HTTP server.
         .target(name: "IntelGraphDemo", dependencies: [graphQL], swiftSettings: strict),
@@ -100,7 +101,7 @@ let package = Package(
             dependencies: ["Gateway", "Admission", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
             swiftSettings: strict
         ),
-        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL], swiftSettings: strict),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL, "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
