@@ -66,8 +66,7 @@ struct SelectionWalker {
             } else if let inline = selection as? InlineFragment {
                 facts.merge(try self.facts(of: inline.selectionSet))
             } else if let spread = selection as? FragmentSpread {
-                level += 1
-                defer { level -= 1 }
+                // The fragment's selection set counts one level, like a field's.
                 facts.merge(try self.facts(ofFragment: spread.name.value))
             }
         }

@@ -25,7 +25,7 @@ struct CheckBudgetCommand: ParsableCommand {
     }
 
     @Argument(help: "SDL files to check (each is linted on its own).")
-    var schemas: [String] = []
+    var schemas: [String]
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: Format = .text

@@ -21,7 +21,8 @@ enum BenchFiles {
     }
 
     static func fail(_ message: String) -> Never {
-        fputs("analysis-bench: \(message)\n", stderr)
+        let line = Array("analysis-bench: \(message)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         exit(2)
     }
 }

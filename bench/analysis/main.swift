@@ -10,16 +10,26 @@
 import GraphQLAnalysis
 
 let clock = ContinuousClock()
-var rounds = 7
-var schemaPath = "examples/intelgraph/schema.graphql"
-var arguments = CommandLine.arguments.dropFirst()
-while let flag = arguments.popFirst() {
-    switch flag {
-    case "--rounds": rounds = max(1, Int(arguments.popFirst() ?? "") ?? rounds)
-    case "--schema": schemaPath = arguments.popFirst() ?? schemaPath
-    default: break
+/// `--rounds N` and `--schema PATH`.
+struct Options {
+    var rounds = 7
+    var schemaPath = "examples/intelgraph/schema.graphql"
+
+    init(_ commandLine: [String]) {
+        var arguments = commandLine.dropFirst()
+        while let flag = arguments.popFirst() {
+            switch flag {
+            case "--rounds": rounds = max(1, Int(arguments.popFirst() ?? "") ?? rounds)
+            case "--schema": schemaPath = arguments.popFirst() ?? schemaPath
+            default: BenchFiles.fail("unknown argument \(flag)")
+            }
+        }
     }
 }
+
+let options = Options(CommandLine.arguments)
+let rounds = options.rounds
+let schemaPath = options.schemaPath
 
 guard let sdl = BenchFiles.read(schemaPath) else {
     BenchFiles.fail("cannot read \(schemaPath); run from the repository root or pass --schema")
