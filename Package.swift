@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis"], path: "bench/analysis", swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
@@ -85,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "safemut",
-            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", argumentParser, logging],
+            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", "GraphQLAnalysis", argumentParser, logging],
             swiftSettings: strict
         ),
 
@@ -107,7 +108,7 @@ let package = Package(
             dependencies: ["Gateway", "Admission", "Config", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
             swiftSettings: strict
         ),
-        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL], swiftSettings: strict),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL, "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",

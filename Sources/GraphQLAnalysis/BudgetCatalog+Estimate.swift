@@ -1,0 +1,82 @@
+extension BudgetCatalog {
+    /// The estimate of `operation`: for a mutation, each root field's cap
+    /// (and tokens) × its `perItem` list length × its `@listSize` factor,
+    /// scaled by its `@cost` weight (rounded up), summed over root fields.
+    /// Queries and subscriptions estimate to zero (they are not debited).
+    /// Every product is checked: a sum past `Int64` is refused, never wrapped.
+    public func estimate(_ operation: OperationAnalysis) throws(AnalysisError) -> Estimate {
+        guard operation.kind == .mutation else { return .zero }
+        var totalMicros: Int64 = 0
+        var totalTokens: Int64 = 0
+        var perField: [FieldEstimate] = []
+        perField.reserveCapacity(operation.rootFields.count)
+        var riskTags: Set<String> = []
+        for field in operation.rootFields {
+            let estimate = try self.estimate(field)
+            let (micros, o1) = totalMicros.addingReportingOverflow(estimate.micros)
+            let (tokens, o2) = totalTokens.addingReportingOverflow(estimate.tokens)
+            guard !o1, !o2 else { throw AnalysisError(.estimateOverflow(field: field.name)) }
+            totalMicros = micros
+            totalTokens = tokens
+            riskTags.formUnion(estimate.riskTags)
+            perField.append(estimate)
+        }
+        return Estimate(totalMicros: totalMicros, totalTokens: totalTokens, perField: perField, riskTags: riskTags)
+    }
+
+    /// One mutation root field's estimate.
+    public func estimate(_ field: RootField) throws(AnalysisError) -> FieldEstimate {
+        guard let declaration = declarations[field.name] else {
+            if undeclaredFields.contains(field.name) { throw AnalysisError(.budgetDeclarationMissing(field.name)) }
+            throw AnalysisError(.unknownMutationField(field.name))
+        }
+        let items = declaration.perItem.map { Self.listLength(field.arguments[$0]) } ?? 1
+        let listSize = try declaration.listSize.map { size throws(AnalysisError) in try Self.listSizeFactor(size, of: field) } ?? 1
+        let factor = Int128(items) * Int128(listSize)
+        let micros = try Self.scaled(Int128(declaration.capMicros) * factor, weight: declaration.costWeightMillionths, field: field.name)
+        let tokens = try Self.scaled(Int128(declaration.tokens ?? 0) * factor, weight: declaration.costWeightMillionths, field: field.name)
+        return FieldEstimate(
+            name: field.name, alias: field.alias, items: items, listSize: listSize, micros: micros, tokens: tokens,
+            riskTags: declaration.riskTags
+        )
+    }
+
+    /// The length GraphQL gives a list argument: a list's count, one for a
+    /// single value (input coercion wraps it), none when absent or null.
+    static func listLength(_ value: JSONValue?) -> Int64 {
+        switch value {
+        case .array(let elements)?: Int64(elements.count)
+        case nil, .null?: 0
+        default: 1
+        }
+    }
+
+    /// The largest slicing argument sent, else the assumed size.
+    static func listSizeFactor(_ size: ListSizeDeclaration, of field: RootField) throws(AnalysisError) -> Int64 {
+        var largest: Int64?
+        for name in size.slicingArguments {
+            guard let value = field.arguments[name], !value.isNull else { continue }
+            guard let count = value.int64Value, count >= 0 else {
+                throw AnalysisError(.invalidArgument(field: field.name, argument: name, reason: "must be a non-negative integer"))
+            }
+            largest = max(largest ?? 0, count)
+        }
+        if let largest { return largest }
+        if let assumed = size.assumedSize { return assumed }
+        let name = size.slicingArguments.first ?? "first"
+        throw AnalysisError(.invalidArgument(field: field.name, argument: name, reason: "is required: @listSize declares no assumedSize"))
+    }
+
+    /// `amount` × `weight` / 1,000,000 rounded up (estimates err high), as `Int64`.
+    static func scaled(_ amount: Int128, weight: Int64?, field: String) throws(AnalysisError) -> Int64 {
+        var value = amount
+        if let weight {
+            let (product, overflow) = amount.multipliedReportingOverflow(by: Int128(weight))
+            guard !overflow else { throw AnalysisError(.estimateOverflow(field: field)) }
+            let scale = Int128(DecimalText.scale)
+            value = (product + scale - 1) / scale
+        }
+        guard let result = Int64(exactly: value) else { throw AnalysisError(.estimateOverflow(field: field)) }
+        return result
+    }
+}
