@@ -1,0 +1,142 @@
+/// What `authorize` decided for one admin call.
+public enum AuthorizationDecision: Sendable, Equatable {
+    case allowed
+    /// No identity, on a route that needs one (401).
+    case unauthenticated
+    /// An identity without an accepted role, or a route no one may call (403).
+    case forbidden(reason: String)
+}
+
+/// Who may call a route.
+public enum RouteAccess: Sendable, Equatable {
+    /// No identity needed: liveness, readiness and scrapes must work without credentials.
+    case open
+    /// An identity holding at least one of these roles.
+    case roles(Set<String>)
+}
+
+/// One row of the admin role table.
+public struct AdminRouteRule: Sendable, Equatable {
+    public let method: String
+    /// The path with `{name}` for a variable segment, as SPEC §3 writes it.
+    public let routeTemplate: String
+    public let access: RouteAccess
+}
+
+/// The one table saying which role may call which admin route (SPEC §3).
+///
+/// | method & route | roles |
+/// |---|---|
+/// | `GET /health`, `/health/ready`, `/health/budget`, `/metrics` | anyone |
+/// | `GET /admin/budget/status`, `/admin/budget/canary-status`, `/admin/budget/overrides` | admin, finance_admin |
+/// | `POST /admin/budget/override`, `POST /admin/budget/overrides/{id}/extend` | finance_admin |
+/// | `DELETE /admin/budget/overrides/{id}` | finance_admin, admin |
+/// | `PUT /admin/budget/limits/{tenant}` | finance_admin |
+/// | `GET /admin/persisted-queries`, `POST …/allowlist`, `PUT …/phase` | admin, security_admin |
+/// | `GET /admin/approvals`, `POST /admin/approvals/{id}/approve`, `…/reject` | admin, finance_admin, security_admin, senior_analyst, team_lead |
+/// | `POST /admin/policy/emergency-override` | admin, security_admin |
+/// | `GET /admin/workers/status` | admin, finance_admin |
+/// | `POST /admin/workers/canary-escalate` | admin, finance_admin |
+/// | `GET /admin/audit` | admin, finance_admin, security_admin |
+///
+/// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
+/// "`finance_admin` only" and the GA notes restrict overrides to the FinOps Admin role.
+/// Revoking an override only lowers spend, so an `admin` may also do it during an incident.
+/// The allowlist, its phase and policy overrides are security controls. The approvers are
+/// SPEC §2's valid approvers; a `team_lead` reaches the queue here, and the approval flow
+/// (which knows the request's tenant) limits them to their own tenant and refuses the
+/// requester. Canary escalation raises limits by rule, not by hand, and the runbooks run
+/// it as the operator. A route missing from the table is refused for everyone.
+public enum AdminAccess {
+    private static let budgetReaders: Set<String> = [Role.admin, Role.financeAdmin]
+    private static let finance: Set<String> = [Role.financeAdmin]
+    private static let security: Set<String> = [Role.admin, Role.securityAdmin]
+    private static let approvers: Set<String> = [
+        Role.admin, Role.financeAdmin, Role.securityAdmin, Role.seniorAnalyst, Role.teamLead,
+    ]
+
+    public static let rules: [AdminRouteRule] = [
+        AdminRouteRule(method: "GET", routeTemplate: "/health", access: .open),
+        AdminRouteRule(method: "GET", routeTemplate: "/health/ready", access: .open),
+        AdminRouteRule(method: "GET", routeTemplate: "/health/budget", access: .open),
+        AdminRouteRule(method: "GET", routeTemplate: "/metrics", access: .open),
+
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/status", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/canary-status", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/override", access: .roles(finance)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/overrides", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/extend", access: .roles(finance)),
+        AdminRouteRule(method: "DELETE", routeTemplate: "/admin/budget/overrides/{id}", access: .roles([Role.financeAdmin, Role.admin])),
+        AdminRouteRule(method: "PUT", routeTemplate: "/admin/budget/limits/{tenant}", access: .roles(finance)),
+
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/persisted-queries", access: .roles(security)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/persisted-queries/allowlist", access: .roles(security)),
+        AdminRouteRule(method: "PUT", routeTemplate: "/admin/persisted-queries/phase", access: .roles(security)),
+
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/approvals", access: .roles(approvers)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/{id}/approve", access: .roles(approvers)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/{id}/reject", access: .roles(approvers)),
+
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/policy/emergency-override", access: .roles(security)),
+
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/workers/status", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/workers/canary-escalate", access: .roles(budgetReaders)),
+
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/audit", access: .roles([Role.admin, Role.financeAdmin, Role.securityAdmin])),
+    ]
+
+    private static let byRoute: [String: AdminRouteRule] = {
+        var table: [String: AdminRouteRule] = [:]
+        for rule in rules {
+            let previous = table.updateValue(rule, forKey: key(rule.method, rule.routeTemplate))
+            precondition(previous == nil, "duplicate row in the admin role table: \(rule.method) \(rule.routeTemplate)")
+        }
+        return table
+    }()
+
+    private static func key(_ method: String, _ template: String) -> String {
+        method + " " + template
+    }
+
+    /// The row for `method` and `routeTemplate`; `HEAD` uses the `GET` row.
+    public static func rule(method: String, routeTemplate: String) -> AdminRouteRule? {
+        let effective = method == "HEAD" ? "GET" : method
+        return byRoute[key(effective, routeTemplate)]
+    }
+
+    /// The row whose template matches a concrete request path (`{name}` matches one
+    /// non-empty segment), for routers that do not track templates themselves.
+    public static func rule(method: String, path: String) -> AdminRouteRule? {
+        let effective = method == "HEAD" ? "GET" : method
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        for rule in rules where rule.method == effective {
+            let template = rule.routeTemplate.split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count else { continue }
+            let matches = zip(template, segments).allSatisfy { pattern, segment in
+                (pattern.hasPrefix("{") && pattern.hasSuffix("}")) ? !segment.isEmpty : pattern == segment
+            }
+            if matches { return rule }
+        }
+        return nil
+    }
+
+    /// Whether `identity` may call `method routeTemplate`.
+    public static func authorize(_ identity: Identity?, method: String, routeTemplate: String) -> AuthorizationDecision {
+        guard let rule = rule(method: method, routeTemplate: routeTemplate) else {
+            return .forbidden(reason: "no role may call \(method) \(routeTemplate)")
+        }
+        switch rule.access {
+        case .open:
+            return .allowed
+        case .roles(let accepted):
+            guard let identity else { return .unauthenticated }
+            guard identity.roles.isDisjoint(with: accepted) else { return .allowed }
+            return .forbidden(reason: "\(method) \(routeTemplate) needs one of the roles \(accepted.sorted().joined(separator: ", "))")
+        }
+    }
+}
+
+/// Whether `identity` may call `method routeTemplate`, by the table in `AdminAccess`.
+public func authorize(_ identity: Identity?, method: String, routeTemplate: String) -> AuthorizationDecision {
+    AdminAccess.authorize(identity, method: method, routeTemplate: routeTemplate)
+}

@@ -1,0 +1,222 @@
+import COpenSSL
+
+// Every OpenSSL call of the Identity module lives in this file: thin wrappers that
+// take Swift buffers, free what they allocate, and turn OpenSSL's 1/0/NULL returns
+// into `CryptoError`s. The rest of the module never sees an OpenSSL pointer except
+// inside `VerificationKey`, which owns one `EVP_PKEY`.
+
+/// A failed OpenSSL call: the function's name and the first reason on OpenSSL's error queue.
+public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let call: String
+    public let reason: String
+
+    public var description: String { "OpenSSL \(call) failed: \(reason)" }
+}
+
+/// An `EVP_MD` fetched once and shared; OpenSSL 3 re-resolves the implicit `EVP_sha256()`
+/// on every use, which costs a visible share of one verification.
+private struct FetchedDigest: @unchecked Sendable {
+    // Guarded by immutability: written once at first use; OpenSSL documents fetched
+    // EVP_MD objects as safe to share across threads for reading.
+    let pointer: OpaquePointer
+}
+
+/// `EVP_MD_fetch(NULL, "SHA256", NULL)`, falling back to the built-in `EVP_sha256()`.
+private let sha256Algorithm: FetchedDigest = {
+    if let fetched = EVP_MD_fetch(nil, "SHA256", nil) {
+        return FetchedDigest(pointer: fetched)
+    }
+    ERR_clear_error()
+    return FetchedDigest(pointer: EVP_sha256())
+}()
+
+/// `EVP_PKEY_PUBLIC_KEY` from evp.h: a macro composed of other macros, which Swift does not import.
+private let selectPublicKey = Int32(
+    OSSL_KEYMGMT_SELECT_PUBLIC_KEY | OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS | OSSL_KEYMGMT_SELECT_OTHER_PARAMETERS
+)
+
+/// Parameter names and values for `OSSL_PARAM_BLD`, which keeps key and string pointers
+/// by reference until `OSSL_PARAM_BLD_to_param`: a Swift `String` passed as `char *` lives
+/// only for the call, so these are static C strings instead of the imported macros.
+private enum ParameterName {
+    /// `OSSL_PKEY_PARAM_RSA_N`
+    static let rsaN: StaticString = "n"
+    /// `OSSL_PKEY_PARAM_RSA_E`
+    static let rsaE: StaticString = "e"
+    /// `OSSL_PKEY_PARAM_GROUP_NAME`
+    static let groupName: StaticString = "group"
+    /// `OSSL_PKEY_PARAM_PUB_KEY`
+    static let publicKey: StaticString = "pub"
+    /// OpenSSL's name for the P-256 group (`SN_X9_62_prime256v1`).
+    static let p256: StaticString = "prime256v1"
+}
+
+/// A static string's NUL-terminated bytes, valid for the life of the program.
+private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+enum CryptoCalls {
+    /// An RSA public key from its big-endian modulus and exponent (JWK `n`, `e`):
+    /// `OSSL_PARAM_BLD` + `EVP_PKEY_fromdata`, then `EVP_PKEY_public_check`.
+    static func rsaPublicKey(modulus: [UInt8], exponent: [UInt8]) -> Result<OpaquePointer, CryptoError> {
+        guard let n = bigNumber(modulus) else { return .failure(lastError(call: "BN_bin2bn")) }
+        defer { BN_free(n) }
+        guard let e = bigNumber(exponent) else { return .failure(lastError(call: "BN_bin2bn")) }
+        defer { BN_free(e) }
+        return publicKey(type: "RSA") { builder in
+            guard OSSL_PARAM_BLD_push_BN(builder, cString(ParameterName.rsaN), n) == 1,
+                  OSSL_PARAM_BLD_push_BN(builder, cString(ParameterName.rsaE), e) == 1
+            else { return false }
+            return true
+        }
+    }
+
+    /// A P-256 public key from its affine coordinates (JWK `x`, `y`, 32 bytes each):
+    /// the uncompressed point `04 || x || y` through `EVP_PKEY_fromdata`, then
+    /// `EVP_PKEY_public_check`, which rejects a point that is not on the curve.
+    static func p256PublicKey(x: [UInt8], y: [UInt8]) -> Result<OpaquePointer, CryptoError> {
+        let point: [UInt8] = [0x04] + x + y
+        return point.withUnsafeBytes { pointBytes in
+            publicKey(type: "EC") { builder in
+                guard OSSL_PARAM_BLD_push_utf8_string(builder, cString(ParameterName.groupName), cString(ParameterName.p256), 0) == 1,
+                      OSSL_PARAM_BLD_push_octet_string(builder, cString(ParameterName.publicKey), pointBytes.baseAddress, pointBytes.count) == 1
+                else { return false }
+                return true
+            }
+        }
+    }
+
+    /// Wraps `EVP_PKEY_get_bits`: the key's size in bits (the RSA modulus, 256 for P-256).
+    static func keyBits(_ key: OpaquePointer) -> Int {
+        Int(EVP_PKEY_get_bits(key))
+    }
+
+    /// Wraps `EVP_PKEY_get_size`: the largest signature in bytes; for RSA, the modulus length.
+    static func maximumSignatureLength(_ key: OpaquePointer) -> Int {
+        Int(EVP_PKEY_get_size(key))
+    }
+
+    /// Wraps `EVP_PKEY_free`.
+    static func free(_ key: OpaquePointer) {
+        EVP_PKEY_free(key)
+    }
+
+    /// Whether `signature` is a valid SHA-256 signature of `message` under `key`
+    /// (RSASSA-PKCS1-v1_5 for RSA keys, DER-encoded ECDSA for EC keys), via
+    /// `EVP_DigestVerifyInit` + `EVP_DigestVerify`. OpenSSL answers 1 for valid, 0 for
+    /// a bad signature and below 0 for a malformed one; only 1 counts.
+    static func verifySHA256(
+        key: OpaquePointer,
+        message: UnsafeRawBufferPointer,
+        signature: UnsafeRawBufferPointer
+    ) -> Result<Bool, CryptoError> {
+        guard let context = EVP_MD_CTX_new() else { return .failure(lastError(call: "EVP_MD_CTX_new")) }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit(context, nil, sha256Algorithm.pointer, nil, key) == 1 else {
+            return .failure(lastError(call: "EVP_DigestVerifyInit"))
+        }
+        let result = withNonNullBase(signature) { signatureBase in
+            withNonNullBase(message) { messageBase in
+                EVP_DigestVerify(
+                    context,
+                    signatureBase.assumingMemoryBound(to: UInt8.self), signature.count,
+                    messageBase.assumingMemoryBound(to: UInt8.self), message.count
+                )
+            }
+        }
+        // A rejected signature leaves reasons on this thread's queue; drop them so they
+        // are not reported against a later, unrelated call.
+        ERR_clear_error()
+        return .success(result == 1)
+    }
+
+    /// The DER `ECDSA-Sig-Value` for a JWS ECDSA signature `r || s` (RFC 7518 §3.4), via
+    /// `BN_bin2bn`, `ECDSA_SIG_set0` and `i2d_ECDSA_SIG`; OpenSSL verifies only the DER form.
+    static func ecdsaDERSignature(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>) -> Result<[UInt8], CryptoError> {
+        guard let signature = ECDSA_SIG_new() else { return .failure(lastError(call: "ECDSA_SIG_new")) }
+        defer { ECDSA_SIG_free(signature) }
+        guard let rNumber = bigNumber(Array(r)) else { return .failure(lastError(call: "BN_bin2bn")) }
+        guard let sNumber = bigNumber(Array(s)) else {
+            BN_free(rNumber)
+            return .failure(lastError(call: "BN_bin2bn"))
+        }
+        // ECDSA_SIG_set0 takes ownership of both numbers on success only.
+        guard ECDSA_SIG_set0(signature, rNumber, sNumber) == 1 else {
+            BN_free(rNumber)
+            BN_free(sNumber)
+            return .failure(lastError(call: "ECDSA_SIG_set0"))
+        }
+        let length = i2d_ECDSA_SIG(signature, nil)
+        guard length > 0 else { return .failure(lastError(call: "i2d_ECDSA_SIG")) }
+        var der = [UInt8](repeating: 0, count: Int(length))
+        let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var cursor = buffer.baseAddress
+            return i2d_ECDSA_SIG(signature, &cursor)
+        }
+        guard written == length else { return .failure(lastError(call: "i2d_ECDSA_SIG")) }
+        return .success(der)
+    }
+
+    // MARK: - Helpers
+
+    /// Builds a public `EVP_PKEY` of `type` from the parameters `push` adds to an
+    /// `OSSL_PARAM_BLD`, and checks it with `EVP_PKEY_public_check`.
+    private static func publicKey(
+        type: String,
+        push: (OpaquePointer) -> Bool
+    ) -> Result<OpaquePointer, CryptoError> {
+        guard let builder = OSSL_PARAM_BLD_new() else { return .failure(lastError(call: "OSSL_PARAM_BLD_new")) }
+        defer { OSSL_PARAM_BLD_free(builder) }
+        guard push(builder) else { return .failure(lastError(call: "OSSL_PARAM_BLD_push")) }
+        guard let parameters = OSSL_PARAM_BLD_to_param(builder) else {
+            return .failure(lastError(call: "OSSL_PARAM_BLD_to_param"))
+        }
+        defer { OSSL_PARAM_free(parameters) }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
+            return .failure(lastError(call: "EVP_PKEY_CTX_new_from_name"))
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_fromdata_init(context) == 1 else { return .failure(lastError(call: "EVP_PKEY_fromdata_init")) }
+        var key: OpaquePointer?
+        guard EVP_PKEY_fromdata(context, &key, selectPublicKey, parameters) == 1, let key else {
+            return .failure(lastError(call: "EVP_PKEY_fromdata"))
+        }
+        guard let checkContext = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
+            EVP_PKEY_free(key)
+            return .failure(lastError(call: "EVP_PKEY_CTX_new_from_pkey"))
+        }
+        defer { EVP_PKEY_CTX_free(checkContext) }
+        guard EVP_PKEY_public_check(checkContext) == 1 else {
+            EVP_PKEY_free(key)
+            return .failure(lastError(call: "EVP_PKEY_public_check"))
+        }
+        return .success(key)
+    }
+
+    /// Wraps `BN_bin2bn`: a new `BIGNUM` from big-endian bytes (free with `BN_free`).
+    private static func bigNumber(_ bytes: [UInt8]) -> OpaquePointer? {
+        guard let length = Int32(exactly: bytes.count) else { return nil }
+        return bytes.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, length, nil) }
+    }
+
+    /// Pops OpenSSL's thread-local error queue (`ERR_get_error`, `ERR_error_string_n`).
+    private static func lastError(call: String) -> CryptoError {
+        let code = ERR_get_error()
+        ERR_clear_error()
+        guard code != 0 else { return CryptoError(call: call, reason: "no error queued") }
+        var text = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &text, text.count)
+        // ERR_error_string_n always NUL-terminates within the buffer.
+        let reason = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return CryptoError(call: call, reason: reason)
+    }
+
+    /// Calls `body` with the buffer's base, or a pointer to a dummy byte when the buffer is
+    /// empty: some OpenSSL 3 paths reject NULL even alongside a zero length.
+    private static func withNonNullBase<T>(_ buffer: UnsafeRawBufferPointer, _ body: (UnsafeRawPointer) -> T) -> T {
+        if let base = buffer.baseAddress { return body(base) }
+        var emptyByte: UInt8 = 0
+        return withUnsafePointer(to: &emptyByte) { body(UnsafeRawPointer($0)) }
+    }
+}

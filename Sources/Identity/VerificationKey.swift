@@ -1,0 +1,76 @@
+/// A public key from a JWKS file, ready to verify JWS signatures of one algorithm.
+///
+/// Owns one OpenSSL `EVP_PKEY`, freed when the last reference goes away. Key sets are
+/// swapped whole on reload, so a request that started with the old set keeps its
+/// keys alive until it finishes.
+public final class VerificationKey: @unchecked Sendable {
+    // Guarded by immutability: every stored property is a `let` set in `init`, and OpenSSL 3
+    // documents a fully constructed EVP_PKEY as safe to use from several threads at once
+    // (each verification gets its own EVP_MD_CTX).
+
+    /// The JWK family: `RSA` or `EC` (P-256).
+    public enum KeyType: String, Sendable, Equatable {
+        case rsa = "RSA"
+        case ecP256 = "EC"
+    }
+
+    /// The key's `kid`.
+    public let keyID: String
+    public let type: KeyType
+    /// The only algorithm this key verifies: RS256 for RSA keys, ES256 for P-256 keys.
+    public let algorithm: JWSAlgorithm
+    /// The key size in bits (RSA modulus or 256).
+    public let bits: Int
+    /// The exact length of a JWS signature under this key: the modulus length for RSA,
+    /// 64 (`r || s`) for ES256.
+    public let signatureLength: Int
+
+    let pointer: OpaquePointer
+
+    init(keyID: String, type: KeyType, pointer: OpaquePointer) {
+        self.keyID = keyID
+        self.type = type
+        self.pointer = pointer
+        self.bits = CryptoCalls.keyBits(pointer)
+        switch type {
+        case .rsa:
+            algorithm = .rs256
+            signatureLength = CryptoCalls.maximumSignatureLength(pointer)
+        case .ecP256:
+            algorithm = .es256
+            signatureLength = 64
+        }
+    }
+
+    deinit {
+        CryptoCalls.free(pointer)
+    }
+
+    /// Whether `signature` (JWS form: PKCS#1 v1.5 bytes, or ECDSA `r || s`) signs `message`.
+    /// The caller has checked the length against `signatureLength`.
+    func verify(message: some Collection<UInt8>, signature: [UInt8]) -> Result<Bool, CryptoError> {
+        let encoded: [UInt8]
+        switch type {
+        case .rsa:
+            encoded = signature
+        case .ecP256:
+            switch CryptoCalls.ecdsaDERSignature(r: signature[0..<32], s: signature[32..<64]) {
+            case .success(let der): encoded = der
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return withContiguousBytes(message) { messageBytes in
+            encoded.withUnsafeBytes { signatureBytes in
+                CryptoCalls.verifySHA256(key: pointer, message: messageBytes, signature: signatureBytes)
+            }
+        }
+    }
+}
+
+/// Runs `body` over the collection's bytes, copying only when they are not contiguous.
+func withContiguousBytes<T>(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    if let result = bytes.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+        return result
+    }
+    return Array(bytes).withUnsafeBytes(body)
+}
