@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
-        .target(name: "Admission", dependencies: ["HTTP", logging], swiftSettings: strict),
+        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", logging], swiftSettings: strict),
         .target(
             name: "Admin",
             dependencies: ["Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", logging, prometheus],
@@ -80,13 +80,13 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Hashing", "Sockets", "Postgres", "Redis", logging, metrics, coreMetrics, prometheus,
+                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "safemut",
-            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", "GraphQLAnalysis", argumentParser, logging],
+            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", "GraphQLAnalysis", "Identity", argumentParser, logging],
             swiftSettings: strict
         ),
 
@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "HTTP", "Sockets", "TestSupport", logging], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Admission", "Config", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
+            dependencies: ["Gateway", "Admission", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL, "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -1,4 +1,6 @@
+import GraphQLAnalysis
 import HTTP
+import Identity
 import Logging
 
 /// Everything the admission steps know about one request. Steps read it and
@@ -16,8 +18,18 @@ public struct RequestContext: Sendable {
     public var logger: Logger
     /// Monotonic start time of the request (nanoseconds).
     public var startNanos: UInt64
-    /// Tenant, once identified (later steps); used by logs and metrics.
-    public var tenant: String?
+    /// Whether the client connected from loopback (for the operator fallback).
+    public var peerIsLoopback: Bool
+    /// Who is calling, once the identify step ran.
+    public var identity: Identity?
+    /// The GraphQL request and the operation it runs, once parsed.
+    public var graphQLRequest: GraphQLRequest?
+    public var operation: OperationAnalysis?
+    /// What a mutation is declared to cost, once the budget step ran.
+    public var estimate: Estimate?
+
+    /// Tenant, once identified; used by logs and metrics.
+    public var tenant: String? { identity?.tenant }
 
     public init(requestID: String, head: HTTPRequestHead, body: [UInt8], peer: String, logger: Logger, startNanos: UInt64) {
         self.requestID = requestID
@@ -26,5 +38,6 @@ public struct RequestContext: Sendable {
         self.peer = peer
         self.logger = logger
         self.startNanos = startNanos
+        self.peerIsLoopback = peer.hasPrefix("127.") || peer == "::1"
     }
 }

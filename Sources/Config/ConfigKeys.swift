@@ -57,8 +57,9 @@ extension SafemutConfig {
             ConfigKey("identity.issuer", \.identity.issuer, .text),
             ConfigKey("identity.audience", \.identity.audience, .text),
             ConfigKey("identity.clock_skew_ms", \.identity.clockSkew, .milliseconds),
+            ConfigKey("identity.default_user", \.identity.defaultUser, .name),
 
-            ConfigKey("analysis.max_depth", \.analysis.maxDepth, .integer(1...1_000)),
+            ConfigKey("analysis.max_depth", \.analysis.maxDepth, .integer(1...128)),
             ConfigKey("analysis.max_aliases", \.analysis.maxAliases, .integer(0...100_000)),
             ConfigKey("analysis.max_root_fields", \.analysis.maxRootFields, .integer(1...10_000)),
             ConfigKey("analysis.max_document_bytes", \.analysis.maxDocumentBytes, .positiveInteger),

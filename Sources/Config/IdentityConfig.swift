@@ -13,6 +13,9 @@ public struct IdentityConfig: Sendable, Equatable {
     public var audience: String?
     /// `identity.clock_skew_ms`: tolerance for `exp`/`nbf` (default 60 s).
     public var clockSkew: Duration = .seconds(60)
+    /// `identity.default_user`: in `headers` mode, the user of a request that
+    /// sends `X-Tenant` but no `X-User-Id` (the runbooks' curl commands).
+    public var defaultUser: String?
 
     public init() {}
 }

@@ -21,16 +21,7 @@ public final class DemoStack: Sendable {
         if upstreamDown { demo.stop() }
         gatewayPort = Ports.free()
         configPath = NSTemporaryDirectory() + "safemut-test-\(UUID().uuidString.prefix(8)).yaml"
-        let yaml = """
-            listen: 127.0.0.1:\(gatewayPort)
-            upstream:
-              url: http://127.0.0.1:\(upstreamPort)
-              read_timeout_ms: 5000
-            server:
-              event_loops: 2
-              drain_timeout_ms: 10000
-            \(extraYAML)
-            """
+        let yaml = Self.yaml(gatewayPort: gatewayPort, upstreamPort: upstreamPort, extra: extraYAML)
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         for key in ["UPSTREAM_URL", "PQ_PHASE", "PQ_BYPASS", "PQ_INTROSPECTION", "DATABASE_URL", "REDIS_URL"] { env[key] = nil }
@@ -43,16 +34,27 @@ public final class DemoStack: Sendable {
 
     /// Rewrites the config file (for SIGHUP tests).
     public func rewriteConfig(extraYAML: String) throws {
-        let yaml = """
-            listen: 127.0.0.1:\(gatewayPort)
-            upstream:
-              url: http://127.0.0.1:\(upstreamPort)
-            server:
-              event_loops: 2
-              drain_timeout_ms: 10000
-            \(extraYAML)
-            """
-        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try Self.yaml(gatewayPort: gatewayPort, upstreamPort: upstreamPort, extra: extraYAML)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The gateway's config: loopback ports, headers identity, the demo schema.
+    static func yaml(gatewayPort: Int, upstreamPort: Int, extra: String) -> String {
+        """
+        listen: 127.0.0.1:\(gatewayPort)
+        upstream:
+          url: http://127.0.0.1:\(upstreamPort)
+          read_timeout_ms: 5000
+        server:
+          event_loops: 2
+          drain_timeout_ms: 10000
+        identity:
+          mode: headers
+          default_user: test-user
+        schema:
+          path: \(Binaries.repositoryRoot)/examples/intelgraph/schema.graphql
+        \(extra)
+        """
     }
 
     deinit {

@@ -3,6 +3,7 @@ import Config
 import Dispatch
 import Foundation
 import Gateway
+import Identity
 import Logging
 import Prometheus
 import Sockets
@@ -43,9 +44,18 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let admission: ConfiguredPipeline
+        do {
+            admission = try ConfiguredPipeline(config)
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let gateway: Gateway
         do {
-            gateway = try Gateway(settings: GatewaySettings(config), dependencies: dependencies, registry: registry, logger: logger)
+            gateway = try Gateway(
+                settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
+                registry: registry, logger: logger)
         } catch {
             logger.critical("start failed", metadata: ["error": "\(error)", "listen": "\(config.listen)"])
             throw ExitCode(3)
@@ -65,12 +75,24 @@ struct ServeCommand: ParsableCommand {
             let signo = signals.next()
             if signo == SIGHUP {
                 current = reload(from: path, current: current, levelControl: levelControl, logger: logger)
+                reloadKeys(admission.authenticator, logger: logger)
                 continue
             }
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
             let clean = gateway.shutdown()
             logger.notice("stopped", metadata: ["drained": "\(clean)"])
             return
+        }
+    }
+
+    /// SIGHUP: re-read the JWKS file; a bad file keeps the keys in force.
+    private func reloadKeys(_ authenticator: Authenticator, logger: Logger) {
+        do {
+            if let keys = try authenticator.reloadKeys() {
+                logger.notice("jwks reloaded", metadata: ["jwks.keys": "\(keys.keys.count)"])
+            }
+        } catch {
+            logger.error("jwks reload rejected, keeping the keys in force", metadata: ["error": "\(error)"])
         }
     }
 

@@ -167,6 +167,7 @@ struct ConfigDefaultsTests {
           issuer: https://issuer.example
           audience: intelgraph-api
           clock_skew_ms: 5000
+          default_user: runbook
         analysis:
           max_depth: 12
           max_aliases: 20
@@ -215,6 +216,7 @@ struct ConfigDefaultsTests {
         #expect(config.identity.issuer == "https://issuer.example")
         #expect(config.identity.audience == "intelgraph-api")
         #expect(config.identity.clockSkew == .seconds(5))
+        #expect(config.identity.defaultUser == "runbook")
         #expect(config.analysis.maxDepth == 12)
         #expect(config.analysis.maxAliases == 20)
         #expect(config.analysis.maxRootFields == 10)

@@ -1,0 +1,86 @@
+import Admission
+import Config
+import Foundation
+import GraphQLAnalysis
+import Identity
+
+/// The admission chain a configuration describes, in SPEC §2's order:
+/// identify → parse → declare (persisted queries, four-eyes, rate and
+/// debit join in later issues).
+public struct ConfiguredPipeline: Sendable {
+    public let pipeline: AdmissionPipeline
+    /// Kept for SIGHUP (JWKS reload).
+    public let authenticator: Authenticator
+    public let documentCache: DocumentCache
+
+    /// Reads the files the config names (schema, secrets); every problem is
+    /// a `PipelineConfigError` naming the key.
+    public init(_ config: SafemutConfig) throws(PipelineConfigError) {
+        let authenticator = try Self.authenticator(config)
+        guard let schemaPath = config.schema.path else {
+            throw PipelineConfigError(key: "schema.path", message: "required: every mutation's @budget is checked against the API's schema")
+        }
+        let sdl: String
+        do {
+            sdl = try String(contentsOfFile: schemaPath, encoding: .utf8)
+        } catch {
+            throw PipelineConfigError(key: "schema.path", message: "cannot read \(schemaPath): \(error.localizedDescription)")
+        }
+        let catalog: BudgetCatalog
+        do {
+            catalog = try BudgetCatalog(sdl: sdl, fileName: schemaPath)
+        } catch {
+            throw PipelineConfigError(key: "schema.path", message: "\(error)")
+        }
+        let limits = AnalysisLimits(
+            maxDepth: config.analysis.maxDepth,
+            maxAliases: config.analysis.maxAliases,
+            maxDocumentBytes: config.analysis.maxDocumentBytes,
+            maxRootFields: config.analysis.maxRootFields,
+            // Raw brace nesting is capped before the parser runs (its recursion
+            // cannot take ~1000 levels); leave room above the selection depth.
+            maxNesting: min(256, max(64, config.analysis.maxDepth * 2)))
+        let cache = DocumentCache(capacity: config.analysis.parseCacheEntries)
+        self.authenticator = authenticator
+        self.documentCache = cache
+        self.pipeline = AdmissionPipeline([
+            IdentifyStep(authenticator: authenticator),
+            ParseStep(cache: cache, limits: limits),
+            BudgetDeclarationStep(catalog: catalog),
+        ])
+    }
+
+    private static func authenticator(_ config: SafemutConfig) throws(PipelineConfigError) -> Authenticator {
+        var secret: [UInt8]?
+        if let path = config.identity.hs256SecretFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PipelineConfigError(key: "identity.hs256_secret_file", message: "cannot read \(path)")
+            }
+            // A trailing newline from `echo` or an editor is not part of the secret.
+            var bytes = [UInt8](data)
+            while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+            secret = bytes
+        }
+        let identity = IdentityConfiguration(
+            mode: config.identity.mode == .jwt ? .jwt : .headers,
+            hs256Secret: secret,
+            jwksPath: config.identity.jwksPath,
+            issuer: config.identity.issuer,
+            audience: config.identity.audience,
+            clockSkew: config.identity.clockSkew,
+            loopbackOperator: config.admin.loopbackOperator,
+            defaultUser: config.identity.defaultUser)
+        do {
+            return try Authenticator(configuration: identity)
+        } catch {
+            throw PipelineConfigError(key: "identity", message: "\(error)")
+        }
+    }
+}
+
+/// A configuration the admission chain cannot be built from.
+public struct PipelineConfigError: Error, CustomStringConvertible {
+    public let key: String
+    public let message: String
+    public var description: String { "config error: \(key): \(message)" }
+}
