@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proxy benchmark: nginx serving a fixed GraphQL answer is the upstream;
-# in front of it, nginx as a keep-alive proxy and safemut, each measured
+# in front of it, nginx as a keep-alive proxy and safemut (with its admission
+# chain: identify, parse, @budget declaration), each measured
 # with wrk (GraphQL POST, 10 s) at 1, 32 and 128 connections, beside the
 # upstream hit directly. Prints requests/s, p50 and p99 side by side, the
 # ratio safemut / nginx-proxy, the p99 safemut adds over direct, and
@@ -74,6 +75,11 @@ server:
   event_loops: 2
 log:
   level: warning
+identity:
+  mode: headers
+  default_user: bench
+schema:
+  path: $PWD/examples/intelgraph/schema.graphql
 YAML
 
 nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
