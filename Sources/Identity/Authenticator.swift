@@ -51,6 +51,11 @@ public final class Authenticator: Sendable {
         cache.withLock { $0.count }
     }
 
+    /// Verified-token cache lookups since start, for a hit-ratio metric.
+    public var tokenCacheStatistics: TokenCacheStatistics {
+        cache.withLock { TokenCacheStatistics(entries: $0.count, hits: $0.hits, misses: $0.misses) }
+    }
+
     /// The caller's identity, or why there is none.
     ///
     /// - Parameters:
@@ -99,8 +104,11 @@ public final class Authenticator: Sendable {
         }
         // The token is genuine; a tenant header naming someone else is an authorization
         // failure, not an authentication one.
-        for tenant in headers.values(for: "X-Tenant") where tenant != claims.tenant {
-            return .failure(IdentityError(.tenantMismatch(header: tenant, token: claims.tenant)))
+        for value in headers.values(for: "X-Tenant") {
+            let tenant = value.trimmingCharacters(in: " \t")
+            if tenant != claims.tenant {
+                return .failure(IdentityError(.tenantMismatch(header: tenant, token: claims.tenant)))
+            }
         }
         return .success(Identity(subject: claims.subject, tenant: claims.tenant, roles: claims.roles, source: .jwt))
     }
@@ -195,4 +203,14 @@ extension StringProtocol {
         else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
+}
+
+/// Counters of the verified-token cache.
+public struct TokenCacheStatistics: Sendable, Equatable {
+    /// Tokens held now.
+    public let entries: Int
+    /// Lookups answered from the cache (no signature check).
+    public let hits: Int
+    /// Lookups that needed a full verification (new, expired, or from replaced keys).
+    public let misses: Int
 }

@@ -46,31 +46,47 @@ public enum Base64URL {
 
     /// Decodes unpadded base64url text (pass `string.utf8` or a slice of token bytes).
     public static func decode(_ text: some Collection<UInt8>) throws(Base64URLError) -> [UInt8] {
-        let count = text.count
-        var output: [UInt8] = []
-        output.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bitCount = 0
-        var offset = 0
-        for character in text {
-            let value = values[Int(character)]
-            guard value != 0xFF else {
-                if character == UInt8(ascii: "=") { throw .padding(offset: offset) }
-                throw .invalidCharacter(offset: offset)
+        let result = text.withContiguousStorageIfAvailable { decode(buffer: $0) }
+            ?? Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+        return try result.get()
+    }
+
+    private static func decode(buffer: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], Base64URLError> {
+        let count = buffer.count
+        // Read the table once: a `static let` behind a lazy-init check on every byte shows in profiles.
+        let table = values
+        var failure: Base64URLError?
+        let output = [UInt8](unsafeUninitializedCapacity: count * 3 / 4) { output, written in
+            var accumulator: UInt32 = 0
+            var bitCount: UInt32 = 0
+            var length = 0
+            for offset in 0..<count {
+                let character = buffer[offset]
+                let value = table[Int(character)]
+                guard value != 0xFF else {
+                    failure = character == UInt8(ascii: "=") ? .padding(offset: offset) : .invalidCharacter(offset: offset)
+                    break
+                }
+                accumulator = accumulator << 6 | UInt32(value)
+                bitCount += 6
+                if bitCount >= 8 {
+                    bitCount -= 8
+                    output[length] = UInt8(truncatingIfNeeded: accumulator >> bitCount)
+                    length += 1
+                    accumulator &= (1 << bitCount) - 1
+                }
             }
-            accumulator = accumulator << 6 | UInt32(value)
-            bitCount += 6
-            if bitCount >= 8 {
-                bitCount -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bitCount)))
-                accumulator &= (1 << UInt32(bitCount)) - 1
+            written = failure == nil ? length : 0
+            guard failure == nil else { return }
+            // 4n+1 characters carry 6 bits past a whole byte: no encoder produces that.
+            if count % 4 == 1 {
+                failure = .impossibleLength(count)
+            } else if accumulator != 0 {
+                failure = .nonZeroTrailingBits
             }
-            offset += 1
         }
-        // 4n+1 characters carry 6 bits past a whole byte: no encoder produces that.
-        guard count % 4 != 1 else { throw .impossibleLength(count) }
-        guard accumulator == 0 else { throw .nonZeroTrailingBits }
-        return output
+        if let failure { return .failure(failure) }
+        return .success(output)
     }
 }
 

@@ -123,14 +123,26 @@ struct JSONReader {
 
     private mutating func readString() throws(JSONParseError) -> String {
         index += 1
-        var scalarBytes: [UInt8] = []
+        // Fast path: most strings in tokens have no escapes and become a String in one copy.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = Self.string(bytes[start..<index]) else { throw error(.invalidUTF8) }
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var scalarBytes = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let text = String(validating: scalarBytes, as: UTF8.self) else { throw error(.invalidUTF8) }
+                guard let text = Self.string(scalarBytes[...]) else { throw error(.invalidUTF8) }
                 return text
             case UInt8(ascii: "\\"):
                 index += 1
@@ -142,6 +154,13 @@ struct JSONReader {
                 index += 1
             }
         }
+    }
+
+    /// The UTF-8 text of `bytes`, or nil when it is not valid UTF-8. ASCII (nearly every
+    /// claim) skips the generic validator, which costs more than the rest of the parse.
+    private static func string(_ bytes: ArraySlice<UInt8>) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private mutating func readEscape(into output: inout [UInt8]) throws(JSONParseError) {

@@ -53,15 +53,22 @@ struct VerifiedTokenCache: ~Copyable {
     }
 
     var count: Int { entries.count }
+    private(set) var hits = 0
+    private(set) var misses = 0
 
     /// The cached claims when the token verified against `generation` and is still valid at `now`.
     mutating func lookup(_ digest: Digest, generation: UInt64, now: Int64) -> JWTClaims? {
-        guard let entry = entries[digest] else { return nil }
+        guard let entry = entries[digest] else {
+            misses &+= 1
+            return nil
+        }
         guard entry.generation == generation, now < entry.invalidFrom else {
             entries[digest] = nil
             ring[entry.slot] = nil
+            misses &+= 1
             return nil
         }
+        hits &+= 1
         return entry.claims
     }
 

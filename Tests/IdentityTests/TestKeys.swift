@@ -27,9 +27,19 @@ struct TestKeys: Sendable {
         try shared.get()
     }
 
+    /// Removes the key directory when the test process exits (swift-testing has no global teardown).
+    private static func removeDirectoryAtExit() {
+        atexit {
+            if case .success(let keys) = TestKeys.shared {
+                try? FileManager.default.removeItem(atPath: keys.directory)
+            }
+        }
+    }
+
     private init() throws {
         directory = NSTemporaryDirectory() + "safemut-identity-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        Self.removeDirectoryAtExit()
         rsa = try Self.rsaKey(named: "rsa-1", in: directory)
         rsaRotated = try Self.rsaKey(named: "rsa-2", in: directory)
         rsaOutsider = try Self.rsaKey(named: "rsa-outsider", in: directory)

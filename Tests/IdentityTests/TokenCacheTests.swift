@@ -62,7 +62,7 @@ struct TokenCacheTests {
         for _ in 0..<3 {
             #expect(throws: Never.self) { try Fixture.identify(authenticator, Fixture.bearer(token)).get() }
         }
-        #expect(authenticator.cachedTokenCount == 1)
+        #expect(authenticator.tokenCacheStatistics == TokenCacheStatistics(entries: 1, hits: 2, misses: 1))
         let mismatch = Fixture.identify(authenticator, Fixture.bearer(token, [("X-Tenant", "test")]))
         #expect(mismatch == .failure(IdentityError(.tenantMismatch(header: "test", token: "demo"))))
         // exp + skew passes: the cached entry must not keep the token alive.
