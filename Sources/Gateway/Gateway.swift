@@ -27,7 +27,8 @@ public final class Gateway: Sendable {
         pipeline: AdmissionPipeline = AdmissionPipeline([]),
         dependencies: Dependencies = Dependencies(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        logger: Logger
+        logger: Logger,
+        onScrape: @escaping @Sendable (GatewayMetrics) -> Void = { _ in }
     ) throws {
         self.settings = settings
         self.dependencies = dependencies
@@ -54,6 +55,7 @@ public final class Gateway: Sendable {
                 metrics.refreshGauges(server: server.counters, upstream: poolCounters)
             }
             dependencyMetrics.refresh()
+            onScrape(metrics)
         }
         let handler = GatewayHandler(
             pools: pools,

@@ -94,6 +94,8 @@ final class GatewayHandler: HTTPServerHandler {
         Task(executorPreference: request.loop) {
             var context = context
             let verdict = await pipeline.run(&context)
+            self.metrics.admitted(
+                nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value
             if let (step, rejection) = verdict {
                 self.metrics.rejected(step: step, code: rejection.code.rawValue)

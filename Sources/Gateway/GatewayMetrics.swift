@@ -20,6 +20,10 @@ public final class GatewayMetrics: Sendable {
     private let upstreamOpen: CoreMetrics.Gauge
     private let upstreamIdle: CoreMetrics.Gauge
     private let upstreamRetries: CoreMetrics.Gauge
+    private let admission: Metrics.Timer
+    private let operations: [String: CoreMetrics.Counter]
+    private let parseCacheHits: CoreMetrics.Gauge
+    private let parseCacheMisses: CoreMetrics.Gauge
 
     /// Cache key: route index and status packed in one Int (cheap to hash).
     struct RouteStatus: Hashable {
@@ -59,6 +63,15 @@ public final class GatewayMetrics: Sendable {
         upstreamIdle = CoreMetrics.Gauge(label: "upstream_connections", dimensions: [("state", "idle")], factory: factory)
         upstreamRetries = CoreMetrics.Gauge(label: "upstream_retries", factory: factory)
         CoreMetrics.Gauge(label: "safemut_build_info", dimensions: [("version", version)], factory: factory).record(1)
+        // The admission chain's own latency (the budget path's SLO is p95 < 30 ms).
+        admission = Metrics.Timer(label: "admission_duration_seconds", factory: factory)
+        var operations: [String: CoreMetrics.Counter] = [:]
+        for kind in ["query", "mutation", "subscription"] {
+            operations[kind] = CoreMetrics.Counter(label: "graphql_operations_total", dimensions: [("type", kind)], factory: factory)
+        }
+        self.operations = operations
+        parseCacheHits = CoreMetrics.Gauge(label: "graphql_parse_cache_hits", factory: factory)
+        parseCacheMisses = CoreMetrics.Gauge(label: "graphql_parse_cache_misses", factory: factory)
     }
 
     /// Maps a request path to its bounded route label.
@@ -86,6 +99,18 @@ public final class GatewayMetrics: Sendable {
     /// One finished upstream exchange: `outcome` is ok, error or timeout.
     func upstreamFinished(nanos: UInt64, outcome: String) {
         upstreamDurations[outcome]?.recordNanoseconds(Int64(clamping: nanos))
+    }
+
+    /// One run of the admission chain and, when it got that far, the operation type.
+    func admitted(nanos: UInt64, operationType: String?) {
+        admission.recordNanoseconds(Int64(clamping: nanos))
+        if let operationType { operations[operationType]?.increment() }
+    }
+
+    /// Parse cache counters, refreshed at scrape time.
+    public func recordParseCache(hits: Int, misses: Int) {
+        parseCacheHits.record(hits)
+        parseCacheMisses.record(misses)
     }
 
     /// A request refused by an admission step.

@@ -55,7 +55,10 @@ struct ServeCommand: ParsableCommand {
         do {
             gateway = try Gateway(
                 settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
-                registry: registry, logger: logger)
+                registry: registry, logger: logger,
+                onScrape: { [cache = admission.documentCache] metrics in
+                    metrics.recordParseCache(hits: cache.hits, misses: cache.misses)
+                })
         } catch {
             logger.critical("start failed", metadata: ["error": "\(error)", "listen": "\(config.listen)"])
             throw ExitCode(3)

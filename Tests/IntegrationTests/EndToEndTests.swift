@@ -26,6 +26,11 @@ struct EndToEndTests {
         #expect(created.head.headers["X-Request-Id"] != nil)
         let noop = try Self.mutation(client, "mutation { SafeNoop }")
         #expect(noop.text.contains(#""SafeNoop":true"#))
+        try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        let metrics = try client.readResponse().text
+        #expect(metrics.contains(#"graphql_operations_total{type="mutation"} 2"#))
+        #expect(metrics.contains("admission_duration_seconds_bucket"))
+        #expect(metrics.contains("graphql_parse_cache_misses 2"))
     }
 
     @Test("upstream down through the real binary is 502 UPSTREAM_ERROR")
