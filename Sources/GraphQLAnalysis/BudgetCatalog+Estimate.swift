@@ -10,7 +10,8 @@ extension BudgetCatalog {
         var totalTokens: Int64 = 0
         var perField: [FieldEstimate] = []
         perField.reserveCapacity(operation.rootFields.count)
-        var riskTags: Set<String> = []
+        // Tags are gathered in an array and hashed into the set once, at the end.
+        var tags: [String] = []
         for field in operation.rootFields {
             let estimate = try self.estimate(field)
             let (micros, o1) = totalMicros.addingReportingOverflow(estimate.micros)
@@ -18,15 +19,16 @@ extension BudgetCatalog {
             guard !o1, !o2 else { throw AnalysisError(.estimateOverflow(field: field.name)) }
             totalMicros = micros
             totalTokens = tokens
-            riskTags.formUnion(estimate.riskTags)
+            for tag in estimate.riskTags where !tags.contains(tag) { tags.append(tag) }
             perField.append(estimate)
         }
+        let riskTags = tags.isEmpty ? Set<String>() : Set(tags)
         return Estimate(totalMicros: totalMicros, totalTokens: totalTokens, perField: perField, riskTags: riskTags)
     }
 
     /// One mutation root field's estimate.
     public func estimate(_ field: RootField) throws(AnalysisError) -> FieldEstimate {
-        guard let declaration = declarations[field.name] else {
+        guard let declaration = entries[field.name]?.declaration else {
             if undeclaredFields.contains(field.name) { throw AnalysisError(.budgetDeclarationMissing(field.name)) }
             throw AnalysisError(.unknownMutationField(field.name))
         }
