@@ -30,6 +30,7 @@ extension AnalysisError {
         case .unknownFragment(let name): "the document spreads the undefined fragment \"\(name)\""
         case .fragmentCycle(let name): "the fragment \"\(name)\" spreads itself (a cycle)"
         case .undefinedVariable(let name): "the variable $\(name) is used but not declared by the operation"
+        case .duplicateArgument(let field, let argument): "\"\(field)\" is given the argument \"\(argument)\" more than once"
         case .mutationOverGET: "mutations may not be sent with GET; use POST"
 
         case .unknownMutationField(let name): "the API has no mutation field \"\(name)\""

@@ -53,6 +53,7 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
         case unknownFragment(String)
         case fragmentCycle(String)
         case undefinedVariable(String)
+        case duplicateArgument(field: String, argument: String)
         case mutationOverGET
 
         // The mutation against the API's @budget declarations.
@@ -85,7 +86,7 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
     public var field: String? {
         switch kind {
         case .unknownMutationField(let name), .budgetDeclarationMissing(let name): name
-        case .invalidArgument(let field, _, _), .estimateOverflow(let field): field
+        case .invalidArgument(let field, _, _), .estimateOverflow(let field), .duplicateArgument(let field, _): field
         default: nil
         }
     }

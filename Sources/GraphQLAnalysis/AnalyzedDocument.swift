@@ -5,11 +5,12 @@ import GraphQL
 /// an `OperationAnalysis` only resolves root-field arguments against the
 /// request's variables.
 public struct AnalyzedDocument: Sendable {
-    /// One root field as written: its arguments still hold variables.
+    /// One root field: constant arguments already resolved, the rest compiled.
     struct RootFieldTemplate: Sendable {
-        var name: String
-        var alias: String?
-        var arguments: [(name: String, value: any Value)]
+        /// The field with its constant arguments.
+        var field: RootField
+        /// Arguments that use variables.
+        var variableArguments: [(name: String, value: ArgumentTemplate)]
     }
 
     /// An operation of the document, analysed.
@@ -18,8 +19,10 @@ public struct AnalyzedDocument: Sendable {
         var name: String?
         var facts: SelectionFacts
         var rootFields: [RootFieldTemplate]
-        /// Declared variables and their default values.
-        var variableDefaults: [String: (any Value)?]
+        /// True when no root-field argument uses a variable: `resolved` is the answer.
+        var isConstant: Bool
+        /// The root fields when `isConstant`.
+        var resolved: [RootField]
     }
 
     /// The parsed document (without source locations).
@@ -78,16 +81,16 @@ public struct AnalyzedDocument: Sendable {
             summary = only
         }
         if summary.kind == .mutation, transport == .get { throw AnalysisError(.mutationOverGET) }
-        var rootFields: [RootField] = []
-        rootFields.reserveCapacity(summary.rootFields.count)
-        for template in summary.rootFields {
-            var arguments: [String: JSONValue] = [:]
-            for argument in template.arguments {
-                if let value = ValueResolver.resolve(argument.value, variables: variables, defaults: summary.variableDefaults) {
-                    arguments[argument.name] = value
+        var rootFields = summary.resolved
+        if !summary.isConstant {
+            rootFields.reserveCapacity(summary.rootFields.count)
+            for template in summary.rootFields {
+                var field = template.field
+                for argument in template.variableArguments {
+                    if let value = argument.value.resolve(variables) { field.arguments.append(argument.name, value) }
                 }
+                rootFields.append(field)
             }
-            rootFields.append(RootField(name: template.name, alias: template.alias, arguments: arguments))
         }
         return OperationAnalysis(
             kind: summary.kind, name: summary.name, rootFields: rootFields, depth: summary.facts.depth,

@@ -10,7 +10,8 @@ extension BudgetCatalog {
         var totalTokens: Int64 = 0
         var perField: [FieldEstimate] = []
         perField.reserveCapacity(operation.rootFields.count)
-        var riskTags: Set<String> = []
+        // Tags are gathered in an array and hashed into the set once, at the end.
+        var tags: [String] = []
         for field in operation.rootFields {
             let estimate = try self.estimate(field)
             let (micros, o1) = totalMicros.addingReportingOverflow(estimate.micros)
@@ -18,23 +19,27 @@ extension BudgetCatalog {
             guard !o1, !o2 else { throw AnalysisError(.estimateOverflow(field: field.name)) }
             totalMicros = micros
             totalTokens = tokens
-            riskTags.formUnion(estimate.riskTags)
+            for tag in estimate.riskTags where !tags.contains(tag) { tags.append(tag) }
             perField.append(estimate)
         }
+        let riskTags = tags.isEmpty ? Set<String>() : Set(tags)
         return Estimate(totalMicros: totalMicros, totalTokens: totalTokens, perField: perField, riskTags: riskTags)
     }
 
     /// One mutation root field's estimate.
     public func estimate(_ field: RootField) throws(AnalysisError) -> FieldEstimate {
-        guard let declaration = declarations[field.name] else {
+        guard let declaration = entries[field.name]?.declaration else {
             if undeclaredFields.contains(field.name) { throw AnalysisError(.budgetDeclarationMissing(field.name)) }
             throw AnalysisError(.unknownMutationField(field.name))
         }
         let items = declaration.perItem.map { Self.listLength(field.arguments[$0]) } ?? 1
         let listSize = try declaration.listSize.map { size throws(AnalysisError) in try Self.listSizeFactor(size, of: field) } ?? 1
-        let factor = Int128(items) * Int128(listSize)
-        let micros = try Self.scaled(Int128(declaration.capMicros) * factor, weight: declaration.costWeightMillionths, field: field.name)
-        let tokens = try Self.scaled(Int128(declaration.tokens ?? 0) * factor, weight: declaration.costWeightMillionths, field: field.name)
+        // Client-controlled sizes (a slicing argument can be any Int64) make every step checked.
+        let (factor, overflow) = Int128(items).multipliedReportingOverflow(by: Int128(listSize))
+        guard !overflow else { throw AnalysisError(.estimateOverflow(field: field.name)) }
+        let weight = declaration.costWeightMillionths
+        let micros = try Self.scaled(declaration.capMicros, by: factor, weight: weight, field: field.name)
+        let tokens = try Self.scaled(declaration.tokens ?? 0, by: factor, weight: weight, field: field.name)
         return FieldEstimate(
             name: field.name, alias: field.alias, items: items, listSize: listSize, micros: micros, tokens: tokens,
             riskTags: declaration.riskTags
@@ -67,16 +72,17 @@ extension BudgetCatalog {
         throw AnalysisError(.invalidArgument(field: field.name, argument: name, reason: "is required: @listSize declares no assumedSize"))
     }
 
-    /// `amount` × `weight` / 1,000,000 rounded up (estimates err high), as `Int64`.
-    static func scaled(_ amount: Int128, weight: Int64?, field: String) throws(AnalysisError) -> Int64 {
-        var value = amount
-        if let weight {
-            let (product, overflow) = amount.multipliedReportingOverflow(by: Int128(weight))
-            guard !overflow else { throw AnalysisError(.estimateOverflow(field: field)) }
+    /// `base` × `factor` × `weight` / 1,000,000 rounded up (estimates err high), as `Int64`.
+    static func scaled(_ base: Int64, by factor: Int128, weight: Int64?, field: String) throws(AnalysisError) -> Int64 {
+        var (value, overflow) = Int128(base).multipliedReportingOverflow(by: factor)
+        if let weight, !overflow {
+            let product: Int128
+            (product, overflow) = value.multipliedReportingOverflow(by: Int128(weight))
+            // Ceiling division of a non-negative product (weights and amounts are never negative).
             let scale = Int128(DecimalText.scale)
-            value = (product + scale - 1) / scale
+            value = product / scale + (product % scale == 0 ? 0 : 1)
         }
-        guard let result = Int64(exactly: value) else { throw AnalysisError(.estimateOverflow(field: field)) }
+        guard !overflow, let result = Int64(exactly: value) else { throw AnalysisError(.estimateOverflow(field: field)) }
         return result
     }
 }

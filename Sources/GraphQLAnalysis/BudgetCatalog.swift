@@ -7,6 +7,17 @@ public struct BudgetCatalog: Sendable {
     public let declarations: [String: BudgetDeclaration]
     /// Mutation fields with no `@budget`: calling one is `BUDGET_DECLARATION_MISSING`.
     public let undeclaredFields: Set<String>
+    /// The declarations boxed, so the per-request lookup copies one reference
+    /// instead of a struct of strings and arrays.
+    let entries: [String: Entry]
+
+    final class Entry: Sendable {
+        let declaration: BudgetDeclaration
+
+        init(_ declaration: BudgetDeclaration) {
+            self.declaration = declaration
+        }
+    }
 
     /// Loads `sdl` (`extend type Mutation` included). Throws when the SDL does
     /// not parse or any declaration is invalid (a gateway must not start on a
@@ -42,6 +53,7 @@ public struct BudgetCatalog: Sendable {
         self.mutationTypeName = mutationTypeName
         self.declarations = declarations
         self.undeclaredFields = undeclaredFields
+        entries = declarations.mapValues(Entry.init)
     }
 
     /// Whether the API has a mutation field `name`, declared or not.

@@ -52,22 +52,20 @@ enum DocumentAnalyzer {
             if facts.aliases > limits.maxAliases {
                 throw AnalysisError(.aliasLimit(count: facts.aliases, limit: limits.maxAliases))
             }
-            var collector = RootFieldCollector(fragments: fragments, limit: limits.maxRootFields)
-            try collector.collect(operation.selectionSet)
-            mostRootFields = max(mostRootFields, collector.visited)
-            var defaults: [String: (any Value)?] = [:]
+            var defaults: [String: JSONValue?] = [:]
             for definition in operation.variableDefinitions {
-                defaults[definition.variable.name.value] = .some(definition.defaultValue)
+                defaults[definition.variable.name.value] = .some(definition.defaultValue.map(ArgumentTemplate.constantJSON))
             }
-            for field in collector.fields {
-                var used: [String] = []
-                for argument in field.arguments { ValueResolver.variableNames(in: argument.value, into: &used) }
-                for name in used where defaults[name] == nil { throw AnalysisError(.undefinedVariable(name)) }
-            }
+            var collector = RootFieldCollector(fragments: fragments, limit: limits.maxRootFields, defaults: defaults)
+            try collector.collect(operation.selectionSet)
+            if let name = collector.undeclared.first { throw AnalysisError(.undefinedVariable(name)) }
+            mostRootFields = max(mostRootFields, collector.visited)
+            let isConstant = collector.fields.allSatisfy(\.variableArguments.isEmpty)
             summaries.append(
                 AnalyzedDocument.OperationSummary(
                     kind: OperationKind(operation.operation), name: operation.name?.value, facts: facts,
-                    rootFields: collector.fields, variableDefaults: defaults
+                    rootFields: collector.fields, isConstant: isConstant,
+                    resolved: isConstant ? collector.fields.map(\.field) : []
                 )
             )
         }

@@ -160,40 +160,66 @@ struct JSONParser {
     /// A string starting at the opening quote; escapes decoded, UTF-8 validated.
     private mutating func parseString() throws(AnalysisError) -> String {
         index += 1
-        let start = index
-        // Fast path: no escapes, so the bytes between the quotes are the string.
+        var runStart = index
+        // Used once an escape shows up (an empty array allocates nothing); until
+        // then the text is a slice of the input.
+        var buffer: [UInt8] = []
+        var escaped = false
         while index < bytes.count {
+            index = Self.endOfRun(bytes, from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try validated(bytes[start..<index])
+                let text: String
+                if escaped {
+                    buffer.append(contentsOf: bytes[runStart..<index])
+                    text = try validated(buffer, 0..<buffer.count)
+                } else {
+                    text = try validated(bytes, runStart..<index)
+                }
                 index += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
+            if byte == UInt8(ascii: "\\") {
+                // Copy the run before the escape in one go, then decode the escape.
+                if !escaped { buffer.reserveCapacity(index - runStart + 64) }
+                escaped = true
+                buffer.append(contentsOf: bytes[runStart..<index])
+                try parseEscape(into: &buffer)
+                runStart = index
+                continue
+            }
             guard byte >= 0x20 else { throw failure("control character in string") }
             index += 1
-        }
-        var buffer = Array(bytes[start..<index])
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return try validated(buffer[...])
-            case UInt8(ascii: "\\"):
-                try parseEscape(into: &buffer)
-            case 0x00..<0x20:
-                throw failure("control character in string")
-            default:
-                buffer.append(byte)
-                index += 1
-            }
         }
         throw failure("unterminated string")
     }
 
-    private func validated(_ slice: ArraySlice<UInt8>) throws(AnalysisError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else { throw failure("invalid UTF-8 in string") }
+    /// The index of the next quote, backslash or control character at or after `start`.
+    private static func endOfRun(_ bytes: [UInt8], from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+                index += 1
+            }
+            return index
+        }
+    }
+
+    /// `source[range]` as a String, refusing invalid UTF-8.
+    private func validated(_ source: [UInt8], _ range: Range<Int>) throws(AnalysisError) -> String {
+        let text: String? = source.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[range])
+            // ASCII (the usual case, checked by a loop the compiler vectorises) needs
+            // no validation; `String(validating:)` looks up generic metadata per call.
+            var high: UInt8 = 0
+            for byte in slice { high |= byte }
+            if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
+            return String(validating: slice, as: UTF8.self)
+        }
+        guard let text else { throw failure("invalid UTF-8 in string") }
         return text
     }
 

@@ -59,3 +59,11 @@ public struct JSONMember: Sendable, Equatable {
         self.value = value
     }
 }
+
+extension JSONValue {
+    /// Parses exactly one JSON value, strictly (see `JSONParser`): duplicate
+    /// keys, invalid UTF-8, lone surrogates and nesting past 128 are refused.
+    public static func parse(_ bytes: [UInt8]) throws(AnalysisError) -> JSONValue {
+        try JSONParser.parse(bytes)
+    }
+}

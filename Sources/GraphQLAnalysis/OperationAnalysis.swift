@@ -11,9 +11,9 @@ public struct RootField: Sendable, Equatable {
     public var alias: String?
     /// Arguments as written, with variables (and their defaults) substituted;
     /// an argument whose variable was not sent is absent. Enum values appear as strings.
-    public var arguments: [String: JSONValue]
+    public var arguments: Arguments
 
-    public init(name: String, alias: String? = nil, arguments: [String: JSONValue] = [:]) {
+    public init(name: String, alias: String? = nil, arguments: Arguments = [:]) {
         self.name = name
         self.alias = alias
         self.arguments = arguments

@@ -7,30 +7,45 @@ import GraphQL
 struct RootFieldCollector {
     let fragments: [String: FragmentDefinition]
     let limit: Int
+    /// The operation's declared variables and their defaults.
+    let defaults: [String: JSONValue?]
     /// Root fields in order, `__typename` left out.
     private(set) var fields: [AnalyzedDocument.RootFieldTemplate] = []
     /// Root-level field occurrences seen, `__typename` included.
     private(set) var visited = 0
+    /// Variables used in root-field arguments but not declared.
+    private(set) var undeclared: [String] = []
 
-    init(fragments: [String: FragmentDefinition], limit: Int) {
+    init(fragments: [String: FragmentDefinition], limit: Int, defaults: [String: JSONValue?]) {
         self.fragments = fragments
         self.limit = limit
+        self.defaults = defaults
     }
 
     mutating func collect(_ set: SelectionSet) throws(AnalysisError) {
         for selection in set.selections {
-            if let field = selection as? Field {
+            if selection.kind == .field, let field = selection as? Field {
                 visited += 1
                 guard visited <= limit else { throw AnalysisError(.rootFieldLimit(count: visited, limit: limit)) }
                 let name = field.name.value
                 if name == "__typename" { continue }
-                fields.append(
-                    AnalyzedDocument.RootFieldTemplate(
-                        name: name, alias: field.alias?.value,
-                        arguments: field.arguments.map { (name: $0.name.value, value: $0.value) }
-                    )
+                var template = AnalyzedDocument.RootFieldTemplate(
+                    field: RootField(name: name, alias: field.alias?.value), variableArguments: []
                 )
-            } else if let inline = selection as? InlineFragment {
+                for (position, argument) in field.arguments.enumerated() {
+                    // Two values for one argument could be read differently here and upstream.
+                    if field.arguments[..<position].contains(where: { $0.name.value == argument.name.value }) {
+                        throw AnalysisError(.duplicateArgument(field: name, argument: argument.name.value))
+                    }
+                    let compiled = ArgumentTemplate.compile(argument.value, defaults: defaults, undeclared: &undeclared)
+                    if case .constant(let value) = compiled {
+                        template.field.arguments.append(argument.name.value, value)
+                    } else {
+                        template.variableArguments.append((name: argument.name.value, value: compiled))
+                    }
+                }
+                fields.append(template)
+            } else if selection.kind == .inlineFragment, let inline = selection as? InlineFragment {
                 try collect(inline.selectionSet)
             } else if let spread = selection as? FragmentSpread {
                 guard let fragment = fragments[spread.name.value] else {

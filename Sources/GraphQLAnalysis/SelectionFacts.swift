@@ -54,7 +54,8 @@ struct SelectionWalker {
         guard level <= nestingLimit else { throw AnalysisError(.nestingLimit(limit: nestingLimit)) }
         var facts = SelectionFacts()
         for selection in set.selections {
-            if let field = selection as? Field {
+            // `kind` first: one successful cast per selection instead of failed ones.
+            if selection.kind == .field, let field = selection as? Field {
                 var fieldFacts = SelectionFacts(depth: 1, aliases: field.alias == nil ? 0 : 1)
                 let name = field.name.value
                 fieldFacts.introspection = name == "__schema" || name == "__type"
@@ -63,7 +64,7 @@ struct SelectionWalker {
                     fieldFacts.merge(SelectionFacts(depth: inner.depth + 1, aliases: inner.aliases, introspection: inner.introspection))
                 }
                 facts.merge(fieldFacts)
-            } else if let inline = selection as? InlineFragment {
+            } else if selection.kind == .inlineFragment, let inline = selection as? InlineFragment {
                 facts.merge(try self.facts(of: inline.selectionSet))
             } else if let spread = selection as? FragmentSpread {
                 // The fragment's selection set counts one level, like a field's.

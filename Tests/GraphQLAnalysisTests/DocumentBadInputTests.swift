@@ -72,6 +72,13 @@ import Testing
         #expect(throws: AnalysisError(.undefinedVariable("ids"))) { try analyze("mutation { bulkDeleteEntities(ids: $ids) }") }
     }
 
+    @Test func repeatedArgumentIsRefused() {
+        // Which `ids` counts could differ between the gateway and the upstream.
+        #expect(throws: AnalysisError(.duplicateArgument(field: "bulkDeleteEntities", argument: "ids"))) {
+            try analyze(#"mutation { bulkDeleteEntities(ids: ["a"], ids: ["a", "b", "c"]) }"#)
+        }
+    }
+
     /// 1 MB of nested selections: refused before the parser (which would
     /// overflow its stack about a thousand levels down), not a crash.
     @Test func oneMegabyteOfNestedSelections() {

@@ -159,6 +159,22 @@ import Testing
         #expect(throws: AnalysisError(.estimateOverflow(field: "big"))) { try catalog.estimate(twice) }
     }
 
+    @Test func clientSizedSlicingArgumentCannotTrap() throws {
+        // A slicing argument is any Int64 the client likes; with a large cap the
+        // intermediate product passes even 128 bits, and must be refused, not trap.
+        let catalog = BudgetCatalog(declarations: [
+            "rows": BudgetDeclaration(
+                field: "rows", capMicros: Int64.max, tokens: 1, perItem: "ids", costWeightMillionths: Int64.max,
+                listSize: ListSizeDeclaration(assumedSize: nil, slicingArguments: ["first"])
+            ),
+        ])
+        let field = RootField(name: "rows", arguments: ["first": .number("9223372036854775807"), "ids": .array([.null, .null])])
+        let operation = OperationAnalysis(
+            kind: .mutation, name: nil, rootFields: [field], depth: 1, aliasCount: 0, isIntrospection: false, documentHash: ""
+        )
+        #expect(throws: AnalysisError(.estimateOverflow(field: "rows"))) { try catalog.estimate(operation) }
+    }
+
     @Test func invalidDeclarationsStopTheCatalog() throws {
         let sdl = try TestFiles.text(TestFiles.fixturePath("negative-cap.graphql"))
         do {

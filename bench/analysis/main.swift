@@ -4,7 +4,7 @@
 // lookup, argument resolution, estimate), for a small and a ~4 KB document;
 // plus the POST body's JSON. Targets (issue 6): hit ≤ 5 µs, cold 4 KB ≤ 300 µs.
 //
-// Usage: swift run -c release analysis-bench [--rounds N] [--schema PATH]
+// Usage: swift run -c release analysis-bench [--rounds N] [--schema PATH] [--only LABEL-PART] [--fixed N]
 // Each case runs N rounds (default 7) of bounded iterations (by count and by
 // time); the machine is shared, so the best and the median round are printed.
 import GraphQLAnalysis
@@ -14,6 +14,11 @@ let clock = ContinuousClock()
 struct Options {
     var rounds = 7
     var schemaPath = "examples/intelgraph/schema.graphql"
+    /// Run only the cases whose label contains this (for profiling one case).
+    var only: String?
+    /// Run exactly this many iterations per round, ignoring the time bound
+    /// (for counting instructions with `perf stat` on a busy machine).
+    var fixed: Int?
 
     init(_ commandLine: [String]) {
         var arguments = commandLine.dropFirst()
@@ -21,6 +26,8 @@ struct Options {
             switch flag {
             case "--rounds": rounds = max(1, Int(arguments.popFirst() ?? "") ?? rounds)
             case "--schema": schemaPath = arguments.popFirst() ?? schemaPath
+            case "--only": only = arguments.popFirst()
+            case "--fixed": fixed = Int(arguments.popFirst() ?? "")
             default: BenchFiles.fail("unknown argument \(flag)")
             }
         }
@@ -42,7 +49,8 @@ do {
 }
 
 let small = BenchDocuments.small
-let large = BenchDocuments.large
+let wide = BenchDocuments.wide
+let manyRoots = BenchDocuments.manyRoots
 let limits = AnalysisLimits.default
 
 /// One full analysis of `document` through `cache`, returning the estimate so the work is not optimised away.
@@ -63,10 +71,11 @@ func measure(iterations: Int, _ body: () -> Int64) -> (micros: Double, sink: Int
     var done = 0
     let deadline = clock.now.advanced(by: .milliseconds(500))
     let start = clock.now
-    while done < iterations {
+    let count = options.fixed ?? iterations
+    while done < count {
         sink &+= body()
         done += 1
-        if done % 64 == 0, clock.now >= deadline { break }
+        if options.fixed == nil, done % 64 == 0, clock.now >= deadline { break }
     }
     let elapsed = start.duration(to: clock.now)
     let nanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
@@ -74,6 +83,7 @@ func measure(iterations: Int, _ body: () -> Int64) -> (micros: Double, sink: Int
 }
 
 func report(_ label: String, iterations: Int, _ body: () -> Int64) {
+    if let only = options.only, !label.contains(only) { return }
     var results: [Double] = []
     var sink: Int64 = 0
     _ = measure(iterations: iterations / 10 + 1, body)  // warm-up
@@ -85,7 +95,7 @@ func report(_ label: String, iterations: Int, _ body: () -> Int64) {
     results.sort()
     let best = results[0]
     let median = results[results.count / 2]
-    print("\(label.padding(toLength: 34, withPad: " ", startingAt: 0)) best \(format(best)) µs/op   median \(format(median)) µs/op   (checksum \(sink % 1000))")
+    print("\(label.padding(toLength: 44, withPad: " ", startingAt: 0)) best \(format(best)) µs/op   median \(format(median)) µs/op   (checksum \(sink % 1000))")
 }
 
 func format(_ value: Double) -> String {
@@ -94,8 +104,9 @@ func format(_ value: Double) -> String {
     return String(repeating: " ", count: max(0, 8 - text.count)) + text
 }
 
-print("analysis-bench: \(rounds) rounds; small document \(small.query.utf8.count) B, large \(large.query.utf8.count) B")
-for document in [small, large] {
+print("analysis-bench: \(rounds) rounds; documents of \(small.query.utf8.count), \(wide.query.utf8.count) and \(manyRoots.query.utf8.count) bytes")
+for document in [small, wide, manyRoots] {
+    print("\(document.label): estimate \(analyse(document, cache: DocumentCache(capacity: 1))) µ$")
     report("cold \(document.label)", iterations: 5_000) {
         analyse(document, cache: DocumentCache(capacity: 4))
     }
