@@ -53,6 +53,11 @@ extension AllowlistStore {
             if mode == .merge { diff.removed = [] }
             try await durable.upsert(manifest.operations, source: source, addedBy: addedBy, session)
             let removed = diff.removed.isEmpty ? [] : try await durable.delete(hashes: diff.removed.map(\.hash), session)
+            if mode == .replace {
+                // The whole set is republished, so re-running a sync also repairs a Redis
+                // that missed an earlier one.
+                return (diff, RedisDelta(upserts: [], deletes: [], fullPublish: true))
+            }
             // Unchanged ids are set again too: it is idempotent and fills in the normalized
             // hash of an entry first added without its document.
             return (diff, RedisDelta(upserts: manifest.operations.map { ($0.id, $0.normalizedHash) }, deletes: removed))
@@ -97,7 +102,9 @@ extension AllowlistStore {
     struct RedisDelta: Sendable {
         var upserts: [(hash: String, normalized: String?)]
         var deletes: [String]
-        var isEmpty: Bool { upserts.isEmpty && deletes.isEmpty }
+        /// Publish the whole committed set instead of the delta.
+        var fullPublish = false
+        var isEmpty: Bool { upserts.isEmpty && deletes.isEmpty && !fullPublish }
     }
 
     /// Runs `change` in a Postgres transaction under the environment's advisory lock, then
@@ -112,7 +119,7 @@ extension AllowlistStore {
             outcome = try await durable.pool.withAdvisoryLock(durable.writeLockKey) { session in
                 let (value, delta) = try await session.transaction { transaction in try await change(transaction) }
                 guard !delta.isEmpty else { return (value, true) }
-                return (value, await self.publish(delta))
+                return (value, await self.publish(delta, session: session))
             }
         } catch let error as PostgresError {
             throw .postgres(error)
@@ -127,17 +134,21 @@ extension AllowlistStore {
         return outcome
     }
 
-    /// Publishes a committed delta; false (and a pending republish) when Redis failed.
-    private func publish(_ delta: RedisDelta) async -> Bool {
+    /// Publishes a committed delta (the caller holds the write lock on `session`); false,
+    /// and a pending republish, when Redis failed.
+    private func publish(_ delta: RedisDelta, session: PostgresSession) async -> Bool {
         do throws(AllowlistError) {
-            let version: Int64?
-            do {
-                version = try await shared.apply(set: delta.upserts, delete: delta.deletes)
-            } catch {
-                throw .redis(error)
+            var version: Int64?
+            if !delta.fullPublish {
+                do {
+                    version = try await shared.apply(set: delta.upserts, delete: delta.deletes)
+                } catch {
+                    throw .redis(error)
+                }
             }
-            // The set was unpublished (Redis restarted): only the whole set from Postgres is right.
-            if version == nil { try await republish(onlyIfUnpublished: false) }
+            // A full publish, or the set was unpublished (Redis restarted, so the hash would
+            // hold only this delta): publish everything Postgres holds.
+            if version == nil { try await republish(onlyIfUnpublished: false, session: session) }
             return true
         } catch {
             state.withLock { $0.pendingPublish = true }

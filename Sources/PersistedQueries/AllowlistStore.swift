@@ -76,11 +76,11 @@ public final class AllowlistStore: AllowlistLookup, Sendable {
     public func reload() async -> AllowlistStatus {
         do throws(AllowlistError) {
             if state.withLock({ $0.pendingPublish }) {
-                try await republish(onlyIfUnpublished: false)
+                try await republishUnderLock(onlyIfUnpublished: false)
             }
             var read = try await readShared()
             if read == nil {
-                try await republish(onlyIfUnpublished: true)
+                try await republishUnderLock(onlyIfUnpublished: true)
                 read = try await readShared()
             }
             guard let (version, entries) = read else {
@@ -104,7 +104,7 @@ public final class AllowlistStore: AllowlistLookup, Sendable {
         return status
     }
 
-    private func readShared() async throws(AllowlistError) -> (version: Int64, entries: [String: String?])? {
+    func readShared() async throws(AllowlistError) -> (version: Int64, entries: [String: String?])? {
         do {
             return try await shared.read()
         } catch {
@@ -134,26 +134,6 @@ public final class AllowlistStore: AllowlistLookup, Sendable {
         }
         let status = await reload()
         return status.source == .redis && status.redisReachable
-    }
-
-    /// Republishes the whole set from Postgres (e.g. after Redis lost it).
-    func republish(onlyIfUnpublished: Bool) async throws(AllowlistError) {
-        let entries: [AllowlistEntry]
-        do {
-            entries = try await durable.entries()
-        } catch {
-            throw .postgres(error)
-        }
-        let version: Int64
-        do {
-            version = try await shared.publish(entries.map { ($0.hash, $0.normalizedHash) }, onlyIfUnpublished: onlyIfUnpublished)
-        } catch {
-            throw .redis(error)
-        }
-        state.withLock { $0.pendingPublish = false }
-        logger.info("published persisted query allowlist", metadata: [
-            "pq.environment": "\(environment)", "pq.version": "\(version)", "pq.count": "\(entries.count)",
-        ])
     }
 
     /// Replaces the snapshot with Postgres's set (Redis unreachable). `keepingVersion` keeps
