@@ -1,0 +1,176 @@
+// Compiled only once the safemut target depends on PersistedQueries and Redis: the CLI owner
+// adds those two to its dependencies in Package.swift, registers `PQCommand` in
+// `SafemutCommand`'s subcommands, and deletes this #if and the #endif at the end of the file.
+// (Without the dependency the module is not linked into the executable, so an unguarded
+// import would break every build of this branch.)
+#if SAFEMUT_PQ_CLI
+import ArgumentParser
+import Foundation
+import Logging
+import PersistedQueries
+import Postgres
+import Redis
+
+/// `safemut pq`: persisted-query allowlist maintenance.
+struct PQCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pq",
+        abstract: "Manage the persisted-query allowlist.",
+        subcommands: [PQSyncCommand.self])
+}
+
+/// `safemut pq sync MANIFEST [--signature F] [--dry-run]`: makes the live allowlist equal to
+/// an Apollo persisted-query manifest, printing what changes (`+` added, `-` removed) and
+/// where clients drifted (`~`: a new id for a live operation, reformatted or changed).
+///
+/// The signature is checked over the manifest's exact bytes before anything is read; with
+/// `PQ_REQUIRE_SIGNATURE=1` an unsigned manifest is refused. Keys: `PQ_HMAC_KEY` (the shared
+/// secret) or `--hmac-key-file`, and/or `PQ_ED25519_PUBLIC_KEY_FILE` or `--public-key` (PEM).
+/// The signature file holds hex (see `ManifestSignature`).
+///
+/// Environment: `DATABASE_URL` (required), `REDIS_URL` (required unless `--dry-run`),
+/// `ENVIRONMENT` (which allowlist; default `development`).
+///
+/// Exit codes: 0 applied, nothing to change, or dry run printed; 1 the manifest or its
+/// signature was refused; 2 bad arguments or configuration; 3 Postgres unreachable, or the
+/// change was saved in Postgres but not published to Redis (replicas reconcile within
+/// 30 s of Redis answering; re-running the sync publishes it at once).
+struct PQSyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Make the live allowlist equal to a manifest (prints the add/remove/drift diff).")
+
+    @Argument(help: "Apollo persisted-query manifest (JSON).")
+    var manifest: String
+
+    @Option(help: "Detached signature of the manifest file (hex HMAC-SHA256 or Ed25519).")
+    var signature: String?
+
+    @Flag(help: "Print the diff and change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Refuse an unsigned manifest (also PQ_REQUIRE_SIGNATURE=1).")
+    var requireSignature = false
+
+    @Option(help: "File holding the HMAC-SHA256 secret (instead of PQ_HMAC_KEY).")
+    var hmacKeyFile: String?
+
+    @Option(help: "Ed25519 public key PEM (instead of PQ_ED25519_PUBLIC_KEY_FILE).")
+    var publicKey: String?
+
+    @Option(help: "Which environment's allowlist (default: ENVIRONMENT, else development).")
+    var environment: String?
+
+    @Flag(help: "Allow a manifest with no operations (it empties the allowlist).")
+    var allowEmpty = false
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let trust = Self.trust(
+            require: requireSignature || Self.isOn(env["PQ_REQUIRE_SIGNATURE"]),
+            hmacSecret: env["PQ_HMAC_KEY"], hmacKeyFile: hmacKeyFile,
+            publicKeyFile: publicKey ?? env["PQ_ED25519_PUBLIC_KEY_FILE"])
+        let manifestBytes = Self.read(manifest, what: "manifest")
+        let signatureBytes = signature.map { Self.read($0, what: "signature") }
+
+        let opened: OpenedManifest
+        do {
+            opened = try trust.open(manifest: manifestBytes, signature: signatureBytes)
+        } catch {
+            Self.fail("\(manifest): \(error)", code: 1)
+        }
+        if opened.manifest.operations.isEmpty && !allowEmpty {
+            Self.fail("\(manifest) has no operations; syncing it would empty the allowlist (pass --allow-empty)", code: 1)
+        }
+
+        guard let databaseURL = env["DATABASE_URL"], !databaseURL.isEmpty else {
+            Self.fail("config error: DATABASE_URL is not set", code: 2)
+        }
+        let environmentName = environment ?? env["ENVIRONMENT"].flatMap { $0.isEmpty ? nil : $0 } ?? "development"
+        let logger = Logger(label: "safemut.pq")
+        let pool: PostgresPool
+        do {
+            pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL, maxConnections: 2), logger: logger)
+        } catch {
+            Self.fail("config error: DATABASE_URL: \(error.message)", code: 2)
+        }
+        defer { pool.close() }
+
+        let redisURL = env["REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if !dryRun && redisURL == nil {
+            Self.fail("config error: REDIS_URL is not set (needed to publish the allowlist; --dry-run needs only DATABASE_URL)", code: 2)
+        }
+        let redis: RedisClient
+        do {
+            // A dry run never calls Redis; the client is built only to give the store one.
+            redis = RedisClient(configuration: try RedisConfiguration(url: redisURL ?? "redis://127.0.0.1:6379", maxConnections: 2), logger: logger)
+        } catch {
+            Self.fail("config error: REDIS_URL: \(error.message)", code: 2)
+        }
+        defer { redis.close() }
+        let store = AllowlistStore(postgres: pool, redis: redis, environment: environmentName, logger: logger)
+
+        let signedNote = opened.isSigned ? "signed" : "unsigned"
+        print("manifest \(manifest): \(opened.manifest.operations.count) operations, \(signedNote); environment \(environmentName)")
+        if dryRun {
+            let diff: AllowlistDiff
+            do {
+                diff = try await store.diff(manifest: opened.manifest)
+            } catch {
+                Self.fail("\(error)", code: 3)
+            }
+            diff.renderedLines().forEach { print($0) }
+            print("dry run: \(diff.summary); nothing changed")
+            return
+        }
+        let result: AllowlistLoadResult
+        do {
+            result = try await store.load(manifest: opened.manifest, mode: .replace, source: "sync", addedBy: env["USER"])
+        } catch {
+            Self.fail("\(error)", code: 3)
+        }
+        result.diff.renderedLines().forEach { print($0) }
+        print("applied: \(result.diff.summary)")
+        if !result.published {
+            Self.fail("saved in Postgres but not published to Redis; replicas pick it up within 30 s of Redis answering, or re-run this sync", code: 3)
+        }
+    }
+
+    static func trust(require: Bool, hmacSecret: String?, hmacKeyFile: String?, publicKeyFile: String?) -> ManifestTrust {
+        var keys: [ManifestVerificationKey] = []
+        do {
+            if let hmacKeyFile {
+                // A trailing newline in a key file is an editor's, not the secret's.
+                var secret = read(hmacKeyFile, what: "HMAC key")
+                while let last = secret.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { secret.removeLast() }
+                keys.append(try .hmac(secret: secret))
+            } else if let hmacSecret, !hmacSecret.isEmpty {
+                keys.append(try .hmac(secret: Array(hmacSecret.utf8)))
+            }
+            if let publicKeyFile {
+                keys.append(try .ed25519(pem: read(publicKeyFile, what: "public key")))
+            }
+        } catch {
+            fail("config error: \(error)", code: 2)
+        }
+        return ManifestTrust(requireSignature: require, keys: keys)
+    }
+
+    static func read(_ path: String, what: String) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fail("cannot read \(what) \(path)", code: 2)
+        }
+        return [UInt8](data)
+    }
+
+    static func isOn(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return ["1", "true", "yes", "on"].contains(value.lowercased())
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("safemut pq sync: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
+#endif
