@@ -86,7 +86,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "safemut",
-            dependencies: ["Gateway", "Config", "Telemetry", "Postgres", "Migrations", "Sockets", "GraphQLAnalysis", "Identity", argumentParser, logging],
+            dependencies: [
+                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
+                "PersistedQueries", argumentParser, logging,
+            ],
             swiftSettings: strict
         ),
 

@@ -1,9 +1,3 @@
-// Compiled only once the safemut target depends on PersistedQueries and Redis: the CLI owner
-// adds those two to its dependencies in Package.swift, registers `PQCommand` in
-// `SafemutCommand`'s subcommands, and deletes this #if and the #endif at the end of the file.
-// (Without the dependency the module is not linked into the executable, so an unguarded
-// import would break every build of this branch.)
-#if SAFEMUT_PQ_CLI
 import ArgumentParser
 import Foundation
 import Logging
@@ -173,4 +167,3 @@ struct PQSyncCommand: AsyncParsableCommand {
         Foundation.exit(code)
     }
 }
-#endif
