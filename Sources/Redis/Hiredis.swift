@@ -73,6 +73,28 @@ enum Hiredis {
         }
     }
 
+    /// One `redisBufferRead`: whatever the socket has (call after `poll` says
+    /// readable, so it does not block). EOF or reset is `connectionLost`.
+    static func readAvailable(_ context: Context) -> RedisError? {
+        redisBufferRead(context) == REDIS_OK ? nil : ioError(context)
+    }
+
+    /// The next complete reply already read (`redisGetReplyFromReader`), or nil.
+    static func bufferedReply(_ context: Context) -> Result<RedisReply?, RedisError> {
+        var reply: UnsafeMutableRawPointer?
+        if redisGetReplyFromReader(context, &reply) != REDIS_OK { return .failure(ioError(context)) }
+        guard let reply else { return .success(nil) }
+        let typed = decode(reply.assumingMemoryBound(to: redisReply.self))
+        freeReplyObject(reply)
+        return .success(typed)
+    }
+
+    /// Bytes read but not yet parsed into replies.
+    static func unparsedBytes(_ context: Context) -> Int {
+        let reader = context.pointee.reader.pointee
+        return reader.len - reader.pos
+    }
+
     /// The socket, for `poll` (the subscriber waits on it beside its wake-up descriptor).
     static func socket(_ context: Context) -> Int32 { context.pointee.fd }
 

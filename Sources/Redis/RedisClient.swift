@@ -137,6 +137,10 @@ public final class RedisClient: Sendable {
         return clock.now - start
     }
 
+    deinit {
+        state.withLock { s in s.connections.forEach { $0.close() } }
+    }
+
     // MARK: breaker
 
     private func admit() -> CircuitBreaker.Decision {

@@ -24,7 +24,9 @@ func benchPostgres(_ options: Options) async throws -> Double {
     let server = try await runOffPool { try PostgresServer.start() }
     defer { server.stop() }
     let url = try await runOffPool { try server.createDatabase("bench") }
-    let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: options.connections ?? options.callers))
+    var configuration = try PostgresConfiguration(url: url)
+    if let connections = options.connections { configuration.maxConnections = connections }
+    let pool = PostgresPool(configuration: configuration)
     defer { pool.close() }
     try await Migrator(pool: pool, directory: options.migrations).migrate()
     _ = try await pool.query("""
@@ -80,6 +82,7 @@ func benchPostgres(_ options: Options) async throws -> Double {
 
     let ratio = referenceTPS > 0 ? ourTPS / referenceTPS : 0
     print("postgres: reservation (UPDATE … RETURNING + ledger INSERT, one round trip), \(callers) callers, \(seconds) s, \(tenants) tenants")
+    print("  (ours: pool of \(configuration.maxConnections) connections, statements pipelined when all are busy; pgbench: \(callers) connections)")
     print(String(format: "  ours     %7.0f TPS  p50 %6.3f ms  p99 %6.3f ms  errors %d  | %@", ourTPS, ours.percentile(0.50), ours.percentile(0.99), ours.errors, ourCost.text))
     print(String(format: "  pgbench  %7.0f TPS  avg %@                   | %@", referenceTPS, String(latency), referenceCost.text))
     print(String(format: "  ratio    %.2f× pgbench TPS (target ≥ 0.80×; p99 target ≤ 2 ms); client CPU/op %.2f× pgbench's", ratio, ourCost.clientMicrosPerOp / max(referenceCost.clientMicrosPerOp, 0.001)))

@@ -26,7 +26,9 @@ let tokenBucket = RedisScript("""
 func benchRedis(_ options: Options) async throws -> Double {
     let server = try await runOffPool { try RedisServer.start() }
     defer { server.stop() }
-    let redis = RedisClient(configuration: try RedisConfiguration(url: server.url, maxConnections: options.connections ?? options.callers))
+    var configuration = try RedisConfiguration(url: server.url)
+    if let connections = options.connections { configuration.maxConnections = connections }
+    let redis = RedisClient(configuration: configuration)
     defer { redis.close() }
     let serverPID = server.pid ?? 0
     let script = tokenBucket
@@ -68,6 +70,7 @@ func benchRedis(_ options: Options) async throws -> Double {
 
     let ratio = referenceOps > 0 ? ourOps / referenceOps : 0
     print("redis: token-bucket EVALSHA (Redis TIME clock), \(callers) callers, \(seconds) s, \(tenants) keys")
+    print("  (ours: \(configuration.maxConnections) multiplexed connections, commands pipelined; redis-benchmark: \(callers) connections, one command each in flight)")
     print(String(format: "  ours             %7.0f ops/s  p50 %6.3f ms  p99 %6.3f ms  errors %d  | %@", ourOps, ours.percentile(0.50), ours.percentile(0.99), ours.errors, ourCost.text))
     print(String(format: "  redis-benchmark  %7.0f ops/s  p50 %@ ms  p99 %@ ms            | %@", referenceOps, referenceP50, referenceP99, referenceCost.text))
     print(String(format: "  ratio            %.2f× redis-benchmark ops/s (target ≥ 0.70×; p99 target ≤ 1 ms); client CPU/op %.2f× redis-benchmark's", ratio, ourCost.clientMicrosPerOp / max(referenceCost.clientMicrosPerOp, 0.001)))

@@ -10,7 +10,7 @@ import TestSupport
 struct Options {
     var seconds = 10
     var callers = 32
-    /// Pool size; defaults to one connection per caller, as the reference tools use.
+    /// Our clients' connection bound; nil keeps their defaults (Postgres 10, Redis 2).
     var connections: Int?
     var only: String?
     var migrations = "db/migrations"
