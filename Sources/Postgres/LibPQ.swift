@@ -164,15 +164,6 @@ enum LibPQ {
     /// Wraps `PQgetResult` (blocks until the next result or the end of a query's results).
     static func nextResult(_ conn: Connection) -> Result? { PQgetResult(conn) }
 
-    /// Reads what has arrived without blocking (`PQconsumeInput`, whose socket
-    /// libpq keeps non-blocking) and says whether `PQgetResult` would return
-    /// at once (`PQisBusy` is 0). A broken connection counts as ready: the
-    /// next `PQgetResult` reports it without waiting.
-    static func resultReady(_ conn: Connection) -> Bool {
-        if PQconsumeInput(conn) == 0 { return true }
-        return PQisBusy(conn) == 0
-    }
-
     /// What a pipelined result says.
     enum Outcome { case ok, failed, aborted, sync, other }
 

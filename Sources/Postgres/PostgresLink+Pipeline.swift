@@ -87,17 +87,7 @@ extension PostgresLink {
         // Read results in order: [Parse result, NULL] exec result, NULL, PIPELINE_SYNC.
         var failedPrepares: Set<String> = []
         var stale: PostgresError?
-        // Results read but not yet handed back: they go out together just before
-        // the thread would block, so one wake-up of the callers' executor
-        // serves every result that arrived in the same read.
-        var ready: [(Int, Result<PostgresRows, PostgresError>)] = []
-        ready.reserveCapacity(sent.count)
-        func handBack() {
-            for (index, result) in ready { deliver(index, result) }
-            ready.removeAll(keepingCapacity: true)
-        }
         for (position, entry) in sent.enumerated() {
-            if !ready.isEmpty && !LibPQ.resultReady(conn) { handBack() }
             var failure: PostgresError?
             var rows: PostgresRows?
             var broken = false
@@ -135,19 +125,17 @@ extension PostgresLink {
                 let error = (failure?.kind == .connectionLost ? failure : nil) ?? LibPQ.error(of: nil, on: conn)
                 let lost = PostgresError(.connectionLost, sqlState: error.sqlState, message: error.message)
                 drop()
-                handBack()
                 deliver(entry.index, .failure(lost))
                 for later in sent[(position + 1)...] { deliver(later.index, .failure(lost)) }
                 return
             }
             if let failure {
                 if failure.sqlState == "0A000" || failure.sqlState == "26000" { stale = failure }
-                ready.append((entry.index, .failure(failure)))
+                deliver(entry.index, .failure(failure))
             } else {
-                ready.append((entry.index, .success(rows ?? PostgresRows(columns: [], cells: [], commandTag: "", affectedRows: nil))))
+                deliver(entry.index, .success(rows ?? PostgresRows(columns: [], cells: [], commandTag: "", affectedRows: nil)))
             }
         }
-        handBack()
         for (sql, name) in preparing where !failedPrepares.contains(name) { statements[sql] = name }
         if !LibPQ.exitPipelineMode(conn) { drop() }
         if let stale { forgetStatementsIfStale(stale) }

@@ -58,6 +58,9 @@ func benchPostgres(_ options: Options) async throws -> Double {
     defer { try? FileManager.default.removeItem(atPath: script) }
     let seconds = options.seconds
     let callers = options.callers
+    // pgbench prints only the mean latency; its per-transaction log (-l) gives the percentiles.
+    let logDirectory = try DataCommand.makeTemporaryDirectory(prefix: "safemut-pgbench-log")
+    defer { try? FileManager.default.removeItem(atPath: logDirectory) }
     // Let our backends exit first so the server snapshot holds only pgbench's work.
     try await Task.sleep(for: .milliseconds(300))
     let childrenBefore = Usage.ofReapedChildren()
@@ -65,6 +68,7 @@ func benchPostgres(_ options: Options) async throws -> Double {
     let pgbench = try await runOffPool {
         try DataCommand.check(server.binDirectory + "/pgbench", [
             "-n", "-M", "prepared", "-c", String(callers), "-j", "2", "-T", String(seconds),
+            "-l", "--log-prefix", logDirectory + "/pgbench",
             "-f", script, "-h", "127.0.0.1", "-p", String(server.port), "-U", "postgres", "bench",
         ], timeout: Double(seconds) + 60)
     }
@@ -76,6 +80,7 @@ func benchPostgres(_ options: Options) async throws -> Double {
         client: Usage.ofReapedChildren() - childrenBefore,
         server: Usage.ofServerTree(serverPID) - serverBeforeReference, operations: processed
     )
+    let referenceLatency = pgbenchLatencies(in: logDirectory)
     let tpsLine = lines.first { $0.hasPrefix("tps = ") } ?? ""
     let referenceTPS = Double(tpsLine.dropFirst(6).prefix { $0 != " " }) ?? 0
     let latency = lines.first { $0.hasPrefix("latency average = ") }.map { $0.dropFirst("latency average = ".count) } ?? "?"
@@ -84,8 +89,24 @@ func benchPostgres(_ options: Options) async throws -> Double {
     print("postgres: reservation (UPDATE … RETURNING + ledger INSERT, one round trip), \(callers) callers, \(seconds) s, \(tenants) tenants")
     print("  (ours: pool of \(configuration.maxConnections) connections, statements pipelined when all are busy; pgbench: \(callers) connections)")
     print(String(format: "  ours     %7.0f TPS  p50 %6.3f ms  p99 %6.3f ms  errors %d  | %@", ourTPS, ours.percentile(0.50), ours.percentile(0.99), ours.errors, ourCost.text))
-    print(String(format: "  pgbench  %7.0f TPS  avg %@                   | %@", referenceTPS, String(latency), referenceCost.text))
+    print(String(format: "  pgbench  %7.0f TPS  p50 %6.3f ms  p99 %6.3f ms  (avg %@) | %@", referenceTPS, referenceLatency.percentile(0.50), referenceLatency.percentile(0.99), String(latency), referenceCost.text))
     print(String(format: "  ratio    %.2f× pgbench TPS (target ≥ 0.80×; p99 target ≤ 2 ms); client CPU/op %.2f× pgbench's", ratio, ourCost.clientMicrosPerOp / max(referenceCost.clientMicrosPerOp, 0.001)))
-    print(String(format: "  summary  postgres reservation: ours %.0f TPS p99 %.3f ms | pgbench %.0f TPS | %.2f×", ourTPS, ours.percentile(0.99), referenceTPS, ratio))
+    print(String(format: "  summary  postgres reservation: ours %.0f TPS p99 %.3f ms | pgbench %.0f TPS p99 %.3f ms | %.2f×", ourTPS, ours.percentile(0.99), referenceTPS, referenceLatency.percentile(0.99), ratio))
     return ratio
+}
+
+/// Latencies from pgbench's per-transaction logs (`-l`): one line per
+/// transaction, `client_id transaction_no time_us script_no epoch epoch_us`.
+func pgbenchLatencies(in directory: String) -> Run {
+    var run = Run()
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    for file in files {
+        guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) else { continue }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count > 2, let micros = Int64(fields[2]) { run.samples.append(micros) }
+        }
+    }
+    run.calls = run.samples.count
+    return run
 }
