@@ -42,6 +42,9 @@ extension PostgresPool {
     private func obtain(_ kind: WaiterKind) async throws(PostgresError) -> PostgresConnection {
         let immediate = state.withLock { s -> Result<PostgresConnection, PostgresError>? in
             if s.closed { return .failure(PostgresError(.poolClosed, message: "pool closed")) }
+            // Nobody overtakes a waiter: otherwise a steady stream of shared
+            // statements keeps every connection busy and a lease never gets one.
+            guard s.waiters.isEmpty else { return nil }
             return take(kind, &s).map { .success($0) }
         }
         let result: Result<PostgresConnection, PostgresError>

@@ -1,10 +1,13 @@
 /// What the pool may do with a statement's text, decided from its first keyword.
 enum PostgresStatement {
-    /// Keywords of statements that cannot open, end or change a transaction
-    /// block or the session's settings by themselves, so a statement starting
-    /// with one may share a pipelined connection with other callers'. Anything
-    /// else (`BEGIN`, `COMMIT`, `SET`, DDL, `CALL`, `DO`, `LOCK`, …) runs alone
-    /// on a connection of its own, as before pipelining.
+    /// Keywords of statements that cannot open or end a transaction block, so
+    /// a statement starting with one may share a pipelined connection with
+    /// other callers' (each followed by its own Sync). Anything else (`BEGIN`,
+    /// `COMMIT`, `SET`, DDL, `CALL`, `DO`, `LOCK`, …) runs on a leased
+    /// connection of its own, as before pipelining. Session-level side effects
+    /// of functions (`set_config(…, false)`, `pg_advisory_lock`) stay on
+    /// whichever pooled connection ran them, pipelined or not: use a leased
+    /// session (`withConnection`, `withAdvisoryLock`) for those.
     private static let pipelineKeywords: Set<String> = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "TABLE"]
 
     /// True when `sql` may be pipelined with other callers' statements.

@@ -10,7 +10,8 @@ extension RedisClient {
         enum Route { case ready(RedisConnection), failed(RedisError), wait }
         let route = state.withLock { s -> Route in
             if s.closed { return .failed(RedisError(.closed, "client closed")) }
-            guard let connection = leastLoaded(&s) else { return .wait }
+            // Nobody overtakes a waiter (FIFO under back-pressure).
+            guard s.waiters.isEmpty, let connection = leastLoaded(&s) else { return .wait }
             connection.reserve()
             s.acquired += 1
             return .ready(connection)
@@ -49,8 +50,8 @@ extension RedisClient {
         let since = clock.now
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<RedisConnection, RedisError>, Never>) in
             let id = state.withLock { s -> UInt64? in
-                // Room may have been freed since `dispatch` looked.
-                if let connection = leastLoaded(&s) {
+                // Room may have been freed since `dispatch` looked (only when nobody queues ahead).
+                if s.waiters.isEmpty, let connection = leastLoaded(&s) {
                     connection.reserve()
                     s.acquired += 1
                     continuation.resume(returning: .success(connection))

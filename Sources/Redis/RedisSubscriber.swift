@@ -129,8 +129,13 @@ public final class RedisSubscriber: Sendable {
     }
 
     deinit {
-        state.withLock { $0.closed = true }
-        wake.wake()
+        // Without `close()`, streams would wait forever: finish them here.
+        let registrations = state.withLock { s -> [Registration] in
+            s.closed = true
+            defer { s.registrations = [:] }
+            return Array(s.registrations.values)
+        }
+        registrations.forEach { $0.continuation.finish() }
     }
 }
 

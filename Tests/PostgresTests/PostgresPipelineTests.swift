@@ -128,3 +128,38 @@ struct PostgresPipelineTests {
         #expect(try await pool.query("SELECT 2 AS two").single()["two"].int() == 2)
     }
 }
+
+extension PostgresPipelineTests {
+    @Test func aLeaseIsNotStarvedByAStreamOfSharedStatements() async throws {
+        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgs") }
+        let pool = PostgresPool(configuration: try PostgresConfiguration(
+            url: url, maxConnections: 1, maxPipelineDepth: 32, acquireTimeout: .seconds(3)
+        ))
+        defer { pool.close() }
+        let clock = ContinuousClock()
+        let until = clock.now + .milliseconds(1500)
+        // Eight callers keep the only connection's pipeline busy for 1.5 s.
+        let flood = Task {
+            await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var done = 0
+                        while clock.now < until {
+                            if (try? await pool.query("SELECT pg_sleep(0.005)")) != nil { done += 1 }
+                        }
+                        return done
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let start = clock.now
+        let leased = try await pool.withConnection { session in
+            try await session.query("SELECT 7 AS seven").single()["seven"].int()
+        }
+        #expect(leased == 7)
+        #expect(clock.now - start < .seconds(2))
+        #expect(await flood.value > 0)
+    }
+}
