@@ -84,12 +84,29 @@ enum LibPQ {
 
     /// Wraps `PQexecPrepared` (`name`) or `PQexecParams` (`name == nil`), text results.
     static func execute(_ conn: Connection, name: String?, sql: String, parameters: [PostgresValue?]) -> Result? {
+        withParameters(parameters) { count, values, lengths, formats, types in
+            if let name {
+                return PQexecPrepared(conn, name, count, values, lengths, formats, 0)
+            }
+            return PQexecParams(conn, sql, count, types, values, lengths, formats, 0)
+        }
+    }
+
+    /// Lays `parameters` out as libpq wants them: text values with type 0
+    /// ("unknown": the server infers), `bytes` in binary format as `bytea` (17).
+    private static func withParameters<R>(
+        _ parameters: [PostgresValue?],
+        _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, [Int32], [Int32], [UInt32]) -> R
+    ) -> R {
         let count = parameters.count
         var values: [UnsafeMutablePointer<CChar>?] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
         var types: [UInt32] = []
         values.reserveCapacity(count)
+        lengths.reserveCapacity(count)
+        formats.reserveCapacity(count)
+        types.reserveCapacity(count)
         defer { values.forEach { free($0) } }
         for parameter in parameters {
             switch parameter {
@@ -108,11 +125,55 @@ enum LibPQ {
         }
         return values.withUnsafeBufferPointer { v in
             v.withMemoryRebound(to: UnsafePointer<CChar>?.self) { vc in
-                if let name {
-                    return PQexecPrepared(conn, name, Int32(count), vc.baseAddress, lengths, formats, 0)
-                }
-                return PQexecParams(conn, sql, Int32(count), types, vc.baseAddress, lengths, formats, 0)
+                body(Int32(count), vc.baseAddress, lengths, formats, types)
             }
+        }
+    }
+
+    // MARK: pipeline mode (libpq ≥ 14)
+
+    /// Wraps `PQenterPipelineMode`; false unless the connection is idle.
+    static func enterPipelineMode(_ conn: Connection) -> Bool { PQenterPipelineMode(conn) == 1 }
+
+    /// Wraps `PQexitPipelineMode`; false while results are still unread.
+    static func exitPipelineMode(_ conn: Connection) -> Bool { PQexitPipelineMode(conn) == 1 }
+
+    /// Wraps `PQsendPrepare` (types left for the server to infer); its result comes back in order.
+    static func sendPrepare(_ conn: Connection, name: String, sql: String, parameterCount: Int) -> Bool {
+        PQsendPrepare(conn, name, sql, Int32(parameterCount), nil) == 1
+    }
+
+    /// Wraps `PQsendQueryPrepared` with text results.
+    static func sendPrepared(_ conn: Connection, name: String, parameters: [PostgresValue?]) -> Bool {
+        withParameters(parameters) { count, values, lengths, formats, _ in
+            PQsendQueryPrepared(conn, name, count, values, lengths, formats, 0) == 1
+        }
+    }
+
+    /// Wraps `PQsendQueryParams` (an unnamed statement, when the cache is full).
+    static func sendUnnamed(_ conn: Connection, sql: String, parameters: [PostgresValue?]) -> Bool {
+        withParameters(parameters) { count, values, lengths, formats, types in
+            PQsendQueryParams(conn, sql, count, types, values, lengths, formats, 0) == 1
+        }
+    }
+
+    /// Wraps `PQpipelineSync`: ends the implicit transaction of what was sent
+    /// since the last sync (so an error stops only that statement) and flushes.
+    static func pipelineSync(_ conn: Connection) -> Bool { PQpipelineSync(conn) == 1 }
+
+    /// Wraps `PQgetResult` (blocks until the next result or the end of a query's results).
+    static func nextResult(_ conn: Connection) -> Result? { PQgetResult(conn) }
+
+    /// What a pipelined result says.
+    enum Outcome { case ok, failed, aborted, sync, other }
+
+    static func outcome(_ result: Result) -> Outcome {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return .ok
+        case PGRES_PIPELINE_SYNC: return .sync
+        case PGRES_PIPELINE_ABORTED: return .aborted
+        case PGRES_FATAL_ERROR, PGRES_BAD_RESPONSE, PGRES_NONFATAL_ERROR: return .failed
+        default: return .other
         }
     }
 

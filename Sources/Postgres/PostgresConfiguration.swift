@@ -7,6 +7,9 @@ public struct PostgresConfiguration: Sendable {
     public var url: String
     /// Upper bound on open connections (each owns one OS thread).
     public var maxConnections: Int
+    /// Statements one connection may hold queued or in flight when `query`
+    /// pipelines them because every connection is busy; beyond it callers wait.
+    public var maxPipelineDepth: Int
     /// How long a caller waits for a free connection before `poolTimeout`.
     public var acquireTimeout: Duration
     /// libpq `connect_timeout` in seconds (a URL value wins).
@@ -22,6 +25,7 @@ public struct PostgresConfiguration: Sendable {
     public init(
         url: String,
         maxConnections: Int = 10,
+        maxPipelineDepth: Int = 32,
         acquireTimeout: Duration = .seconds(5),
         connectTimeoutSeconds: Int = 5,
         statementTimeout: Duration? = nil,
@@ -34,8 +38,12 @@ public struct PostgresConfiguration: Sendable {
         guard maxConnections > 0 else {
             throw PostgresError(.invalidConfiguration, message: "maxConnections must be at least 1")
         }
+        guard maxPipelineDepth > 0 else {
+            throw PostgresError(.invalidConfiguration, message: "maxPipelineDepth must be at least 1")
+        }
         self.url = url
         self.maxConnections = maxConnections
+        self.maxPipelineDepth = maxPipelineDepth
         self.acquireTimeout = acquireTimeout
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeout = statementTimeout

@@ -2,25 +2,52 @@ import Foundation
 import Synchronization
 
 /// One pooled connection: a dedicated OS thread that owns a `PostgresLink`
-/// and runs jobs from a FIFO queue, one at a time. Callers `await` a
-/// continuation that the thread resumes, so blocking libpq calls never run on
-/// the Swift cooperative pool (see docs/architecture-data.md).
+/// and serves a FIFO queue. Callers `await` a continuation that the thread
+/// resumes, so blocking libpq calls never run on the Swift cooperative pool
+/// (see docs/architecture-data.md).
+///
+/// The queue holds two kinds of work: jobs of a caller who leased the whole
+/// connection (a session: transactions, advisory locks, scripts), run one at
+/// a time; and independent statements from `PostgresPool.query`, which the
+/// thread takes together and sends as one libpq pipeline. While the thread is
+/// busy, new work only queues — nobody wakes it — and goes out in its next batch.
 final class PostgresConnection: Sendable {
-    typealias Job = @Sendable (PostgresLink) -> Void
-
     let id: Int
-    private let queue: JobQueue<PostgresLink>
+    private let queue: WorkQueue
     private let cancelSlot = CancelSlot()
     private let jobCounter = Atomic<UInt64>(0)
 
-    init(id: Int, configuration: PostgresConfiguration) {
+    /// `settled` runs on the connection thread after each pipelined statement
+    /// (before its caller resumes), so the pool can hand freed room to a waiter.
+    init(id: Int, configuration: PostgresConfiguration, settled: @escaping @Sendable () -> Void) {
         self.id = id
         let slot = cancelSlot
-        self.queue = JobQueue(name: "postgres-\(id)") { PostgresLink(configuration: configuration, cancel: slot) }
+        let queue = WorkQueue()
+        self.queue = queue
+        let thread = Thread {
+            queue.serve(link: PostgresLink(configuration: configuration, cancel: slot)) { continuation, result in
+                queue.inFlight.subtract(1, ordering: .relaxed)
+                settled()
+                continuation.resume(returning: result)
+            }
+        }
+        thread.name = "postgres-\(id)"
+        thread.start()
     }
 
-    /// Runs `body` on the connection thread and returns its result. A cancelled
-    /// task sends libpq a cancel request for its own statement only.
+    /// Pipelined statements queued or awaiting their result.
+    var load: Int { queue.inFlight.load(ordering: .relaxed) }
+
+    /// Statements that went out in a pipeline with at least one other.
+    var pipelined: UInt64 { queue.pipelined.load(ordering: .relaxed) }
+
+    /// Counts a statement the pool is about to `execute` here (under the pool's
+    /// lock, so its bound holds); the thread uncounts it before resuming the caller.
+    func reserve() { queue.inFlight.add(1, ordering: .relaxed) }
+
+    /// Runs `body` on the connection thread (the caller leased the connection)
+    /// and returns its result. A cancelled task sends libpq a cancel request
+    /// for its own statement only.
     func run<T: Sendable>(
         _ body: @escaping @Sendable (PostgresLink, UInt64) -> Result<T, PostgresError>
     ) async -> Result<T, PostgresError> {
@@ -28,7 +55,7 @@ final class PostgresConnection: Sendable {
         let slot = cancelSlot
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, PostgresError>, Never>) in
-                let accepted = queue.submit { link in continuation.resume(returning: body(link, job)) }
+                let accepted = queue.submit(.job { link in continuation.resume(returning: body(link, job)) })
                 if !accepted {
                     continuation.resume(returning: .failure(PostgresError(.poolClosed, message: "connection closed")))
                 }
@@ -39,76 +66,125 @@ final class PostgresConnection: Sendable {
         }
     }
 
-    /// Queues a job without waiting for it (cleanup after a caller is done).
-    func post(_ job: @escaping Job) {
-        _ = queue.submit(job)
+    /// Queues one independent statement for the next pipeline (after `reserve`).
+    /// A cancelled task cancels its statement only while it runs alone on the
+    /// connection; inside a pipeline a cancel could hit a neighbour's statement,
+    /// so it is not sent (the statement timeout still bounds it).
+    func execute(_ sql: String, _ parameters: [PostgresValue?]) async -> Result<PostgresRows, PostgresError> {
+        let job = jobCounter.add(1, ordering: .relaxed).newValue
+        let slot = cancelSlot
+        return await withTaskCancellationHandler {
+            // Unsafe continuation: `serve` hands every queued statement to exactly
+            // one delivery, and a refused submit resumes here; a checked one costs
+            // an allocation per statement on the hot path.
+            await withUnsafeContinuation { continuation in
+                let statement = WorkQueue.Pending(statement: PostgresLink.Statement(sql: sql, parameters: parameters, job: job), continuation: continuation)
+                if !queue.submit(.statement(statement)) {
+                    queue.inFlight.subtract(1, ordering: .relaxed)
+                    continuation.resume(returning: .failure(PostgresError(.poolClosed, message: "connection closed")))
+                }
+            }
+        } onCancel: {
+            Thread.detachNewThread { slot.cancel(job: job) }
+        }
     }
 
-    /// Finishes queued jobs, closes the libpq connection and ends the thread.
+    /// Queues a job without waiting for it (cleanup after a caller is done).
+    func post(_ job: @escaping @Sendable (PostgresLink) -> Void) {
+        _ = queue.submit(.job(job))
+    }
+
+    /// Finishes queued work, closes the libpq connection and ends the thread.
     func close() {
-        queue.close { link in link.drop() }
+        queue.close()
     }
 }
 
-/// A FIFO of jobs served by one dedicated thread that owns a thread-confined
-/// `State`. `NSCondition` guards `jobs` and `closed`.
-final class JobQueue<State>: @unchecked Sendable {
-    // @unchecked: `jobs`, `closed` and `finalizer` are only touched with `condition` locked.
-    private let condition = NSCondition()
-    private var jobs: [@Sendable (State) -> Void] = []
-    private var head = 0
-    private var closed = false
-    private var finalizer: (@Sendable (State) -> Void)?
+/// The work queue of one connection thread. `condition` guards `pending`,
+/// `parked` and `closed`; `serve` runs on the connection thread only.
+final class WorkQueue: @unchecked Sendable {
+    // @unchecked: `pending`, `parked` and `closed` are only touched with
+    // `condition` locked; `inFlight` is atomic.
+    typealias Continuation = UnsafeContinuation<Result<PostgresRows, PostgresError>, Never>
 
-    init(name: String, makeState: @escaping @Sendable () -> State) {
-        let thread = Thread { [self] in
-            let state = makeState()
-            self.serve(state)
-        }
-        thread.name = name
-        thread.start()
+    struct Pending {
+        let statement: PostgresLink.Statement
+        let continuation: Continuation
     }
 
-    /// Enqueues `job`; false when the queue is closed.
-    func submit(_ job: @escaping @Sendable (State) -> Void) -> Bool {
+    enum Work {
+        /// A leased caller's job, run alone.
+        case job(@Sendable (PostgresLink) -> Void)
+        /// An independent statement, pipelined with its neighbours.
+        case statement(Pending)
+    }
+
+    let inFlight = Atomic<Int>(0)
+    let pipelined = Atomic<UInt64>(0)
+    private let condition = NSCondition()
+    private var pending: [Work] = []
+    /// True while the thread sleeps on `condition`: only then does a submit signal.
+    private var parked = false
+    private var closed = false
+
+    /// Enqueues `work`; false when closed.
+    func submit(_ work: Work) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return false }
-        jobs.append(job)
-        condition.signal()
+        pending.append(work)
+        if parked { condition.signal() }
         return true
     }
 
-    /// Stops accepting jobs; the thread drains what is queued, runs `finalizer`, and exits.
-    func close(finalizer: @escaping @Sendable (State) -> Void) {
+    /// Stops accepting work; the thread drains the queue, drops the connection and exits.
+    func close() {
         condition.lock()
         defer { condition.unlock() }
-        guard !closed else { return }
         closed = true
-        self.finalizer = finalizer
-        condition.signal()
+        if parked { condition.signal() }
     }
 
-    private func serve(_ state: State) {
+    /// The connection thread's loop: take everything queued; run jobs one by
+    /// one and each run of consecutive statements as one pipeline; repeat.
+    func serve(link: PostgresLink, deliver: (Continuation, Result<PostgresRows, PostgresError>) -> Void) {
+        // Two buffers swapped under the lock: taking a batch is O(1).
+        var batch: [Work] = []
+        var run: [Pending] = []
         while true {
             condition.lock()
-            while head == jobs.count && !closed {
+            while pending.isEmpty && !closed {
+                parked = true
                 condition.wait()
+                parked = false
             }
-            if head == jobs.count {
-                let finish = finalizer
+            if pending.isEmpty {
                 condition.unlock()
-                finish?(state)
+                link.drop()
                 return
             }
-            let job = jobs[head]
-            head += 1
-            if head > 64 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
+            swap(&batch, &pending)
             condition.unlock()
-            job(state)
+            for work in batch {
+                switch work {
+                case .statement(let statement):
+                    run.append(statement)
+                case .job(let body):
+                    flush(&run, link, deliver)
+                    body(link)
+                }
+            }
+            flush(&run, link, deliver)
+            batch.removeAll(keepingCapacity: true)
         }
+    }
+
+    private func flush(_ run: inout [Pending], _ link: PostgresLink, _ deliver: (Continuation, Result<PostgresRows, PostgresError>) -> Void) {
+        guard !run.isEmpty else { return }
+        if run.count > 1 { pipelined.add(UInt64(run.count), ordering: .relaxed) }
+        link.pipeline(count: run.count, statement: { run[$0].statement }) { index, result in
+            deliver(run[index].continuation, result)
+        }
+        run.removeAll(keepingCapacity: true)
     }
 }

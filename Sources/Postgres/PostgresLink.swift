@@ -6,11 +6,12 @@ import Synchronization
 final class PostgresLink {
     private let parameters: [(String, String)]
     private let setupSQL: String
-    private let cacheLimit: Int
-    private let cancel: CancelSlot
-    private var conn: LibPQ.Connection?
-    private var statements: [String: String] = [:]
-    private var nextStatement = 0
+    let cacheLimit: Int
+    let cancel: CancelSlot
+    private(set) var conn: LibPQ.Connection?
+    /// Prepared statement names by SQL text (this connection's cache).
+    var statements: [String: String] = [:]
+    var nextStatement = 0
 
     init(configuration: PostgresConfiguration, cancel: CancelSlot) {
         self.parameters = configuration.connectParameters
@@ -102,13 +103,16 @@ final class PostgresLink {
     private func failed(_ result: LibPQ.Result?, _ conn: LibPQ.Connection) -> PostgresError {
         let error = LibPQ.error(of: result, on: conn)
         if !LibPQ.isOK(conn) { drop() }
-        // A schema change can invalidate a cached plan's result type; forget the
-        // statement so the next call prepares it afresh.
-        if error.sqlState == "0A000" || error.sqlState == "26000" {
-            statements.removeAll()
-            if LibPQ.isOK(conn), LibPQ.isIdle(conn), let r = LibPQ.exec(conn, "DEALLOCATE ALL") { LibPQ.clear(r) }
-        }
+        forgetStatementsIfStale(error)
         return error
+    }
+
+    /// A schema change can invalidate a cached plan's result type; forget the
+    /// statements so the next call prepares them afresh.
+    func forgetStatementsIfStale(_ error: PostgresError) {
+        guard error.sqlState == "0A000" || error.sqlState == "26000" else { return }
+        statements.removeAll()
+        if let conn, LibPQ.isOK(conn), LibPQ.isIdle(conn), let r = LibPQ.exec(conn, "DEALLOCATE ALL") { LibPQ.clear(r) }
     }
 
     /// Closes the connection; the next call reconnects.

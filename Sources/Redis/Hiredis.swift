@@ -5,8 +5,9 @@ import Glibc
 
 /// Every hiredis call the client makes, as thin wrappers. A context is
 /// confined to its connection thread. We drive the blocking context ourselves
-/// (append → write → read-until-reply) instead of `redisCommandArgv`, so we can
-/// stop reading a reply that grows past the size limit.
+/// (append many → one write → read replies in order) instead of
+/// `redisCommandArgv`, so a whole batch of callers' commands goes out in one
+/// `write`, and we can stop reading a reply that grows past the size limit.
 enum Hiredis {
     typealias Context = UnsafeMutablePointer<redisContext>
 
@@ -38,48 +39,92 @@ enum Hiredis {
         }
     }
 
-    /// Sends one command and reads its reply, failing once more than `maxReplyBytes` arrived.
-    static func roundTrip(_ context: Context, _ arguments: [RedisArgument], maxReplyBytes: Int) -> Result<RedisReply, RedisError> {
-        if let error = append(context, arguments) { return .failure(error) }
+    /// Writes everything appended so far (`redisBufferWrite` until the buffer is empty):
+    /// one `write` for a whole pipeline of commands.
+    static func flush(_ context: Context) -> RedisError? {
         var done: Int32 = 0
         while done == 0 {
-            if redisBufferWrite(context, &done) != REDIS_OK { return .failure(ioError(context)) }
+            if redisBufferWrite(context, &done) != REDIS_OK { return ioError(context) }
         }
-        var received = 0
+        return nil
+    }
+
+    /// Reads the next reply in order (`redisGetReplyFromReader`, `redisBufferRead`
+    /// when the reader needs more). `carried` is what the reader already holds
+    /// beyond the previous reply; a reply that grows past `maxReplyBytes` fails
+    /// with `replyTooLarge` (and the caller must drop the connection).
+    static func nextReply(_ context: Context, maxReplyBytes: Int, carried: inout Int) -> Result<RedisReply, RedisError> {
         var reply: UnsafeMutableRawPointer?
         while true {
             if redisGetReplyFromReader(context, &reply) != REDIS_OK { return .failure(ioError(context)) }
             if let reply {
                 let typed = decode(reply.assumingMemoryBound(to: redisReply.self))
                 freeReplyObject(reply)
+                let reader = context.pointee.reader.pointee
+                carried = reader.len - reader.pos
                 return .success(typed)
             }
-            if received > maxReplyBytes {
+            if carried > maxReplyBytes {
                 return .failure(RedisError(.replyTooLarge, "reply exceeded \(maxReplyBytes) bytes"))
             }
             let before = context.pointee.reader.pointee.len
             if redisBufferRead(context) != REDIS_OK { return .failure(ioError(context)) }
-            received += context.pointee.reader.pointee.len - before
+            carried += context.pointee.reader.pointee.len - before
         }
     }
 
+    /// One `redisBufferRead`: whatever the socket has (call after `poll` says
+    /// readable, so it does not block). EOF or reset is `connectionLost`.
+    static func readAvailable(_ context: Context) -> RedisError? {
+        redisBufferRead(context) == REDIS_OK ? nil : ioError(context)
+    }
+
+    /// The next complete reply already read (`redisGetReplyFromReader`), or nil.
+    static func bufferedReply(_ context: Context) -> Result<RedisReply?, RedisError> {
+        var reply: UnsafeMutableRawPointer?
+        if redisGetReplyFromReader(context, &reply) != REDIS_OK { return .failure(ioError(context)) }
+        guard let reply else { return .success(nil) }
+        let typed = decode(reply.assumingMemoryBound(to: redisReply.self))
+        freeReplyObject(reply)
+        return .success(typed)
+    }
+
+    /// Bytes read but not yet parsed into replies.
+    static func unparsedBytes(_ context: Context) -> Int {
+        let reader = context.pointee.reader.pointee
+        return reader.len - reader.pos
+    }
+
+    /// The socket, for `poll` (the subscriber waits on it beside its wake-up descriptor).
+    static func socket(_ context: Context) -> Int32 { context.pointee.fd }
+
     /// Wraps `redisAppendCommandArgv` (binary-safe: lengths are passed, NULs allowed).
-    private static func append(_ context: Context, _ arguments: [RedisArgument]) -> RedisError? {
-        var pointers: [UnsafeMutablePointer<CChar>?] = []
+    /// The arguments are laid out in one buffer, so a command costs three small
+    /// allocations however many arguments it has; hiredis copies them out.
+    static func append(_ context: Context, _ arguments: [RedisArgument]) -> RedisError? {
+        var total = 0
+        for argument in arguments { total += argument.bytes.count }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(total + 1)
         var lengths: [Int] = []
-        pointers.reserveCapacity(arguments.count)
-        defer { pointers.forEach { Glibc.free($0) } }
+        lengths.reserveCapacity(arguments.count)
         for argument in arguments {
-            let buffer = malloc(max(argument.bytes.count, 1))?.assumingMemoryBound(to: CChar.self)
-            argument.bytes.withUnsafeBytes { source in
-                if let buffer, let base = source.baseAddress { memcpy(buffer, base, argument.bytes.count) }
-            }
-            pointers.append(buffer)
+            joined.append(contentsOf: argument.bytes)
             lengths.append(argument.bytes.count)
         }
-        var constPointers = pointers.map { UnsafePointer<CChar>($0) }
-        let rc = constPointers.withUnsafeMutableBufferPointer { cp in
-            redisAppendCommandArgv(context, Int32(arguments.count), cp.baseAddress, lengths)
+        joined.append(0)  // never empty, so the buffer always has a base address
+        let rc = joined.withUnsafeBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return REDIS_ERR }
+            return base.withMemoryRebound(to: CChar.self, capacity: total + 1) { chars in
+                var pointers: [UnsafePointer<CChar>?] = []
+                pointers.reserveCapacity(arguments.count)
+                var offset = 0
+                for length in lengths {
+                    pointers.append(chars + offset)
+                    offset += length
+                }
+                return redisAppendCommandArgv(context, Int32(arguments.count), &pointers, lengths)
+            }
         }
         return rc == REDIS_OK ? nil : ioError(context)
     }

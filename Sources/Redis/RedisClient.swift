@@ -1,25 +1,36 @@
 import Logging
 import Synchronization
 
-/// A Redis client: a bounded pool of connections (one thread each, blocking
-/// hiredis with timeouts), callers `await`, and a circuit breaker in front so
-/// a dead Redis costs at most one timeout per caller until the breaker opens
-/// and then nothing until a probe succeeds.
+/// A Redis client: a few multiplexed connections (one thread each, blocking
+/// hiredis with timeouts) that pipeline many callers' commands, callers
+/// `await`, and a circuit breaker in front so a dead Redis costs at most one
+/// timeout per caller until the breaker opens and then nothing until a probe
+/// succeeds.
+///
+/// A command goes to the least loaded connection; a new connection opens
+/// (up to `maxConnections`) only when every open one is busy. Each connection
+/// holds at most `maxPipelineDepth` commands; beyond that callers wait (FIFO)
+/// up to `acquireTimeout`. Pub/sub lives on its own connection: `RedisSubscriber`.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
     private let breaker: Mutex<CircuitBreaker>
-    private let state: Mutex<PoolState>
+    /// True while the breaker is closed with no failure counted: then admitting
+    /// and recording a success change nothing, and skip the breaker's lock.
+    private let breakerClean = Atomic<Bool>(true)
+    let state: Mutex<PoolState>
+    /// Callers waiting for pipeline room; lets a settling reply skip the lock when zero.
+    let waiting = Atomic<Int>(0)
 
-    private struct Waiter {
+    struct Waiter {
         let id: UInt64
+        let since: ContinuousClock.Instant
         let continuation: CheckedContinuation<Result<RedisConnection, RedisError>, Never>
     }
 
-    private struct PoolState {
-        var idle: [RedisConnection] = []
-        var opened = 0
+    struct PoolState {
+        var connections: [RedisConnection] = []
         var waiters: [Waiter] = []
         var nextWaiter: UInt64 = 0
         var closed = false
@@ -53,34 +64,30 @@ public final class RedisClient: Sendable {
     /// Sends one command (binary-safe arguments) and returns its reply. An error
     /// reply is thrown as `RedisError.server` (or `.authenticationFailed` for NOAUTH).
     public func command(_ arguments: [RedisArgument]) async throws(RedisError) -> RedisReply {
-        let decision = breaker.withLock { $0.admit(now: now()) }
+        let decision = admit()
         if decision == .reject {
             record(RedisError(.circuitOpen, ""))
             throw RedisError(.circuitOpen, "Redis circuit open after repeated failures")
         }
         let result: Result<RedisReply, RedisError>
         do throws(RedisError) {
-            let connection = try await acquire()
-            result = await connection.run(arguments)
-            release(connection)
+            result = try await dispatch().run(arguments)
         } catch {
             result = .failure(error)
         }
         switch result {
         case .success:
-            breaker.withLock { $0.recordSuccess() }
+            recordSuccess()
         case .failure(let error):
             record(error)
             if error.isAvailabilityFailure {
-                let at = now()
-                breaker.withLock { $0.recordFailure(now: at) }
-            } else if error.kind == .server || error.kind == .replyTooLarge {
+                recordFailure()
+            } else if error.kind == .server || error.kind == .replyTooLarge || error.kind == .aborted {
                 // The server answered: it is alive.
-                breaker.withLock { $0.recordSuccess() }
+                recordSuccess()
             } else if decision == .probe {
                 // A probe that never reached the server (pool timeout) decides nothing; reopen.
-                let at = now()
-                breaker.withLock { $0.recordFailure(now: at) }
+                recordFailure()
             }
         }
         return try result.get()
@@ -94,7 +101,13 @@ public final class RedisClient: Sendable {
     /// `EVALSHA` of `script`; on `NOSCRIPT` (after a restart or `SCRIPT FLUSH`)
     /// loads it with `SCRIPT LOAD` and runs it again.
     public func evalSHA(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument] = []) async throws(RedisError) -> RedisReply {
-        let call = [RedisArgument("EVALSHA"), RedisArgument(script.sha1), RedisArgument(Int64(keys.count))] + keys + arguments
+        var call: [RedisArgument] = []
+        call.reserveCapacity(3 + keys.count + arguments.count)
+        call.append("EVALSHA")
+        call.append(RedisArgument(script.sha1))
+        call.append(RedisArgument(Int64(keys.count)))
+        call.append(contentsOf: keys)
+        call.append(contentsOf: arguments)
         do {
             return try await command(call)
         } catch where error.serverCode == "NOSCRIPT" {
@@ -124,129 +137,37 @@ public final class RedisClient: Sendable {
         return clock.now - start
     }
 
-    /// A snapshot of pool counters and breaker state for metrics.
-    public func stats() -> RedisPoolStats {
-        let breakerState = self.breakerState
-        return state.withLock { s in
-            RedisPoolStats(
-                maxConnections: configuration.maxConnections, open: s.opened, idle: s.idle.count,
-                inUse: s.opened - s.idle.count, waiting: s.waiters.count, acquired: s.acquired,
-                totalWait: s.totalWait, maxWait: s.maxWait, errors: s.errors, breaker: breakerState
-            )
-        }
-    }
-
-    /// Fails waiters and closes connections (leased ones when they come back).
-    public func close() {
-        let (idle, waiters) = state.withLock { s -> ([RedisConnection], [Waiter]) in
-            s.closed = true
-            defer { s.idle = []; s.waiters = [] }
-            return (s.idle, s.waiters)
-        }
-        idle.forEach { $0.close() }
-        waiters.forEach { $0.continuation.resume(returning: .failure(RedisError(.closed, "client closed"))) }
-    }
-
     deinit {
-        state.withLock { s in s.idle.forEach { $0.close() } }
+        state.withLock { s in s.connections.forEach { $0.close() } }
     }
 
-    private func record(_ error: RedisError) {
+    // MARK: breaker
+
+    private func admit() -> CircuitBreaker.Decision {
+        if breakerClean.load(ordering: .acquiring) { return .allow }
+        let at = now()
+        return breaker.withLock { $0.admit(now: at) }
+    }
+
+    /// Skips the lock when nothing is counted: a success racing a failure then
+    /// lands as if it came first, which is one of the two orders anyway.
+    private func recordSuccess() {
+        if breakerClean.load(ordering: .acquiring) { return }
+        breaker.withLock { b in
+            b.recordSuccess()
+            breakerClean.store(true, ordering: .releasing)
+        }
+    }
+
+    private func recordFailure() {
+        let at = now()
+        breaker.withLock { b in
+            breakerClean.store(false, ordering: .releasing)
+            b.recordFailure(now: at)
+        }
+    }
+
+    func record(_ error: RedisError) {
         state.withLock { $0.errors[error.kind, default: 0] += 1 }
     }
-
-    private func acquire() async throws(RedisError) -> RedisConnection {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<RedisConnection, RedisError>, Never>) in
-            let (immediate, waiterID) = state.withLock { s -> (Result<RedisConnection, RedisError>?, UInt64?) in
-                if s.closed { return (.failure(RedisError(.closed, "client closed")), nil) }
-                if let connection = s.idle.popLast() { return (.success(connection), nil) }
-                if s.opened < configuration.maxConnections {
-                    s.opened += 1
-                    return (.success(RedisConnection(id: s.opened, configuration: configuration)), nil)
-                }
-                s.nextWaiter += 1
-                s.waiters.append(Waiter(id: s.nextWaiter, continuation: continuation))
-                return (nil, s.nextWaiter)
-            }
-            if let immediate {
-                continuation.resume(returning: immediate)
-            } else if let waiterID {
-                let timeout = configuration.acquireTimeout
-                Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
-                    self?.expire(waiterID)
-                }
-            }
-        }
-        if case .success = result {
-            let waited = clock.now - start
-            state.withLock { s in
-                s.acquired += 1
-                s.totalWait += waited
-                if waited > s.maxWait { s.maxWait = waited }
-            }
-        }
-        return try result.get()
-    }
-
-    private func expire(_ id: UInt64) {
-        let waiter = state.withLock { s -> Waiter? in
-            guard let index = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return s.waiters.remove(at: index)
-        }
-        waiter?.continuation.resume(returning: .failure(RedisError(.poolTimeout, "no Redis connection free within \(configuration.acquireTimeout)")))
-    }
-
-    private func release(_ connection: RedisConnection) {
-        let (waiter, closeIt) = state.withLock { s -> (Waiter?, Bool) in
-            if s.closed {
-                s.opened -= 1
-                return (nil, true)
-            }
-            if !s.waiters.isEmpty { return (s.waiters.removeFirst(), false) }
-            s.idle.append(connection)
-            return (nil, false)
-        }
-        if closeIt { connection.close() }
-        waiter?.continuation.resume(returning: .success(connection))
-    }
-}
-
-/// One pooled connection: its own thread runs blocking hiredis calls.
-final class RedisConnection: Sendable {
-    let id: Int
-    private let thread: RedisThread<RedisLink>
-
-    init(id: Int, configuration: RedisConfiguration) {
-        self.id = id
-        self.thread = RedisThread(name: "redis-\(id)") { RedisLink(configuration: configuration) }
-    }
-
-    func run(_ arguments: [RedisArgument]) async -> Result<RedisReply, RedisError> {
-        await withCheckedContinuation { continuation in
-            let accepted = thread.submit { link in continuation.resume(returning: link.command(arguments)) }
-            if !accepted { continuation.resume(returning: .failure(RedisError(.closed, "connection closed"))) }
-        }
-    }
-
-    func close() {
-        thread.close { link in link.drop() }
-    }
-}
-
-/// Pool counters and breaker state for `/metrics` and readiness.
-public struct RedisPoolStats: Sendable {
-    public let maxConnections: Int
-    public let open: Int
-    public let idle: Int
-    public let inUse: Int
-    public let waiting: Int
-    public let acquired: UInt64
-    public let totalWait: Duration
-    public let maxWait: Duration
-    /// Failures by kind since start (`circuitOpen` counts fast-failed calls).
-    public let errors: [RedisError.Kind: UInt64]
-    public let breaker: CircuitBreaker.State
 }

@@ -8,8 +8,12 @@ public struct RedisConfiguration: Sendable {
     public var username: String?
     public var password: String?
     public var database: Int
-    /// Upper bound on open connections (each owns one OS thread).
+    /// Upper bound on open connections (each owns one OS thread and carries
+    /// many callers' commands pipelined; Redis runs commands one at a time, so
+    /// a few connections are enough).
     public var maxConnections: Int
+    /// Commands queued or in flight on one connection before callers wait.
+    public var maxPipelineDepth: Int
     public var acquireTimeout: Duration
     public var connectTimeout: Duration
     /// Per-command send/receive timeout (`redisSetTimeout`).
@@ -20,7 +24,8 @@ public struct RedisConfiguration: Sendable {
 
     public init(
         url: String,
-        maxConnections: Int = 8,
+        maxConnections: Int = 2,
+        maxPipelineDepth: Int = 256,
         acquireTimeout: Duration = .seconds(2),
         connectTimeout: Duration = .milliseconds(500),
         commandTimeout: Duration = .milliseconds(500),
@@ -42,6 +47,7 @@ public struct RedisConfiguration: Sendable {
             database = number
         }
         guard maxConnections > 0 else { throw RedisError(.invalidConfiguration, "maxConnections must be at least 1") }
+        guard maxPipelineDepth > 0 else { throw RedisError(.invalidConfiguration, "maxPipelineDepth must be at least 1") }
         self.host = host
         self.port = components.port ?? 6379
         let user = components.user.flatMap { $0.isEmpty ? nil : $0 }
@@ -49,6 +55,7 @@ public struct RedisConfiguration: Sendable {
         self.password = components.password
         self.database = database
         self.maxConnections = maxConnections
+        self.maxPipelineDepth = maxPipelineDepth
         self.acquireTimeout = acquireTimeout
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout

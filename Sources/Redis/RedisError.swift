@@ -15,6 +15,10 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         case protocolError
         /// The reply grew past `maxReplyBytes`; the connection was dropped.
         case replyTooLarge
+        /// Dropped in flight because the connection it was pipelined on had to be
+        /// closed for another command's sake (that one's reply was too large).
+        /// The server may have run it; the server itself is fine.
+        case aborted
         /// The circuit breaker is open: Redis was failing, so we did not try.
         case circuitOpen
         /// The server answered with an error reply (`-ERR …`, `-NOSCRIPT …`); see `message`.

@@ -212,15 +212,28 @@ struct PostgresClientTests {
     @Test func poolNeverOpensMoreThanItsBound() async throws {
         let pool = try await pool(maxConnections: 2, acquireTimeout: .seconds(30))
         defer { pool.close() }
+        // Shared statements beyond the bound are pipelined on the two connections.
         let results = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 { group.addTask { (try? await pool.query("SELECT pg_sleep(0.05)")) != nil } }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(results == Array(repeating: true, count: 8))
-        let stats = pool.stats()
+        var stats = pool.stats()
         #expect(stats.open == 2)
         #expect(stats.inUse == 0)
+        #expect(stats.inFlight == 0)
         #expect(stats.acquired == 8)
+        // Leases beyond the bound wait for a connection.
+        let leased = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (try? await pool.withConnection { try await $0.query("SELECT pg_sleep(0.05)") }) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(leased == Array(repeating: true, count: 8))
+        stats = pool.stats()
+        #expect(stats.open == 2)
+        #expect(stats.acquired == 16)
         #expect(stats.maxWait > .zero)
         let backends = try await pool.query(
             "SELECT count(*) AS c FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"

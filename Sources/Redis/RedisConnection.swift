@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+
+/// One multiplexed Redis connection: a dedicated OS thread owns a `RedisLink`
+/// and serves a queue of commands from any number of callers. Each time round
+/// it takes everything queued, writes it as one pipeline (one `write`), and
+/// resumes each caller as its reply is read. While it is busy, new commands
+/// only queue — nobody wakes it — and leave together in the next batch, so
+/// under load the thread wake-up, the write and the reads are shared by many
+/// callers instead of paid by each (see docs/architecture-data.md).
+final class RedisConnection: Sendable {
+    let id: Int
+    private let queue: CommandQueue
+
+    /// Commands queued or awaiting their reply; routing picks the least loaded.
+    var load: Int { queue.inFlight.load(ordering: .relaxed) }
+
+    /// Counts a command the client is about to `run` here (under the client's lock,
+    /// so the bound it checks holds); the thread uncounts it just before resuming the caller.
+    func reserve() { queue.inFlight.add(1, ordering: .relaxed) }
+
+    /// `settled` runs on the connection thread after each reply (before the
+    /// caller resumes), so the client can hand freed capacity to a waiter.
+    init(id: Int, configuration: RedisConfiguration, settled: @escaping @Sendable () -> Void) {
+        self.id = id
+        let queue = CommandQueue()
+        self.queue = queue
+        let thread = Thread {
+            queue.serve(link: RedisLink(configuration: configuration)) { continuation, result in
+                queue.inFlight.subtract(1, ordering: .relaxed)
+                settled()
+                continuation.resume(returning: result)
+            }
+        }
+        thread.name = "redis-\(id)"
+        thread.start()
+    }
+
+    /// Queues `arguments` for the next pipeline and waits for the reply.
+    func run(_ arguments: [RedisArgument]) async -> Result<RedisReply, RedisError> {
+        // Unsafe continuation: `serve` hands every queued command to exactly one
+        // `deliver`, and a refused submit resumes here; a checked one would add
+        // an allocation per command on the hot path.
+        await withUnsafeContinuation { continuation in
+            if !queue.submit(CommandQueue.Pending(arguments: arguments, continuation: continuation)) {
+                queue.inFlight.subtract(1, ordering: .relaxed)
+                continuation.resume(returning: .failure(RedisError(.closed, "connection closed")))
+            }
+        }
+    }
+
+    /// Stops accepting commands; the thread answers what is queued, closes the socket and exits.
+    func close() {
+        queue.close()
+    }
+}
+
+/// The command queue of one connection thread. `condition` guards `pending`,
+/// `parked` and `closed`; `serve` runs on the connection thread only.
+final class CommandQueue: @unchecked Sendable {
+    // @unchecked: `pending`, `parked` and `closed` are only touched with
+    // `condition` locked; `inFlight` is atomic.
+    let inFlight = Atomic<Int>(0)
+    struct Pending {
+        let arguments: [RedisArgument]
+        let continuation: UnsafeContinuation<Result<RedisReply, RedisError>, Never>
+    }
+
+    private let condition = NSCondition()
+    private var pending: [Pending] = []
+    /// True while the thread sleeps on `condition`: only then does a submit signal.
+    private var parked = false
+    private var closed = false
+
+    /// Enqueues a command; false when closed.
+    func submit(_ command: Pending) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
+        pending.append(command)
+        if parked { condition.signal() }
+        return true
+    }
+
+    func close() {
+        condition.lock()
+        defer { condition.unlock() }
+        closed = true
+        if parked { condition.signal() }
+    }
+
+    /// The connection thread's loop: take every queued command, run them as
+    /// one pipeline, repeat; after `close`, answer what is left and return.
+    func serve(
+        link: RedisLink,
+        deliver: (UnsafeContinuation<Result<RedisReply, RedisError>, Never>, Result<RedisReply, RedisError>) -> Void
+    ) {
+        // Two buffers swapped under the lock, so taking a batch is O(1) and
+        // neither reallocates once warm.
+        var batch: [Pending] = []
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed {
+                parked = true
+                condition.wait()
+                parked = false
+            }
+            if pending.isEmpty {
+                condition.unlock()
+                link.drop()
+                return
+            }
+            swap(&batch, &pending)
+            condition.unlock()
+            link.pipeline(count: batch.count, arguments: { batch[$0].arguments }) { index, result in
+                deliver(batch[index].continuation, result)
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
