@@ -109,7 +109,8 @@ struct RedisClientTests {
             _ = try await redis.command(["BLPOP", RedisArgument("empty:\(UUID().uuidString)"), 5])
         }
         #expect(error?.kind == .timeout)
-        #expect(clock.now - start < .seconds(2))
+        // Not a speed check: BLPOP would block for 5 s; only the timeout ends it sooner.
+        #expect(clock.now - start < .milliseconds(4_500))
         // The timed-out connection was dropped; the next command reconnects. A
         // 150 ms timeout can also catch a fresh server on a loaded box, so poll.
         let deadline = clock.now + .seconds(5)
@@ -143,12 +144,10 @@ struct RedisClientTests {
         #expect(redis.breakerState == .open)
         #expect(failures.count == 3)
         #expect(failures.allSatisfy { $0 == .connectionLost || $0 == .connectFailed })
-        // Open: fail fast without touching the network.
-        let clock = ContinuousClock()
-        let start = clock.now
+        // Open: fail fast without touching the network; `.circuitOpen` is only
+        // ever thrown before a connection is tried, so the kind is the proof.
         let fast = await #expect(throws: RedisError.self) { _ = try await redis.command("PING") }
         #expect(fast?.kind == .circuitOpen)
-        #expect(clock.now - start < .milliseconds(50))
 
         try await DataServers.offPool { try server.startAgain() }
         let deadline = clock.now + .seconds(10)
