@@ -150,6 +150,7 @@ struct RedisClientTests {
         #expect(fast?.kind == .circuitOpen)
 
         try await DataServers.offPool { try server.startAgain() }
+        let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         var recovered = false
         while clock.now < deadline {
