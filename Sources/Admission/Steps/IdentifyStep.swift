@@ -16,7 +16,6 @@ public struct IdentifyStep: AdmissionStep {
         switch authenticator.identify(headers: context.head.headers, peerIsLoopback: context.peerIsLoopback, isAdminRoute: false) {
         case .success(let identity):
             context.identity = identity
-            context.logger[metadataKey: "tenant"] = "\(identity.tenant)"
             return .continue
         case .failure(let error):
             let code: Rejection.Code = error.code == .forbidden ? .forbidden : .unauthenticated

@@ -21,7 +21,6 @@ public struct ParseStep: AdmissionStep {
             context.graphQLRequest = request
             let operation = try cache.analyze(request, limits: limits)
             context.operation = operation
-            context.logger[metadataKey: "graphql.operation"] = "\(operation.kind.rawValue)"
             return .continue
         } catch {
             return .reject(Rejection(analysisError: error))
