@@ -97,6 +97,7 @@ final class GatewayHandler: HTTPServerHandler {
             self.metrics.admitted(
                 nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value
+            responder.tenant = context.tenant
             if let (step, rejection) = verdict {
                 self.metrics.rejected(step: step, code: rejection.code.rawValue)
                 Self.reject(rejection, requestID: requestID, responder: responder)
@@ -175,6 +176,7 @@ final class GatewayHandler: HTTPServerHandler {
         if logger.logLevel <= .info {
             logger.info("request", metadata: [
                 "request.id": "\(summary.requestID ?? "-")",
+                "tenant": "\(summary.tenant ?? "-")",
                 "http.method": "\(summary.method)",
                 "http.route": "\(route)",
                 "http.path": "\(summary.path)",

@@ -24,6 +24,8 @@ public final class HTTPResponder {
     public private(set) var status = 0
     /// The `X-Request-Id` of the response head, for the access log.
     public private(set) var requestID: String?
+    /// The caller's tenant, set by the handler once known (for the access log).
+    public var tenant: String?
     /// Body bytes handed to the connection.
     public private(set) var bodyBytes = 0
     /// Called when pending output drops below the high-water mark again.
@@ -187,6 +189,7 @@ public final class HTTPResponder {
             bodyBytes: bodyBytes,
             durationNanos: Syscall.monotonicNanos() &- request.startNanos,
             requestID: requestID,
+            tenant: tenant,
             completed: completed
         ))
         connection.responseFinished(self)
@@ -203,7 +206,7 @@ public final class HTTPResponder {
         state = .done
         connection?.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method, path: request.head.path, status: status, bodyBytes: bodyBytes,
-            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, completed: false))
+            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, completed: false))
         let callback = onClose
         onClose = nil
         onWritable = nil

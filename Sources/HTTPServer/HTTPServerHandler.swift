@@ -46,6 +46,8 @@ public struct ResponseSummary: Sendable {
     public var durationNanos: UInt64
     /// The response's `X-Request-Id`, when the handler set one.
     public var requestID: String?
+    /// The caller's tenant, when the handler identified one (for the access log).
+    public var tenant: String? = nil
     /// False when the connection broke before the response was complete.
     public var completed: Bool
 }

@@ -109,6 +109,7 @@ struct EndToEndTests {
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         #expect(object?["http.status"] as? String == "200")
         #expect(object?["http.route"] as? String == "/graphql")
+        #expect(object?["tenant"] as? String == "demo")
     }
 
     @Test("intelgraph-demo stops on SIGTERM and exits 0")
