@@ -42,6 +42,12 @@ struct PostgresPipelineTests {
         defer { pool.close() }
         _ = try await pool.withConnection { try await $0.query("CREATE TABLE u (k int PRIMARY KEY)") }
         _ = try await pool.query("INSERT INTO u VALUES (0)")
+        // Hold the only connection busy first, so the 40 callers below must
+        // queue behind it and go out pipelined, however the tasks are scheduled.
+        let blocker = Task { try await pool.query("SELECT pg_sleep(0.3)") }
+        for _ in 0..<400 where pool.stats().inUse == 0 && pool.stats().inFlight == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         // 0 is taken: callers 0, 10, 20 … collide with it or each other; the bad one has a syntax error.
         let outcomes = await withTaskGroup(of: (Int, PostgresError.Kind?).self) { group in
             for caller in 0..<40 {
@@ -67,6 +73,7 @@ struct PostgresPipelineTests {
             }
         }
         // Each success committed on its own: 1 seed + 40 callers − 4 duplicates − 1 syntax error.
+        _ = try await blocker.value
         #expect(try await pool.query("SELECT count(*) AS c FROM u").single()["c"].int() == 36)
         #expect(pool.stats().pipelined > 0)
     }
