@@ -112,6 +112,18 @@ struct GateTests {
         #expect(recorded.first?.rejected == true)
     }
 
+    @Test func reportGathersPolicyCountAndViolations() {
+        let gate = gate(PersistedQueryPolicy(phase: .log, bypass: false, introspectionAllowed: false, tenantPhases: ["demo": .enforce]))
+        _ = gate.check(request("query V { v }", name: "V"), normalizedHash: { nil })
+        let report = gate.report()
+        #expect(report.policy == PersistedQueryPolicy(phase: .log, bypass: false, introspectionAllowed: false, tenantPhases: ["demo": .enforce]))
+        #expect(report.allowlistCount == 1)
+        #expect(report.recentViolations.map(\.operationName) == ["V"])
+        #expect(report.recentViolations.first?.rejected == true)
+        #expect(report.recentViolations.first?.time == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(report.counters.violations[.enforce] == 1)
+    }
+
     @Test func apqHashOnlyIsServedFromTheAllowlist() {
         let gate = gate(PersistedQueryPolicy(phase: .enforce))
         #expect(gate.body(forAPQHash: Self.listed.id) == Self.listedBody)

@@ -85,7 +85,29 @@ struct NormalizationTests {
 
     @Test func normalizedTextIsCanonical() throws {
         let document = try DocumentNormalizer.parse("fragment F on T { f } query { a ...F }  query Z { z }")
-        #expect(try DocumentNormalizer.normalizedText(document) == "{\n  a\n  ...F\n}\n\nquery Z {\n  z\n}\n\nfragment F on T {\n  f\n}")
+        #expect(try DocumentNormalizer.normalizedText(document) == "query{a ...F}\nquery Z{z}\nfragment F on T{f}")
+    }
+
+    static let corpus = [
+        "query Q($a: [Int!]! = [1, 2], $b: In = {x: {y: [\"s\", null, ENUM, true, -1.5e3]}}) @dir(x: $a) { f }",
+        "{ a: b(c: 1) @skip(if: $x) { ... on T @include(if: true) { d } ...F @dir ... @x { e } ... { g } } }",
+        "subscription S { s(arg: \"\"\"block\n  \"quoted\" \\\"\"\" text\"\"\") }",
+        "mutation M($i: ID! @deprecated) { m(i: $i, s: \"tab\\t nl\\n uni\\u00e9 ctl\\u0001 quote\\\" bs\\\\\") { id } }",
+        "fragment F on T @dir(a: [[1], []]) { f(o: {}) } query { ...F __typename }",
+    ]
+
+    /// The canonical form is GraphQL that parses back to a tree printing the same text.
+    @Test(arguments: corpus)
+    func canonicalTextReparsesToItself(_ source: String) throws {
+        let text = try DocumentNormalizer.normalizedText(DocumentNormalizer.parse(source))
+        let again = try DocumentNormalizer.normalizedText(DocumentNormalizer.parse(text))
+        #expect(again == text)
+        #expect(try hash(text) == (try hash(source)))
+    }
+
+    @Test func blockAndQuotedStringsOfEqualValueMatch() throws {
+        #expect(try hash("{ a(s: \"\"\"x\"\"\") }") == (try hash("{ a(s: \"x\") }")))
+        #expect(try hash("{ a(s: \"\\u0041\") }") == (try hash("{ a(s: \"A\") }")))
     }
 
     @Test func syntaxErrorsCarryLineAndColumn() {
