@@ -57,15 +57,10 @@ public struct Dependencies: Sendable {
         let start = clock.now
         do {
             let latency = try await ping()
-            return DependencyCheck(name: name, up: true, latencyMicros: Self.micros(latency))
+            return DependencyCheck(name: name, up: true, latencyMicros: latency.wholeMicroseconds)
         } catch {
-            return DependencyCheck(name: name, up: false, latencyMicros: Self.micros(clock.now - start), error: "\(error)")
+            return DependencyCheck(name: name, up: false, latencyMicros: (clock.now - start).wholeMicroseconds, error: "\(error)")
         }
-    }
-
-    static func micros(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// Closes the pools (shutdown).

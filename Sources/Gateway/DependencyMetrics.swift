@@ -50,7 +50,7 @@ final class DependencyMetrics: Sendable {
         for (state, value) in [("max", s.max), ("open", s.open), ("idle", s.idle), ("in_use", s.inUse), ("waiting", s.waiting)] {
             gauge(s.store, state, value)
         }
-        advance("datastore_pool_wait_microseconds_total", [("store", s.store)], Dependencies.micros(s.totalWait))
+        advance("datastore_pool_wait_microseconds_total", [("store", s.store)], s.totalWait.wholeMicroseconds)
         advance("datastore_pool_acquires_total", [("store", s.store)], Int64(clamping: s.acquired))
         for (kind, count) in s.errors {
             advance("datastore_errors_total", [("store", s.store), ("kind", kind)], Int64(clamping: count))

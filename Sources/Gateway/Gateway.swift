@@ -5,7 +5,6 @@ import HTTPServer
 import Logging
 import Prometheus
 import Sockets
-import Synchronization
 
 /// The running gateway: event loops, upstream pools, the HTTP server, the
 /// admission pipeline and the admin routes, wired from settings. Nothing
@@ -43,17 +42,13 @@ public final class Gateway: Sendable {
         self.pools = pools
         let metrics = GatewayMetrics(registry: registry, version: settings.version)
         self.metrics = metrics
-        // The server's counters exist only once it is built; the admin
-        // routes read them through this box, filled right after.
-        let serverBox = ServerBox()
+        let serverCounters = ServerCounters()
         let dependencyMetrics = DependencyMetrics(factory: metrics.factory, dependencies: dependencies)
         let admin = AdminRoutes(
             registry: registry, pools: pools, version: settings.version,
             checkDependencies: { await dependencies.check() }
         ) {
-            if let server = serverBox.server {
-                metrics.refreshGauges(server: server.counters, upstream: poolCounters)
-            }
+            metrics.refreshGauges(server: serverCounters, upstream: poolCounters)
             dependencyMetrics.refresh()
             onScrape(metrics)
         }
@@ -67,12 +62,11 @@ public final class Gateway: Sendable {
             maxInflatedBodyBytes: settings.maxInflatedBodyBytes
         )
         do {
-            self.server = try HTTPServer(configuration: settings.server, group: group, handler: handler)
+            self.server = try HTTPServer(configuration: settings.server, group: group, handler: handler, counters: serverCounters)
         } catch {
             group.shutdown()
             throw error
         }
-        serverBox.set(server)
     }
 
     /// The port the gateway listens on.
@@ -106,11 +100,4 @@ public enum GatewayError: Error, CustomStringConvertible {
         case .startFailed(let why): return "gateway start failed: \(why)"
         }
     }
-}
-
-/// Holds the server for the metrics callback, set once after start.
-private final class ServerBox: Sendable {
-    private let storage = Mutex<HTTPServer?>(nil)
-    var server: HTTPServer? { storage.withLock { $0 } }
-    func set(_ server: HTTPServer) { storage.withLock { $0 = server } }
 }

@@ -18,10 +18,10 @@ extension GatewaySettings {
                     maxBodyBytes: server.maxBodyBytes),
                 maxConnections: server.maxConnections,
                 timeouts: .init(
-                    headerMs: Self.milliseconds(server.headerTimeout),
-                    bodyIdleMs: Self.milliseconds(server.bodyIdleTimeout),
-                    keepAliveIdleMs: Self.milliseconds(server.keepaliveTimeout),
-                    writeMs: Self.milliseconds(server.writeTimeout))),
+                    headerMs: server.headerTimeout.wholeMilliseconds,
+                    bodyIdleMs: server.bodyIdleTimeout.wholeMilliseconds,
+                    keepAliveIdleMs: server.keepaliveTimeout.wholeMilliseconds,
+                    writeMs: server.writeTimeout.wholeMilliseconds)),
             upstream: UpstreamConfiguration(
                 host: config.upstream.url.host,
                 port: config.upstream.url.port,
@@ -29,10 +29,10 @@ extension GatewaySettings {
                 // The config's figures are for the whole process; each loop has its own pool.
                 maxIdlePerLoop: Self.share(of: config.upstream.poolSize, loops: server.eventLoops),
                 maxConnectionsPerLoop: max(1, Self.share(of: config.upstream.maxConnections, loops: server.eventLoops)),
-                connectTimeoutMs: Self.milliseconds(config.upstream.connectTimeout),
-                readTimeoutMs: Self.milliseconds(config.upstream.readTimeout)),
+                connectTimeoutMs: config.upstream.connectTimeout.wholeMilliseconds,
+                readTimeoutMs: config.upstream.readTimeout.wholeMilliseconds),
             maxInflatedBodyBytes: server.maxInflatedBodyBytes,
-            drainTimeoutNanos: UInt64(Self.milliseconds(server.drainTimeout)) * 1_000_000
+            drainTimeoutNanos: UInt64(server.drainTimeout.wholeMilliseconds) * 1_000_000
         )
     }
 
@@ -40,10 +40,5 @@ extension GatewaySettings {
     static func share(of total: Int, loops: Int) -> Int {
         let loops = max(1, loops)
         return (total + loops - 1) / loops
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -9,13 +9,19 @@ import Sockets
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     public let group: EventLoopGroup
-    public let counters = ServerCounters()
+    public let counters: ServerCounters
     /// The port actually bound (useful with port 0).
     public let port: Int
     private let states: [LoopBound<ServerLoopState>]
 
     /// Binds the listeners and starts serving on `group`'s loops.
-    public init(configuration: HTTPServerConfiguration, group: EventLoopGroup, handler: any HTTPServerHandler) throws {
+    /// `counters` may be created by the caller first, so code built before
+    /// the server (the metrics route) can read them.
+    public init(
+        configuration: HTTPServerConfiguration, group: EventLoopGroup, handler: any HTTPServerHandler,
+        counters: ServerCounters = ServerCounters()
+    ) throws {
+        self.counters = counters
         self.configuration = configuration
         self.group = group
         var address = try SocketAddress(hostPort: configuration.address)
@@ -36,7 +42,6 @@ public final class HTTPServer: Sendable {
             throw error
         }
         var states: [LoopBound<ServerLoopState>] = []
-        let counters = self.counters
         for (loop, fd) in zip(group.loops, fds) {
             let state = try loop.runAndWait { () throws -> LoopBound<ServerLoopState> in
                 let state = ServerLoopState(loop: loop, configuration: configuration, handler: handler, counters: counters)

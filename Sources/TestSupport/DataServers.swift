@@ -60,10 +60,4 @@ public enum DataServers {
         postgres.withLock { $0?.stop(); $0 = nil }
         redis.withLock { $0?.stop(); $0 = nil }
     }
-
-    /// Runs blocking harness work (starting, stopping, restarting servers) on a
-    /// thread of its own, so async tests never block the cooperative pool.
-    public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await TestSupport.offPool(body)
-    }
 }

@@ -12,7 +12,7 @@ let repositoryMigrations: String = {
 }()
 
 func freshPool(maxConnections: Int = 4) async throws -> (PostgresPool, String) {
-    let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "mig") }
+    let url = try await offPool { try DataServers.freshDatabase(prefix: "mig") }
     return (PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: maxConnections)), url)
 }
 

@@ -52,8 +52,8 @@ struct SchemaTests {
     @Test func runbookSQLRunsVerbatimWithPsql() async throws {
         let (pool, url) = try await migrated()
         defer { pool.close() }
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
-        let output = try await DataServers.offPool {
+        let server = try await offPool { try DataServers.sharedPostgres() }
+        let output = try await offPool {
             try DataCommand.check(server.binDirectory + "/psql", ["-X", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", Self.runbookSQL])
         }
         #expect(output.contains("UPDATE 3"))

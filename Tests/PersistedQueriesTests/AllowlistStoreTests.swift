@@ -80,7 +80,7 @@ struct AllowlistStoreTests {
     }
 
     @Test func redisKilledKeepsAnsweringFromTheSnapshot() async throws {
-        let server = try await DataServers.offPool { try RedisServer.start() }
+        let server = try await offPool { try RedisServer.start() }
         defer { server.stop() }
         let harness = try await StoreHarness.make(redis: server)
         let replica = try harness.replica()
@@ -90,7 +90,7 @@ struct AllowlistStoreTests {
         _ = try await store.add(hashes: [kept])
         store.startRefresher(interval: .milliseconds(100))
 
-        try await DataServers.offPool { server.kill() }
+        try await offPool { server.kill() }
         #expect(await waitFor(timeout: .seconds(5)) { !store.status.redisReachable } != nil, "outage not reported")
         #expect(store.contains(exact: kept))
         #expect(store.status.source == .redis && store.status.lastError != nil)
@@ -103,7 +103,7 @@ struct AllowlistStoreTests {
         #expect(store.status.pendingPublish && store.status.source == .postgres)
 
         // Redis comes back empty (no persistence): the refresher republishes from Postgres.
-        try await DataServers.offPool { try server.startAgain() }
+        try await offPool { try server.startAgain() }
         let healed = await waitFor(timeout: .seconds(10)) {
             let status = store.status
             return status.redisReachable && !status.pendingPublish && status.source == .redis
@@ -121,7 +121,7 @@ struct AllowlistStoreTests {
     }
 
     @Test func startsFromPostgresWhenRedisIsDown() async throws {
-        let server = try await DataServers.offPool { try RedisServer.start() }
+        let server = try await offPool { try RedisServer.start() }
         defer { server.stop() }
         let harness = try await StoreHarness.make(redis: server)
         let seeding = try harness.replica()
@@ -130,7 +130,7 @@ struct AllowlistStoreTests {
         _ = try await seeding.store.add(hashes: [hash])
         await seeding.close()
 
-        try await DataServers.offPool { server.kill() }
+        try await offPool { server.kill() }
         let replica = try harness.replica()
         let status = await replica.store.reload()
         #expect(status.source == .postgres && !status.redisReachable)

@@ -163,7 +163,7 @@ struct SignatureTests {
         try Data(manifest).write(to: URL(fileURLWithPath: manifestPath))
         let secret = UUID().uuidString
 
-        let results = try await DataServers.offPool {
+        let results = try await offPool {
             let openssl = "/usr/bin/openssl"
             _ = try DataCommand.check(openssl, ["genpkey", "-algorithm", "ed25519", "-out", directory + "/priv.pem"])
             _ = try DataCommand.check(openssl, ["pkey", "-in", directory + "/priv.pem", "-pubout", "-out", directory + "/pub.pem"])

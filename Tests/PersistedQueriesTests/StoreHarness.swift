@@ -23,7 +23,7 @@ struct StoreHarness: Sendable {
 
     /// A migrated database on the shared Postgres, and `redis` (the shared one unless given).
     static func make(redis: RedisServer? = nil) async throws -> StoreHarness {
-        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pq") }
+        let url = try await offPool { try DataServers.freshDatabase(prefix: "pq") }
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 2))
         defer { pool.close() }
         try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
@@ -31,7 +31,7 @@ struct StoreHarness: Sendable {
         if let redis {
             server = redis
         } else {
-            server = try await DataServers.offPool { try DataServers.sharedRedis() }
+            server = try await offPool { try DataServers.sharedRedis() }
         }
         return StoreHarness(postgresURL: url, redisURL: server.url, environment: "test-\(UUID().uuidString.prefix(8))")
     }

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Postgres client")
 struct PostgresClientTests {
     func pool(maxConnections: Int = 4, statementTimeout: Duration? = nil, acquireTimeout: Duration = .seconds(5)) async throws -> PostgresPool {
-        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgc") }
+        let url = try await offPool { try DataServers.freshDatabase(prefix: "pgc") }
         return PostgresPool(configuration: try PostgresConfiguration(
             url: url, maxConnections: maxConnections, acquireTimeout: acquireTimeout, statementTimeout: statementTimeout
         ))

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Postgres connection faults")
 struct PostgresConnectionFaultTests {
     @Test func wrongPasswordIsAuthenticationFailed() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
+        let server = try await offPool { try DataServers.sharedPostgres() }
         let pool = try PostgresPool(url: server.passwordURL(password: "not-the-password"))
         defer { pool.close() }
         let error = await #expect(throws: PostgresError.self) { _ = try await pool.query("SELECT 1") }
@@ -20,7 +20,7 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func unknownDatabaseIsTyped() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
+        let server = try await offPool { try DataServers.sharedPostgres() }
         let pool = try PostgresPool(url: server.url(database: "no_such_db"))
         defer { pool.close() }
         let error = await #expect(throws: PostgresError.self) { _ = try await pool.query("SELECT 1") }
@@ -35,7 +35,7 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func keywordValueFormConnects() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
+        let server = try await offPool { try DataServers.sharedPostgres() }
         let pool = try PostgresPool(url: "host=127.0.0.1 port=\(server.port) user=postgres dbname=postgres application_name=kv-test")
         defer { pool.close() }
         let name = try await pool.query("SELECT current_setting('application_name') AS a").single()["a"].string()
@@ -43,7 +43,7 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func sslModeIsHonoured() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
+        let server = try await offPool { try DataServers.sharedPostgres() }
         let required = try PostgresPool(url: server.url + "?sslmode=require")
         defer { required.close() }
         let error = await #expect(throws: PostgresError.self) { _ = try await required.query("SELECT 1") }
@@ -55,7 +55,7 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func passwordFromPassfileAndPGPASSFILE() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
+        let server = try await offPool { try DataServers.sharedPostgres() }
         let directory = try DataCommand.makeTemporaryDirectory(prefix: "safemut-pgpass")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let passfile = directory + "/pgpass"
@@ -76,7 +76,7 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func restartMidPoolRecoversAndFailsInFlightTyped() async throws {
-        let server = try await DataServers.offPool { try PostgresServer.start() }
+        let server = try await offPool { try PostgresServer.start() }
         defer { server.stop() }
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: server.url, maxConnections: 4, connectTimeoutSeconds: 2))
         defer { pool.close() }
@@ -94,7 +94,7 @@ struct PostgresConnectionFaultTests {
             if active == 1 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await DataServers.offPool { try server.restart() }
+        try await offPool { try server.restart() }
         let clock = ContinuousClock()
         let start = clock.now
         let result = await inFlight.result
@@ -125,18 +125,18 @@ struct PostgresConnectionFaultTests {
     }
 
     @Test func serverDownFailsFastThenRecovers() async throws {
-        let server = try await DataServers.offPool { try PostgresServer.start() }
+        let server = try await offPool { try PostgresServer.start() }
         defer { server.stop() }
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: server.url, maxConnections: 2, connectTimeoutSeconds: 2))
         defer { pool.close() }
         _ = try await pool.query("SELECT 1")
-        try await DataServers.offPool { server.shutdown() }
+        try await offPool { server.shutdown() }
         let clock = ContinuousClock()
         let start = clock.now
         let error = await #expect(throws: PostgresError.self) { _ = try await pool.query("SELECT 1") }
         #expect(error?.kind == .connectFailed || error?.kind == .connectionLost)
         #expect(clock.now - start < .seconds(5))
-        try await DataServers.offPool { try server.restart() }
+        try await offPool { try server.restart() }
         #expect(try await pool.query("SELECT 2 AS two").single()["two"].int() == 2)
     }
 }

@@ -8,7 +8,7 @@ import TestSupport
 @Suite("Postgres pipelining")
 struct PostgresPipelineTests {
     func pool(maxConnections: Int, depth: Int = 32) async throws -> PostgresPool {
-        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgp") }
+        let url = try await offPool { try DataServers.freshDatabase(prefix: "pgp") }
         return PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: maxConnections, maxPipelineDepth: depth))
     }
 
@@ -99,8 +99,8 @@ struct PostgresPipelineTests {
     }
 
     @Test func connectionLostMidPipelineFailsEachInFlightStatementTyped() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedPostgres() }
-        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgl") }
+        let server = try await offPool { try DataServers.sharedPostgres() }
+        let url = try await offPool { try DataServers.freshDatabase(prefix: "pgl") }
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 1, maxPipelineDepth: 32))
         defer { pool.close() }
         _ = try await pool.query("SELECT 1")
@@ -113,7 +113,7 @@ struct PostgresPipelineTests {
         let deadline = clock.now + .seconds(10)
         var killed = false
         while !killed && clock.now < deadline {
-            let output = try await DataServers.offPool {
+            let output = try await offPool {
                 try server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND query LIKE 'SELECT pg_sleep(0.4)%' AND state = 'active'")
             }
             killed = output.split(separator: "\n").contains("t")
@@ -138,7 +138,7 @@ struct PostgresPipelineTests {
 
 extension PostgresPipelineTests {
     @Test func aLeaseIsNotStarvedByAStreamOfSharedStatements() async throws {
-        let url = try await DataServers.offPool { try DataServers.freshDatabase(prefix: "pgs") }
+        let url = try await offPool { try DataServers.freshDatabase(prefix: "pgs") }
         let pool = PostgresPool(configuration: try PostgresConfiguration(
             url: url, maxConnections: 1, maxPipelineDepth: 32, acquireTimeout: .seconds(3)
         ))

@@ -13,7 +13,7 @@ struct RedisClientTests {
     }
 
     @Test func typedRepliesAndBinarySafeArguments() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let redis = try client(server)
         defer { redis.close() }
         let key = RedisArgument("typed:\(UUID().uuidString)")
@@ -33,7 +33,7 @@ struct RedisClientTests {
     }
 
     @Test func timeAndPing() async throws {
-        let redis = try client(try await DataServers.offPool { try DataServers.sharedRedis() })
+        let redis = try client(try await offPool { try DataServers.sharedRedis() })
         defer { redis.close() }
         let micros = try await redis.timeMicros()
         let local = Int64(Date().timeIntervalSince1970 * 1_000_000)
@@ -42,7 +42,7 @@ struct RedisClientTests {
     }
 
     @Test func selectsDatabaseFromURL() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let db2 = try client(server, database: 2)
         let db0 = try client(server, database: 0)
         defer { db2.close(); db0.close() }
@@ -53,7 +53,7 @@ struct RedisClientTests {
     }
 
     @Test func authWithPasswordAndWrongPassword() async throws {
-        let server = try await DataServers.offPool { try RedisServer.start(password: "right-pw") }
+        let server = try await offPool { try RedisServer.start(password: "right-pw") }
         defer { server.stop() }
         let good = try RedisClient(url: server.url)
         defer { good.close() }
@@ -69,7 +69,7 @@ struct RedisClientTests {
     }
 
     @Test func noscriptAfterScriptFlushReloads() async throws {
-        let redis = try client(try await DataServers.offPool { try DataServers.sharedRedis() })
+        let redis = try client(try await offPool { try DataServers.sharedRedis() })
         defer { redis.close() }
         let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
         let key = RedisArgument("{t}:evalsha:\(UUID().uuidString)")
@@ -87,7 +87,7 @@ struct RedisClientTests {
     }
 
     @Test func replyTooLargeIsTypedAndConnectionRecovers() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let redis = try client(server) { $0.maxReplyBytes = 64 * 1024; $0.maxConnections = 1 }
         defer { redis.close() }
         let key = RedisArgument("big:\(UUID().uuidString)")
@@ -100,7 +100,7 @@ struct RedisClientTests {
     }
 
     @Test func commandTimeoutIsTyped() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let redis = try client(server) { $0.commandTimeout = .milliseconds(150) }
         defer { redis.close() }
         let clock = ContinuousClock()
@@ -124,7 +124,7 @@ struct RedisClientTests {
     }
 
     @Test func killedAndRestartedRedisOpensThenClosesBreaker() async throws {
-        let server = try await DataServers.offPool { try RedisServer.start() }
+        let server = try await offPool { try RedisServer.start() }
         defer { server.stop() }
         let redis = try client(server) {
             $0.breaker = .init(failureThreshold: 3, coolDown: .milliseconds(200))
@@ -133,7 +133,7 @@ struct RedisClientTests {
         }
         defer { redis.close() }
         #expect(try await redis.command("PING") == .status("PONG"))
-        try await DataServers.offPool { server.kill() }
+        try await offPool { server.kill() }
         var failures: [RedisError.Kind] = []
         for _ in 0..<10 where redis.breakerState != .open {
             do {
@@ -150,7 +150,7 @@ struct RedisClientTests {
         let fast = await #expect(throws: RedisError.self) { _ = try await redis.command("PING") }
         #expect(fast?.kind == .circuitOpen)
 
-        try await DataServers.offPool { try server.startAgain() }
+        try await offPool { try server.startAgain() }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         var recovered = false
@@ -169,7 +169,7 @@ struct RedisClientTests {
     }
 
     @Test func poolIsBounded() async throws {
-        let redis = try client(try await DataServers.offPool { try DataServers.sharedRedis() }) { $0.maxConnections = 2 }
+        let redis = try client(try await offPool { try DataServers.sharedRedis() }) { $0.maxConnections = 2 }
         defer { redis.close() }
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<16 { group.addTask { _ = try? await redis.command("SET", "bounded:\(i)", "v") } }

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Redis pipelining")
 struct RedisPipelineTests {
     func client(_ configure: (inout RedisConfiguration) -> Void) async throws -> RedisClient {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         var configuration = try RedisConfiguration(url: server.url)
         configure(&configuration)
         return RedisClient(configuration: configuration)

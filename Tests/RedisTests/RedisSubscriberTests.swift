@@ -61,7 +61,7 @@ struct RedisSubscriberTests {
     }
 
     @Test func receivesWhatTheClientPublishesOnItsChannelsOnly() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let redis = try RedisClient(url: server.url)
         let subscriber = try RedisSubscriber(url: server.url)
         defer { subscriber.close(); redis.close() }
@@ -85,7 +85,7 @@ struct RedisSubscriberTests {
     }
 
     @Test func twoStreamsShareAChannelAndEndingOneKeepsTheOther() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let redis = try RedisClient(url: server.url)
         let subscriber = try RedisSubscriber(url: server.url)
         defer { subscriber.close(); redis.close() }
@@ -116,7 +116,7 @@ struct RedisSubscriberTests {
     }
 
     @Test func keepsReceivingAfterRedisIsKilledAndRestarted() async throws {
-        let server = try await DataServers.offPool { try RedisServer.start() }
+        let server = try await offPool { try RedisServer.start() }
         defer { server.stop() }
         var configuration = try RedisConfiguration(url: server.url)
         configuration.connectTimeout = .milliseconds(200)
@@ -132,7 +132,7 @@ struct RedisSubscriberTests {
         #expect(try await inbox.wait(for: 1).map(\.string) == [before])
         #expect(subscriber.stats().connects == 1)
 
-        try await DataServers.offPool { server.kill() }
+        try await offPool { server.kill() }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         var sawDisconnect = false
@@ -141,7 +141,7 @@ struct RedisSubscriberTests {
             if !sawDisconnect { try await Task.sleep(for: .milliseconds(5)) }
         }
         #expect(sawDisconnect)
-        try await DataServers.offPool { try server.startAgain() }
+        try await offPool { try server.startAgain() }
 
         // The subscriber reconnects and resubscribes by itself; the stream never ended.
         let after = try await publishUntilReceived(redis, channel, "after")
@@ -154,7 +154,7 @@ struct RedisSubscriberTests {
     }
 
     @Test func closeFinishesEveryStream() async throws {
-        let server = try await DataServers.offPool { try DataServers.sharedRedis() }
+        let server = try await offPool { try DataServers.sharedRedis() }
         let subscriber = try RedisSubscriber(url: server.url)
         let inbox = Collector(subscriber.subscribe(["closing:\(UUID().uuidString)"]))
         subscriber.close()

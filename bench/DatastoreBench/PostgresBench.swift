@@ -21,9 +21,9 @@ let reservationSQL = """
 
 /// Our pool against `pgbench -M prepared` running the same statement.
 func benchPostgres(_ options: Options) async throws -> Double {
-    let server = try await runOffPool { try PostgresServer.start() }
+    let server = try await offPool { try PostgresServer.start() }
     defer { server.stop() }
-    let url = try await runOffPool { try server.createDatabase("bench") }
+    let url = try await offPool { try server.createDatabase("bench") }
     var configuration = try PostgresConfiguration(url: url)
     if let connections = options.connections { configuration.maxConnections = connections }
     let pool = PostgresPool(configuration: configuration)
@@ -65,7 +65,7 @@ func benchPostgres(_ options: Options) async throws -> Double {
     try await Task.sleep(for: .milliseconds(300))
     let childrenBefore = Usage.ofReapedChildren()
     let serverBeforeReference = Usage.ofServerTree(serverPID)
-    let pgbench = try await runOffPool {
+    let pgbench = try await offPool {
         try DataCommand.check(server.binDirectory + "/pgbench", [
             "-n", "-M", "prepared", "-c", String(callers), "-j", "2", "-T", String(seconds),
             "-l", "--log-prefix", logDirectory + "/pgbench",

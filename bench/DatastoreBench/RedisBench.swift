@@ -24,7 +24,7 @@ let tokenBucket = RedisScript("""
 
 /// Our client against `redis-benchmark` running the same script.
 func benchRedis(_ options: Options) async throws -> Double {
-    let server = try await runOffPool { try RedisServer.start() }
+    let server = try await offPool { try RedisServer.start() }
     defer { server.stop() }
     var configuration = try RedisConfiguration(url: server.url)
     if let connections = options.connections { configuration.maxConnections = connections }
@@ -50,7 +50,7 @@ func benchRedis(_ options: Options) async throws -> Double {
     let requests = max(50_000, Int(ourOps) * seconds)
     let childrenBefore = Usage.ofReapedChildren()
     let serverBeforeReference = Usage.ofServerTree(serverPID)
-    let output = try await runOffPool {
+    let output = try await offPool {
         try DataCommand.check("/usr/bin/redis-benchmark", [
             "-h", "127.0.0.1", "-p", String(server.port), "-c", String(callers), "-n", String(requests),
             "-r", String(tenants), "--csv",

@@ -32,10 +32,6 @@ struct Options {
 
 let tenants = 1000
 
-func runOffPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await DataServers.offPool(body)
-}
-
 let options = Options(CommandLine.arguments)
 do {
     if options.only == nil || options.only == "postgres" { _ = try await benchPostgres(options) }

@@ -1,0 +1,13 @@
+extension Duration {
+    /// Whole milliseconds (truncated), for settings the runtime keeps as Int.
+    var wholeMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1_000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Whole microseconds (truncated), for latencies and wait totals in JSON and metrics.
+    var wholeMicroseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}
