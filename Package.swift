@@ -70,17 +70,21 @@ let package = Package(
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
-        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", logging], swiftSettings: strict),
+        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", logging], swiftSettings: strict),
         .target(
             name: "Admin",
-            dependencies: ["Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", logging, prometheus],
+            dependencies: [
+                "Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", "Identity", "GraphQLAnalysis",
+                "PersistedQueries", logging, prometheus,
+            ],
             swiftSettings: strict
         ),
         .target(
             name: "Gateway",
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", logging, metrics, coreMetrics, prometheus,
+                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
+                logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
@@ -88,7 +92,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
-                "PersistedQueries", argumentParser, logging,
+                "PersistedQueries", "Admin", argumentParser, logging,
             ],
             swiftSettings: strict
         ),
@@ -108,7 +112,10 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "HTTP", "Sockets", "TestSupport", logging], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Admission", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip", "TestSupport", logging, prometheus],
+            dependencies: [
+                "Gateway", "Admission", "Admin", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
+                "GraphQLAnalysis", "PersistedQueries", "TestSupport", logging, prometheus,
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
@@ -129,7 +136,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip"],
+            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing"],
             swiftSettings: strict
         ),
     ]

@@ -24,6 +24,8 @@ public struct RequestContext: Sendable {
     public var identity: Identity?
     /// The GraphQL request and the operation it runs, once parsed.
     public var graphQLRequest: GraphQLRequest?
+    /// The parsed document (shared with the parse cache), for the allowlist's normalized hash.
+    public var document: AnalyzedDocument?
     public var operation: OperationAnalysis?
     /// What a mutation is declared to cost, once the budget step ran.
     public var estimate: Estimate?
@@ -38,6 +40,6 @@ public struct RequestContext: Sendable {
         self.peer = peer
         self.logger = logger
         self.startNanos = startNanos
-        self.peerIsLoopback = peer.hasPrefix("127.") || peer == "::1"
+        self.peerIsLoopback = PeerAddress.isLoopback(peer)
     }
 }

@@ -3,20 +3,33 @@ import Config
 import Foundation
 import GraphQLAnalysis
 import Identity
+import Logging
+import PersistedQueries
 
 /// The admission chain a configuration describes, in SPEC §2's order:
-/// identify → parse → declare (persisted queries, four-eyes, rate and
-/// debit join in later issues).
+/// identify → parse → persisted → declare (four-eyes, rate and debit join
+/// in later issues).
 public struct ConfiguredPipeline: Sendable {
     public let pipeline: AdmissionPipeline
     /// Kept for SIGHUP (JWKS reload).
     public let authenticator: Authenticator
     public let documentCache: DocumentCache
+    /// The allowlist step's live policy and counters (the admin API switches its phase).
+    public let persistedQueries: PersistedQueryGate
 
     /// Reads the files the config names (schema, secrets); every problem is
-    /// a `PipelineConfigError` naming the key.
-    public init(_ config: SafemutConfig) throws(PipelineConfigError) {
+    /// a `PipelineConfigError` naming the key. `allowlist` is the persisted-query
+    /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
+    public init(
+        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, logger: Logger = Logger(label: "safemut.pq")
+    ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
+        let pq = config.persistedQueries
+        if allowlist == nil && pq.phase != .off && !pq.bypass {
+            throw PipelineConfigError(
+                key: "pq.phase",
+                message: "\(pq.phase.rawValue) needs the allowlist store: set database.url and redis.url (or PQ_PHASE=off)")
+        }
         guard let schemaPath = config.schema.path else {
             throw PipelineConfigError(key: "schema.path", message: "required: every mutation's @budget is checked against the API's schema")
         }
@@ -41,11 +54,21 @@ public struct ConfiguredPipeline: Sendable {
             // cannot take ~1000 levels); leave room above the selection depth.
             maxNesting: min(256, max(64, config.analysis.maxDepth * 2)))
         let cache = DocumentCache(capacity: config.analysis.parseCacheEntries)
+        let lookup: any AllowlistLookup = allowlist ?? AllowlistSnapshot.empty
+        let gate = PersistedQueryGate(
+            policy: PersistedQueryPolicy(
+                phase: AllowlistPhase(rawValue: pq.phase.rawValue) ?? .off,
+                bypass: pq.bypass,
+                introspectionAllowed: pq.introspection),
+            allowlist: lookup,
+            logger: logger)
         self.authenticator = authenticator
         self.documentCache = cache
+        self.persistedQueries = gate
         self.pipeline = AdmissionPipeline([
             IdentifyStep(authenticator: authenticator),
-            ParseStep(cache: cache, limits: limits),
+            ParseStep(cache: cache, limits: limits, persistedBody: { lookup.body(forHash: $0) }),
+            PersistedQueryStep(gate: gate),
             BudgetDeclarationStep(catalog: catalog),
         ])
     }

@@ -3,6 +3,7 @@ import Admission
 import HTTPClient
 import HTTPServer
 import Logging
+import PersistedQueries
 import Prometheus
 import Sockets
 
@@ -25,6 +26,8 @@ public final class Gateway: Sendable {
         settings: GatewaySettings,
         pipeline: AdmissionPipeline = AdmissionPipeline([]),
         dependencies: Dependencies = Dependencies(),
+        adminAPI: AdminAPI? = nil,
+        persistedQueries: PersistedQueryGate? = nil,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger,
         onScrape: @escaping @Sendable (GatewayMetrics) -> Void = { _ in }
@@ -44,12 +47,14 @@ public final class Gateway: Sendable {
         self.metrics = metrics
         let serverCounters = ServerCounters()
         let dependencyMetrics = DependencyMetrics(factory: metrics.factory, dependencies: dependencies)
+        let pqMetrics = persistedQueries.map { PersistedQueryMetrics(gate: $0, factory: metrics.factory) }
         let admin = AdminRoutes(
             registry: registry, pools: pools, version: settings.version,
             checkDependencies: { await dependencies.check() }
         ) {
             metrics.refreshGauges(server: serverCounters, upstream: poolCounters)
             dependencyMetrics.refresh()
+            pqMetrics?.refresh()
             onScrape(metrics)
         }
         let handler = GatewayHandler(
@@ -58,6 +63,7 @@ public final class Gateway: Sendable {
             pipeline: pipeline,
             metrics: metrics,
             admin: admin,
+            adminAPI: adminAPI,
             logger: logger,
             maxInflatedBodyBytes: settings.maxInflatedBodyBytes
         )

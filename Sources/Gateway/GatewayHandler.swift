@@ -15,6 +15,8 @@ final class GatewayHandler: HTTPServerHandler {
     let pipeline: AdmissionPipeline
     let metrics: GatewayMetrics
     let admin: AdminRoutes
+    /// `/admin/*`; nil serves them 404 (a gateway built without the admin API, in tests).
+    let adminAPI: AdminAPI?
     let logger: Logger
     let maxInflatedBodyBytes: Int
 
@@ -24,6 +26,7 @@ final class GatewayHandler: HTTPServerHandler {
         pipeline: AdmissionPipeline,
         metrics: GatewayMetrics,
         admin: AdminRoutes,
+        adminAPI: AdminAPI?,
         logger: Logger,
         maxInflatedBodyBytes: Int
     ) {
@@ -32,6 +35,7 @@ final class GatewayHandler: HTTPServerHandler {
         self.pipeline = pipeline
         self.metrics = metrics
         self.admin = admin
+        self.adminAPI = adminAPI
         self.logger = logger
         self.maxInflatedBodyBytes = maxInflatedBodyBytes
     }
@@ -47,6 +51,8 @@ final class GatewayHandler: HTTPServerHandler {
                 return
             }
             admin.serve(request, requestID: requestID, responder: responder)
+        case let path where path.hasPrefix("/admin/") && adminAPI != nil:
+            adminAPI?.serve(request, requestID: requestID, responder: responder)
         default:
             Self.reject(Rejection(.notFound, "no route for \(request.head.path)"), requestID: requestID, responder: responder)
         }

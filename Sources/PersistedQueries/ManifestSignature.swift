@@ -7,8 +7,8 @@ import Hashing
 /// characters for HMAC-SHA-256, 128 for Ed25519. The signature covers the manifest file's
 /// exact bytes. To produce one with the `openssl` CLI:
 ///
-///     # HMAC-SHA256 with the shared secret in $PQ_HMAC_KEY
-///     openssl dgst -sha256 -hmac "$PQ_HMAC_KEY" -binary manifest.json | od -An -v -tx1 | tr -d ' \n' > manifest.json.sig
+///     # HMAC-SHA256 with the shared secret in the file pq.hmac_key_file names
+///     openssl dgst -sha256 -hmac "$(cat hmac.key)" -binary manifest.json | od -An -v -tx1 | tr -d ' \n' > manifest.json.sig
 ///     # Ed25519 with a private key from `openssl genpkey -algorithm ed25519`
 ///     openssl pkeyutl -sign -rawin -inkey signing.pem -in manifest.json | od -An -v -tx1 | tr -d ' \n' > manifest.json.sig
 public struct ManifestSignature: Sendable, Hashable {

@@ -2,9 +2,9 @@
 ///
 /// Computed arithmetically (no `DateFormatter`, no locale, no allocation beyond the result)
 /// because every log line needs one.
-enum RFC3339 {
+public enum RFC3339 {
     /// Formats milliseconds since the Unix epoch.
-    static func format(epochMilliseconds: Int64) -> String {
+    public static func format(epochMilliseconds: Int64) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         append(epochMilliseconds: epochMilliseconds, to: &bytes)

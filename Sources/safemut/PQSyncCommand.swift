@@ -1,5 +1,7 @@
 import ArgumentParser
+import Config
 import Foundation
+import Gateway
 import Logging
 import PersistedQueries
 import Postgres
@@ -17,13 +19,14 @@ struct PQCommand: AsyncParsableCommand {
 /// an Apollo persisted-query manifest, printing what changes (`+` added, `-` removed) and
 /// where clients drifted (`~`: a new id for a live operation, reformatted or changed).
 ///
-/// The signature is checked over the manifest's exact bytes before anything is read; with
-/// `PQ_REQUIRE_SIGNATURE=1` an unsigned manifest is refused. Keys: `PQ_HMAC_KEY` (the shared
-/// secret) or `--hmac-key-file`, and/or `PQ_ED25519_PUBLIC_KEY_FILE` or `--public-key` (PEM).
-/// The signature file holds hex (see `ManifestSignature`).
+/// It reads the same configuration as `serve` (`--config`, else `./safemut.yaml`, with the
+/// environment overrides of SPEC §7): `database.url` (`DATABASE_URL`, required), `redis.url`
+/// (`REDIS_URL`, required unless `--dry-run`), `environment` (`ENVIRONMENT`: which
+/// allowlist), and the signature rules `pq.require_signature`, `pq.hmac_key_file`,
+/// `pq.ed25519_public_key_path`. The flags below add to them for one run.
 ///
-/// Environment: `DATABASE_URL` (required), `REDIS_URL` (required unless `--dry-run`),
-/// `ENVIRONMENT` (which allowlist; default `development`).
+/// The signature is checked over the manifest's exact bytes before anything is read. The
+/// signature file holds hex (see `ManifestSignature`).
 ///
 /// Exit codes: 0 applied, nothing to change, or dry run printed; 1 the manifest or its
 /// signature was refused; 2 bad arguments or configuration; 3 Postgres unreachable, or the
@@ -34,6 +37,8 @@ struct PQSyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Make the live allowlist equal to a manifest (prints the add/remove/drift diff).")
 
+    @OptionGroup var options: ConfigOptions
+
     @Argument(help: "Apollo persisted-query manifest (JSON).")
     var manifest: String
 
@@ -43,16 +48,16 @@ struct PQSyncCommand: AsyncParsableCommand {
     @Flag(help: "Print the diff and change nothing.")
     var dryRun = false
 
-    @Flag(help: "Refuse an unsigned manifest (also PQ_REQUIRE_SIGNATURE=1).")
+    @Flag(help: "Refuse an unsigned manifest (as pq.require_signature does).")
     var requireSignature = false
 
-    @Option(help: "File holding the HMAC-SHA256 secret (instead of PQ_HMAC_KEY).")
+    @Option(help: "File holding the HMAC-SHA256 secret (in addition to pq.hmac_key_file).")
     var hmacKeyFile: String?
 
-    @Option(help: "Ed25519 public key PEM (instead of PQ_ED25519_PUBLIC_KEY_FILE).")
+    @Option(help: "Ed25519 public key PEM (in addition to pq.ed25519_public_key_path).")
     var publicKey: String?
 
-    @Option(help: "Which environment's allowlist (default: ENVIRONMENT, else development).")
+    @Option(help: "Which environment's allowlist (default: the config's environment).")
     var environment: String?
 
     @Flag(help: "Allow a manifest with no operations (it empties the allowlist).")
@@ -60,10 +65,28 @@ struct PQSyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let trust = Self.trust(
-            require: requireSignature || Self.isOn(env["PQ_REQUIRE_SIGNATURE"]),
-            hmacSecret: env["PQ_HMAC_KEY"], hmacKeyFile: hmacKeyFile,
-            publicKeyFile: publicKey ?? env["PQ_ED25519_PUBLIC_KEY_FILE"])
+        let config: SafemutConfig
+        do {
+            config = try SafemutConfig.load(path: options.resolvedPath, environment: env, cpuCount: 1)
+        } catch {
+            Self.fail("\(error)", code: 2)
+        }
+        var pq = config.persistedQueries
+        pq.requireSignature = pq.requireSignature || requireSignature
+        var trust: ManifestTrust
+        do {
+            // The config's keys, then the flags' (both verify; any one that matches is enough).
+            var configured = pq
+            configured.requireSignature = false
+            trust = try ManifestTrust(configured)
+            for extra in try Self.extraKeys(hmacKeyFile: hmacKeyFile, publicKeyFile: publicKey) { trust.keys.append(extra) }
+        } catch {
+            Self.fail("\(error)", code: 2)
+        }
+        trust.requireSignature = pq.requireSignature
+        if trust.requireSignature && trust.keys.isEmpty {
+            Self.fail("config error: pq.require_signature: on, but no key: set pq.hmac_key_file or pq.ed25519_public_key_path, or pass --hmac-key-file/--public-key", code: 2)
+        }
         let manifestBytes = Self.read(manifest, what: "manifest")
         let signatureBytes = signature.map { Self.read($0, what: "signature") }
 
@@ -77,29 +100,29 @@ struct PQSyncCommand: AsyncParsableCommand {
             Self.fail("\(manifest) has no operations; syncing it would empty the allowlist (pass --allow-empty)", code: 1)
         }
 
-        guard let databaseURL = env["DATABASE_URL"], !databaseURL.isEmpty else {
-            Self.fail("config error: DATABASE_URL is not set", code: 2)
+        guard let databaseURL = config.database.url else {
+            Self.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
         }
-        let environmentName = environment ?? env["ENVIRONMENT"].flatMap { $0.isEmpty ? nil : $0 } ?? "development"
+        let environmentName = environment ?? config.environment
         let logger = Logger(label: "safemut.pq")
         let pool: PostgresPool
         do {
             pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL, maxConnections: 2), logger: logger)
         } catch {
-            Self.fail("config error: DATABASE_URL: \(error.message)", code: 2)
+            Self.fail("config error: database.url: \(error.message)", code: 2)
         }
         defer { pool.close() }
 
-        let redisURL = env["REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let redisURL = config.redis.url
         if !dryRun && redisURL == nil {
-            Self.fail("config error: REDIS_URL is not set (needed to publish the allowlist; --dry-run needs only DATABASE_URL)", code: 2)
+            Self.fail("config error: redis.url: not set (needed to publish the allowlist; --dry-run needs only database.url)", code: 2)
         }
         let redis: RedisClient
         do {
             // A dry run never calls Redis; the client is built only to give the store one.
             redis = RedisClient(configuration: try RedisConfiguration(url: redisURL ?? "redis://127.0.0.1:6379", maxConnections: 2), logger: logger)
         } catch {
-            Self.fail("config error: REDIS_URL: \(error.message)", code: 2)
+            Self.fail("config error: redis.url: \(error.message)", code: 2)
         }
         defer { redis.close() }
         let store = AllowlistStore(postgres: pool, redis: redis, environment: environmentName, logger: logger)
@@ -130,24 +153,19 @@ struct PQSyncCommand: AsyncParsableCommand {
         }
     }
 
-    static func trust(require: Bool, hmacSecret: String?, hmacKeyFile: String?, publicKeyFile: String?) -> ManifestTrust {
+    /// Keys named on the command line for this run.
+    static func extraKeys(hmacKeyFile: String?, publicKeyFile: String?) throws -> [ManifestVerificationKey] {
         var keys: [ManifestVerificationKey] = []
-        do {
-            if let hmacKeyFile {
-                // A trailing newline in a key file is an editor's, not the secret's.
-                var secret = read(hmacKeyFile, what: "HMAC key")
-                while let last = secret.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { secret.removeLast() }
-                keys.append(try .hmac(secret: secret))
-            } else if let hmacSecret, !hmacSecret.isEmpty {
-                keys.append(try .hmac(secret: Array(hmacSecret.utf8)))
-            }
-            if let publicKeyFile {
-                keys.append(try .ed25519(pem: read(publicKeyFile, what: "public key")))
-            }
-        } catch {
-            fail("config error: \(error)", code: 2)
+        if let hmacKeyFile {
+            // A trailing newline in a key file is an editor's, not the secret's.
+            var secret = read(hmacKeyFile, what: "HMAC key")
+            while let last = secret.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { secret.removeLast() }
+            keys.append(try .hmac(secret: secret))
         }
-        return ManifestTrust(requireSignature: require, keys: keys)
+        if let publicKeyFile {
+            keys.append(try .ed25519(pem: read(publicKeyFile, what: "public key")))
+        }
+        return keys
     }
 
     static func read(_ path: String, what: String) -> [UInt8] {
@@ -155,11 +173,6 @@ struct PQSyncCommand: AsyncParsableCommand {
             fail("cannot read \(what) \(path)", code: 2)
         }
         return [UInt8](data)
-    }
-
-    static func isOn(_ value: String?) -> Bool {
-        guard let value else { return false }
-        return ["1", "true", "yes", "on"].contains(value.lowercased())
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -4,6 +4,8 @@ import Dispatch
 import Foundation
 import Gateway
 import Identity
+import Admin
+import PersistedQueries
 import Logging
 import Prometheus
 import Sockets
@@ -45,16 +47,27 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let admission: ConfiguredPipeline
+        let trust: ManifestTrust
+        let pqLogger = Logger(label: "safemut.pq")
+        let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         do {
-            admission = try ConfiguredPipeline(config)
+            admission = try ConfiguredPipeline(config, allowlist: allowlist, logger: pqLogger)
+            trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            PersistedQuerySetup.stop(allowlist)
             throw ExitCode(2)
         }
+        let adminAPI = AdminAPI(
+            authenticator: admission.authenticator,
+            endpoints: PersistedQueryAdmin(gate: admission.persistedQueries, store: allowlist, trust: trust, logger: pqLogger).endpoints,
+            maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
+            logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
         do {
             gateway = try Gateway(
                 settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
+                adminAPI: adminAPI, persistedQueries: admission.persistedQueries,
                 registry: registry, logger: logger,
                 onScrape: { [cache = admission.documentCache] metrics in
                     metrics.recordParseCache(hits: cache.hits, misses: cache.misses)
@@ -70,6 +83,8 @@ struct ServeCommand: ParsableCommand {
             "config": "\(path ?? "(defaults)")",
             "postgres": "\(dependencies.postgres == nil ? "off" : "on")",
             "redis": "\(dependencies.redis == nil ? "off" : "on")",
+            "pq.phase": "\(config.persistedQueries.phase.rawValue)",
+            "pq.bypass": "\(config.persistedQueries.bypass)",
             "version": "\(SafemutVersion.current)",
         ])
 
@@ -82,6 +97,7 @@ struct ServeCommand: ParsableCommand {
                 continue
             }
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
+            PersistedQuerySetup.stop(allowlist)
             let clean = gateway.shutdown()
             logger.notice("stopped", metadata: ["drained": "\(clean)"])
             return

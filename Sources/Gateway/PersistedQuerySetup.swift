@@ -1,0 +1,52 @@
+import Config
+import Logging
+import PersistedQueries
+import Sockets
+import Synchronization
+
+/// The allowlist store `serve` runs with: built when both Postgres and Redis are
+/// configured (the durable and the shared set), loaded before the listener opens so the
+/// first request already sees it, then refreshed in the background.
+public enum PersistedQuerySetup {
+    /// Nil without `database.url` and `redis.url`. Never fails: a store that cannot be read
+    /// at start keeps an empty set, reports why in `GET /admin/persisted-queries`, and loads
+    /// as soon as the refresher reaches it.
+    public static func startStore(_ config: SafemutConfig, dependencies: Dependencies, logger: Logger) -> AllowlistStore? {
+        guard let postgres = dependencies.postgres, let redis = dependencies.redis else { return nil }
+        let store = AllowlistStore(postgres: postgres, redis: redis, environment: config.environment, logger: logger)
+        let status = blockingWait { await store.reload() }
+        if let error = status.lastError {
+            logger.warning("persisted query allowlist not loaded at start; retrying in the background", metadata: ["error": "\(error)"])
+        } else {
+            logger.notice("persisted query allowlist loaded", metadata: [
+                "pq.count": "\(status.count)", "pq.version": "\(status.version)", "pq.source": "\(status.source.rawValue)",
+            ])
+        }
+        store.startRefresher()
+        return store
+    }
+
+    /// Stops the refresher before the pools close (SIGTERM).
+    public static func stop(_ store: AllowlistStore?) {
+        guard let store else { return }
+        blockingWait { await store.stopRefresher() }
+    }
+
+    /// Runs `work` on the cooperative pool and waits for it (start-up and shutdown only).
+    private static func blockingWait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let done = Semaphore()
+        let box = ResultBox<T>()
+        Task {
+            let value = await work()
+            box.value.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return box.value.withLock { $0! }
+    }
+}
+
+/// Hands a value from a task to the thread waiting on its semaphore.
+private final class ResultBox<T: Sendable>: Sendable {
+    let value = Mutex<T?>(nil)
+}
