@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
-        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis"], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Persisted-query benchmark: what the allowlist step costs on the proxy path.
+# nginx serving a fixed GraphQL answer is the upstream. In front of it, in the
+# same run: nginx as a keep-alive proxy (the reference), safemut with
+# PQ_PHASE=off (passthrough: identify, parse, @budget declaration), and safemut
+# with PQ_PHASE=enforce and the document on the allowlist; then enforce with a
+# reformatted copy of the document (the hash-drift path: normalized hash,
+# memoized). wrk POSTs bench/post.lua's mutation for DURATION at CONNS
+# connections, ROUNDS times in turn, and the table gives the median of each.
+#   bash bench/pq.sh            # DURATION=10s CONNS=32 ROUNDS=3
+# Everything binds 127.0.0.1; every process started here is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-32}
+ROUNDS=${ROUNDS:-3}
+THREADS=${THREADS:-2}
+
+apt_install nginx wrk postgresql redis-server curl
+swift build -c release --product safemut >/dev/null
+BIN=$(swift build -c release --show-bin-path)
+
+WORK=$(mktemp -d /tmp/safemut-pqbench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() { stop_pid "${PIDS[@]:-}"; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+UP_PORT=$(free_port); NGX_PORT=$(free_port); OFF_PORT=$(free_port); ENF_PORT=$(free_port)
+PG_PORT=$(free_port); start_postgres "$WORK/pg" "$PG_PORT"; PIDS+=("$PG_PID")
+REDIS_PORT=$(free_port); start_redis "$WORK/redis" "$REDIS_PORT"; PIDS+=("$REDIS_PID")
+export DATABASE_URL REDIS_URL ENVIRONMENT=bench
+"$BIN/safemut" migrate --directory db/migrations >/dev/null
+
+ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
+cat >"$WORK/upstream.conf" <<NGINX
+worker_processes 1;
+pid $WORK/upstream.pid;
+error_log $WORK/upstream-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/up-body;
+  server {
+    listen 127.0.0.1:$UP_PORT reuseport backlog=4096;
+    location / { default_type application/json; return 200 '$ANSWER'; }
+  }
+}
+NGINX
+cat >"$WORK/proxy.conf" <<NGINX
+worker_processes 2;
+pid $WORK/proxy.pid;
+error_log $WORK/proxy-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/px-body;
+  proxy_temp_path $WORK/px-proxy;
+  upstream api { server 127.0.0.1:$UP_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGX_PORT reuseport backlog=4096;
+    location / { proxy_pass http://api; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+# gateway_config PORT -> a config file for one safemut
+gateway_config() {
+  cat >"$WORK/safemut-$1.yaml" <<YAML
+listen: 127.0.0.1:$1
+upstream:
+  url: http://127.0.0.1:$UP_PORT
+server:
+  event_loops: 2
+log:
+  level: warning
+admin:
+  loopback_operator: true
+identity:
+  mode: headers
+  default_user: bench
+schema:
+  path: $PWD/examples/intelgraph/schema.graphql
+YAML
+  echo "$WORK/safemut-$1.yaml"
+}
+
+nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
+nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+PQ_PHASE=off "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
+PQ_PHASE=enforce "$BIN/safemut" serve --config "$(gateway_config "$ENF_PORT")" >"$WORK/enforce.log" 2>&1 & PIDS+=($!)
+for p in $UP_PORT $NGX_PORT $OFF_PORT $ENF_PORT; do wait_port "$p" 30; done
+
+# The benchmark's document on the allowlist, with its body (so its normalized hash is known).
+QUERY='mutation { createEntity(name: \"bench\") { id } }'
+HASH=$(printf '%s' 'mutation { createEntity(name: "bench") { id } }' | sha256sum | cut -d' ' -f1)
+curl -sf -X POST "http://127.0.0.1:$ENF_PORT/admin/persisted-queries/allowlist" -H 'Content-Type: application/json' \
+  -d "{\"format\":\"apollo-persisted-query-manifest\",\"version\":1,\"operations\":[{\"id\":\"$HASH\",\"name\":\"\",\"type\":\"mutation\",\"body\":\"$QUERY\"}]}" >/dev/null
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$ENF_PORT/graphql" -H 'X-Tenant: demo' \
+  -d "{\"query\":\"$QUERY\"}")
+[ "$status" = 200 ] || { echo "enforce gateway refused the listed document ($status)"; cat "$WORK/enforce.log"; exit 1; }
+
+# run_wrk PORT SCRIPT -> "rps p50_ms p99_ms"
+run_wrk() {
+  local out
+  out=$(timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$1/graphql")
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from port $1:" >&2; echo "$out" >&2; exit 1; fi
+  echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+}
+to_ms() {
+  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
+    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
+
+for p in $NGX_PORT $OFF_PORT $ENF_PORT; do timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$p/graphql" >/dev/null; done
+
+declare -A RPS P50 P99
+for r in $(seq 1 "$ROUNDS"); do
+  for case in nginx off enforce drifted; do
+    case $case in
+      nginx) port=$NGX_PORT; script=bench/post.lua ;;
+      off) port=$OFF_PORT; script=bench/post.lua ;;
+      enforce) port=$ENF_PORT; script=bench/post.lua ;;
+      drifted) port=$ENF_PORT; script=bench/post-drifted.lua ;;
+    esac
+    read -r rps p50 p99 <<<"$(run_wrk "$port" "$script")"
+    printf 'round %s %-8s %9s rps  p50 %7s ms  p99 %7s ms\n' "$r" "$case" "$rps" "$p50" "$p99"
+    RPS[$case]="${RPS[$case]:-} $rps"; P50[$case]="${P50[$case]:-} $p50"; P99[$case]="${P99[$case]:-} $p99"
+  done
+done
+
+echo
+printf '%-32s | %10s | %9s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p50 ms" "p99 ms"
+for case in nginx off enforce drifted; do
+  label=$case
+  case $case in
+    nginx) label="nginx proxy (reference)" ;;
+    off) label="safemut PQ off (passthrough)" ;;
+    enforce) label="safemut PQ enforce, listed" ;;
+    drifted) label="safemut PQ enforce, drifted doc" ;;
+  esac
+  printf '%-32s | %10s | %9s | %9s\n' "$label" "$(median <<<"${RPS[$case]}")" "$(median <<<"${P50[$case]}")" "$(median <<<"${P99[$case]}")"
+done
+off99=$(median <<<"${P99[off]}"); enf99=$(median <<<"${P99[enforce]}"); dr99=$(median <<<"${P99[drifted]}")
+echo
+awk -v a="$enf99" -v b="$off99" 'BEGIN { printf "PQ enforce adds %+.3f ms p99 over passthrough (target <= 0.1 ms)\n", a-b }'
+awk -v a="$dr99" -v b="$off99" 'BEGIN { printf "a drifted document adds %+.3f ms p99 over passthrough\n", a-b }'
