@@ -65,6 +65,24 @@ let package = Package(
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
         .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
 
+        // Issue 5: the audit log, the money ledger, its workers and its admin API.
+        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", "Identity", logging], swiftSettings: strict),
+        .target(
+            name: "Ledger",
+            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Workers",
+            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BudgetAdmin",
+            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            swiftSettings: strict
+        ),
+
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
@@ -84,7 +102,7 @@ let package = Package(
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                logging, metrics, coreMetrics, prometheus,
+                "Audit", "Ledger", "Workers", "BudgetAdmin", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
@@ -92,7 +110,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
-                "PersistedQueries", "Admin", argumentParser, logging,
+                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", argumentParser, logging,
             ],
             swiftSettings: strict
         ),
@@ -124,6 +142,21 @@ let package = Package(
         .testTarget(
             name: "PersistedQueriesTests",
             dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "Audit", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditWorkersTests",
+            dependencies: ["Audit", "Workers", "Ledger", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BudgetAdminTests",
+            dependencies: ["BudgetAdmin", "Ledger", "Audit", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
             swiftSettings: strict
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),

@@ -64,6 +64,14 @@ extension SafemutConfig {
             ConfigKey("analysis.max_root_fields", \.analysis.maxRootFields, .integer(1...10_000)),
             ConfigKey("analysis.max_document_bytes", \.analysis.maxDocumentBytes, .positiveInteger),
             ConfigKey("analysis.parse_cache_entries", \.analysis.parseCacheEntries, .integer(0...10_000_000)),
+
+            ConfigKey("budget.fail_mode", env: "BUDGET_FAIL_MODE", \.budget.failMode, .oneOf),
+            ConfigKey("budget.reservation_ttl_ms", \.budget.reservationTTL, .milliseconds),
+            ConfigKey("budget.statement_timeout_ms", \.budget.statementTimeout, .milliseconds),
+
+            ConfigKey("workers.enabled", \.workers.enabled, .boolean),
+            ConfigKey("workers.reconcile_interval_ms", \.workers.reconcileInterval, .milliseconds),
+            ConfigKey("workers.escalation_interval_ms", \.workers.escalationInterval, .milliseconds),
         ]
     }
 }

@@ -21,6 +21,8 @@ public struct SafemutConfig: Sendable, Equatable {
     public var schema: SchemaConfig
     public var identity: IdentityConfig
     public var analysis: AnalysisConfig
+    public var budget: BudgetConfig
+    public var workers: WorkersConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -38,5 +40,7 @@ public struct SafemutConfig: Sendable, Equatable {
         schema = SchemaConfig()
         identity = IdentityConfig()
         analysis = AnalysisConfig()
+        budget = BudgetConfig()
+        workers = WorkersConfig()
     }
 }

@@ -1,8 +1,8 @@
 /// Exact decimal text (a GraphQL Int or Float literal, or a string holding
 /// one) to integer millionths: how `capUsd` becomes micro-dollars and a
 /// `@cost` weight becomes a fixed-point factor, with no `Double` in between.
-enum DecimalText {
-    enum Problem: Error, Sendable, Equatable {
+public enum DecimalText {
+    public enum Problem: Error, Sendable, Equatable {
         case malformed
         /// A non-zero digit past the sixth decimal place (a fraction of a micro-dollar).
         case tooManyDecimals
@@ -10,11 +10,11 @@ enum DecimalText {
     }
 
     /// Millionths in one unit.
-    static let scale: Int64 = 1_000_000
+    public static let scale: Int64 = 1_000_000
 
     /// `text` × 1,000,000, exactly; `0.02` → 20,000, `1e3` → 1,000,000,000.
     /// Trailing zeros past six decimals are fine (`0.0200000`), other digits are not.
-    static func millionths(_ text: String) -> Result<Int64, Problem> {
+    public static func millionths(_ text: String) -> Result<Int64, Problem> {
         var bytes = Substring(text).utf8[...]
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes = bytes.dropFirst() }

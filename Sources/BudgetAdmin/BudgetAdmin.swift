@@ -1,0 +1,1 @@
+// Budget admin API: overrides, limits, status (issue 5).

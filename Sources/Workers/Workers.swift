@@ -1,0 +1,1 @@
+// Background workers: reconcile, canary escalation (issue 5).
