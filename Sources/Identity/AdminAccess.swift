@@ -29,7 +29,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// |---|---|
 /// | `GET /health`, `/health/ready`, `/health/budget`, `/metrics` | anyone |
 /// | `GET /admin/budget/status`, `/admin/budget/canary-status`, `/admin/budget/overrides` | admin, finance_admin |
-/// | `POST /admin/budget/override`, `POST /admin/budget/overrides/{id}/extend` | finance_admin |
+/// | `POST /admin/budget/override`, `POST /admin/budget/overrides/{id}/extend`, `…/{id}/approve` | finance_admin |
 /// | `DELETE /admin/budget/overrides/{id}` | finance_admin, admin |
 /// | `PUT /admin/budget/limits/{tenant}` | finance_admin |
 /// | `GET /admin/persisted-queries`, `POST …/allowlist`, `PUT …/phase` | admin, security_admin |
@@ -66,6 +66,8 @@ public enum AdminAccess {
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/override", access: .roles(finance)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/overrides", access: .roles(budgetReaders)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/extend", access: .roles(finance)),
+        // A ≥ 2× override waits for a second finance_admin (not the requester: the handler checks).
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/approve", access: .roles(finance)),
         AdminRouteRule(method: "DELETE", routeTemplate: "/admin/budget/overrides/{id}", access: .roles([Role.financeAdmin, Role.admin])),
         AdminRouteRule(method: "PUT", routeTemplate: "/admin/budget/limits/{tenant}", access: .roles(finance)),
 
