@@ -14,6 +14,7 @@ struct AdminAccessTests {
         ("POST", "/admin/budget/override", ["finance_admin"]),
         ("GET", "/admin/budget/overrides", ["admin", "finance_admin"]),
         ("POST", "/admin/budget/overrides/{id}/extend", ["finance_admin"]),
+        ("POST", "/admin/budget/overrides/{id}/approve", ["finance_admin"]),
         ("DELETE", "/admin/budget/overrides/{id}", ["admin", "finance_admin"]),
         ("PUT", "/admin/budget/limits/{tenant}", ["finance_admin"]),
         ("GET", "/admin/persisted-queries", ["admin", "security_admin"]),
