@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "Workers",
-            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(

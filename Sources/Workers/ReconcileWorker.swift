@@ -1,0 +1,108 @@
+import Logging
+import Postgres
+
+/// The reconcile pass: for every tenant, release reservations past their `expires_at` and
+/// rewrite the `budget_daily` rollups and the live counters of `tenant_budget` from the
+/// ledger (`reconcile_daily_budget`), for today and yesterday (UTC, the database's clock)
+/// so the last minutes before midnight are rolled up too, and for any older day that had
+/// a stale reservation.
+///
+/// Each tenant is one transaction that locks its `tenant_budget` row first, the same order
+/// as `reconcile_daily_budget` and the reservation, so no reservation slips in between the
+/// sums and the counter rewrite. The pass is idempotent: replicas or the CLI running it at
+/// the same time only repeat each other's work.
+public struct ReconcileWorker: Sendable {
+    let pool: PostgresPool
+    let logger: Logger
+    /// Attempts per tenant when a transaction deadlocks with a settlement or serializes.
+    static let attempts = 3
+
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    static let tenants = "SELECT tenant_id FROM tenant_budget ORDER BY tenant_id"
+
+    static let lockTenant = """
+        SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today,
+               to_char((now() AT TIME ZONE 'UTC')::date - 1, 'YYYY-MM-DD') AS yesterday,
+               created_at < (now() AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC' AS existed_yesterday
+        FROM tenant_budget WHERE tenant_id = $1 FOR UPDATE
+        """
+
+    static let expire = """
+        WITH expired AS (
+            UPDATE budget_ledger SET status = 'expired'
+            WHERE tenant_id = $1 AND status = 'reserved' AND expires_at < now()
+            RETURNING budget_day, estimated_usd
+        )
+        SELECT to_char(budget_day, 'YYYY-MM-DD') AS day, count(*) AS released, sum(estimated_usd) AS released_usd
+        FROM expired GROUP BY budget_day
+        """
+
+    static let rollup = """
+        SELECT to_char(r.budget_day, 'YYYY-MM-DD') AS day, r.spent_usd, r.reserved_usd, r.daily_limit_usd,
+               r.request_count, r.expired_count
+        FROM reconcile_daily_budget($1, $2::date) AS r
+        """
+
+    static let today = "SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today"
+
+    /// One pass over every tenant. Throws only when Postgres cannot be reached (listing the
+    /// tenants, or a tenant failing for that reason); a tenant that fails otherwise is
+    /// reported in `failures` and the pass goes on.
+    public func runOnce() async throws(PostgresError) -> ReconcileReport {
+        let tenants = try await pool.query(Self.tenants).map { row throws(PostgresError) in try row["tenant_id"].string() }
+        var report = ReconcileReport(today: try await pool.query(Self.today).single()["today"].string(), tenants: [], failures: [])
+        for tenant in tenants {
+            do throws(PostgresError) {
+                if let done = try await reconcile(tenant) { report.tenants.append(done) }
+            } catch {
+                if error.isUnreachable { throw error }
+                logger.error("reconcile failed for a tenant", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+                report.failures.append(.init(tenant: tenant, error: error.description))
+            }
+        }
+        return report
+    }
+
+    /// Reconciles one tenant (retrying a deadlock); nil when the tenant no longer exists.
+    public func reconcile(_ tenant: String) async throws(PostgresError) -> ReconcileReport.Tenant? {
+        var attempt = 1
+        while true {
+            do {
+                return try await pool.transaction { session in try await Self.reconcile(tenant, in: session) }
+            } catch let error as PostgresError where error.isRetryable && attempt < Self.attempts {
+                attempt += 1
+                logger.debug("reconcile retried", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                throw PostgresError(.server, message: "\(error)")
+            }
+        }
+    }
+
+    static func reconcile(_ tenant: String, in session: PostgresSession) async throws(PostgresError) -> ReconcileReport.Tenant? {
+        guard let locked = try await session.query(lockTenant, [.text(tenant)]).first else { return nil }
+        var days: Set<String> = [try locked["today"].string()]
+        if try locked["existed_yesterday"].bool() { days.insert(try locked["yesterday"].string()) }
+        var expired = 0
+        var expiredMicros: Int64 = 0
+        for row in try await session.query(expire, [.text(tenant)]) {
+            days.insert(try row["day"].string())
+            expired += try row["released"].int()
+            expiredMicros += try row["released_usd"].micros()
+        }
+        var rollups: [ReconcileReport.DayRollup] = []
+        for day in days.sorted() {
+            let row = try await session.query(rollup, [.text(tenant), .text(day)]).single()
+            rollups.append(ReconcileReport.DayRollup(
+                day: try row["day"].string(), spentMicros: try row["spent_usd"].micros(),
+                reservedMicros: try row["reserved_usd"].micros(), dailyLimitMicros: try row["daily_limit_usd"].micros(),
+                requests: try row["request_count"].int64(), expiredTotal: try row["expired_count"].int64()))
+        }
+        return ReconcileReport.Tenant(tenant: tenant, expired: expired, expiredMicros: expiredMicros, days: rollups)
+    }
+}

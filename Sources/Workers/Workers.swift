@@ -1,1 +1,0 @@
-// Background workers: reconcile, canary escalation (issue 5).
