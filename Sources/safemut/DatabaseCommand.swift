@@ -1,0 +1,66 @@
+import Config
+import Foundation
+import Logging
+import Postgres
+import Telemetry
+
+/// What `audit verify`, `reconcile` and `escalate` share: the serve configuration (file
+/// plus environment, SPEC §7), logs on stderr, a small pool, and their exit codes
+/// (2 configuration, 3 Postgres unreachable or not migrated).
+struct DatabaseCommand {
+    let name: String
+    let config: SafemutConfig
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Loads the configuration and opens a pool (lazily: nothing connects yet); exits 2
+    /// when the configuration is bad or has no `database.url`.
+    init(name: String, options: ConfigOptions) {
+        self.name = name
+        let loaded: SafemutConfig
+        do {
+            loaded = try SafemutConfig.load(
+                path: options.resolvedPath, environment: ProcessInfo.processInfo.environment,
+                cpuCount: ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            Self.fail(name, "\(error)", code: 2)
+        }
+        Bootstrap.logging(
+            format: LogOutputFormat(rawValue: loaded.log.format.rawValue) ?? .json,
+            level: LogLevelControl(Logger.Level(rawValue: loaded.log.level.rawValue) ?? .info),
+            sink: .standardError)
+        guard let url = loaded.database.url else {
+            Self.fail(name, "config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
+        }
+        do {
+            // Short waits: an operator at a terminal wants "unreachable" in seconds.
+            pool = PostgresPool(
+                configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: .seconds(10)),
+                logger: Logger(label: "safemut.\(name)"))
+        } catch {
+            Self.fail(name, "config error: database.url: \(error.message)", code: 2)
+        }
+        config = loaded
+        logger = Logger(label: "safemut.\(name)")
+    }
+
+    /// Exits 3 for a Postgres failure, saying whether it is reachability or the schema.
+    func failDatabase(_ error: any Error) -> Never {
+        pool.close()
+        if let error = error as? PostgresError, error.sqlState == "42P01" || error.sqlState == "42883" {
+            Self.fail(name, "\(error) (is the database migrated? run safemut migrate)", code: 3)
+        }
+        Self.fail(name, "Postgres unreachable or failing: \(error)", code: 3)
+    }
+
+    /// Who runs the command, for `decided_by` and audit rows: `cli:<OS user>`.
+    static var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return "cli:" + (environment["USER"] ?? environment["LOGNAME"] ?? "unknown")
+    }
+
+    static func fail(_ name: String, _ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("safemut \(name): \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
