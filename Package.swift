@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditWorkersTests",
-            dependencies: ["Audit", "Workers", "Ledger", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
             swiftSettings: strict
         ),
         .testTarget(

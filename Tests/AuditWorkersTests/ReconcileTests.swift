@@ -1,0 +1,97 @@
+import Ledger
+import Postgres
+import Testing
+import Workers
+
+@Suite("reconcile worker")
+struct ReconcileTests {
+    @Test("releases reservations past their TTL and rewrites the tenant's counters from the ledger")
+    func releasesStaleAndCorrectsCounters() async throws {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        defer { pool.close() }
+        _ = try await pool.query("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, correlation_id, expires_at, budget_day)
+            VALUES ('demo', 'reserved', 1.500000, 'stale-1', now() - interval '1 minute', \(utcDay(minus: 0))),
+                   ('demo', 'reserved', 0.250000, 'stale-2', now() - interval '10 minutes', \(utcDay(minus: 0))),
+                   ('demo', 'reserved', 2.000000, 'live-1', now() + interval '5 minutes', \(utcDay(minus: 0))),
+                   ('demo', 'reserved', 4.000000, 'stale-old', now() - interval '3 days', \(utcDay(minus: 3)))
+            """)
+        _ = try await pool.query("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, actual_usd, correlation_id, settled_at)
+            VALUES ('demo', 'settled', 1.000000, 3.000000, 'settled-1', now())
+            """)
+        // Counters that drifted (a crashed gateway's reservations, a lost settlement).
+        _ = try await pool.query("""
+            UPDATE tenant_budget SET daily_spent_usd = 0, daily_reserved_usd = 10, monthly_spent_usd = 0, monthly_reserved_usd = 10
+            WHERE tenant_id = 'demo'
+            """)
+
+        let report = try await ReconcileWorker(pool: pool, logger: Harness.quiet).runOnce()
+        #expect(report.succeeded)
+        #expect(report.tenants.map(\.tenant) == ["demo", "maestro-internal", "test"])
+        let demo = try #require(report.tenants.first { $0.tenant == "demo" })
+        #expect(demo.expired == 3)
+        #expect(demo.expiredMicros == 5_750_000)
+        #expect(report.expired == 3)
+        let today = try #require(demo.days.last)
+        #expect(today.day == report.today)
+        #expect(today.spentMicros == 3_000_000)
+        #expect(today.reservedMicros == 2_000_000)
+        #expect(today.expiredTotal == 2)
+        // The day of the old stale reservation was rolled up again too.
+        #expect(demo.days.count == 2)
+
+        let statuses = try await pool.query("SELECT correlation_id, status FROM budget_ledger WHERE tenant_id = 'demo' ORDER BY correlation_id")
+        let byID = Dictionary(uniqueKeysWithValues: try statuses.map { (try $0["correlation_id"].string(), try $0["status"].string()) })
+        #expect(byID == ["live-1": "reserved", "settled-1": "settled", "stale-1": "expired", "stale-2": "expired", "stale-old": "expired"])
+
+        let counters = try await pool.query("""
+            SELECT daily_spent_usd, daily_reserved_usd, monthly_spent_usd, monthly_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'
+            """).single()
+        #expect(try counters["daily_spent_usd"].micros() == 3_000_000)
+        #expect(try counters["daily_reserved_usd"].micros() == 2_000_000)
+        #expect(try counters["monthly_spent_usd"].micros() == 3_000_000)
+        #expect(try counters["monthly_reserved_usd"].micros() == 2_000_000)
+
+        let rollup = try await pool.query("""
+            SELECT spent_usd, reserved_usd, request_count, expired_count FROM budget_daily
+            WHERE tenant_id = 'demo' AND budget_day = \(utcDay(minus: 0))
+            """).single()
+        #expect(try rollup["spent_usd"].micros() == 3_000_000)
+        #expect(try rollup["reserved_usd"].micros() == 2_000_000)
+        #expect(try rollup["request_count"].int64() == 4)
+        #expect(try rollup["expired_count"].int64() == 2)
+
+        // A second pass finds nothing more to release and changes nothing.
+        let again = try await ReconcileWorker(pool: pool, logger: Harness.quiet).runOnce()
+        #expect(again.expired == 0)
+        #expect(again.tenants.first { $0.tenant == "demo" }?.days.last == today)
+    }
+
+    @Test("yesterday is rolled up for a tenant that existed yesterday, so the last minutes before midnight count")
+    func yesterdayRolledUp() async throws {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        defer { pool.close() }
+        _ = try await pool.query("UPDATE tenant_budget SET created_at = now() - interval '3 days' WHERE tenant_id = 'test'")
+        _ = try await pool.query("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, actual_usd, correlation_id, settled_at, budget_day, created_at)
+            VALUES ('test', 'settled', 1.000000, 1.250000, 'late-night', now(), \(utcDay(minus: 1)), now() - interval '1 day')
+            """)
+        let report = try await ReconcileWorker(pool: pool, logger: Harness.quiet).runOnce()
+        let test = try #require(report.tenants.first { $0.tenant == "test" })
+        #expect(test.days.count == 2)
+        #expect(test.days.first?.spentMicros == 1_250_000)
+        #expect(try await harness.text(
+            "SELECT spent_usd::text FROM budget_daily WHERE tenant_id = 'test' AND budget_day = \(utcDay(minus: 1))") == "1.250000")
+    }
+
+    @Test("a closed pool makes the pass throw instead of failing every tenant")
+    func unreachableThrows() async throws {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        pool.close()
+        await #expect(throws: PostgresError.self) { try await ReconcileWorker(pool: pool, logger: Harness.quiet).runOnce() }
+    }
+}
