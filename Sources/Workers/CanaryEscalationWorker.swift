@@ -67,7 +67,7 @@ public struct CanaryEscalationWorker: Sendable {
         var report = EscalationReport(
             today: try await pool.query(Self.today).single()["today"].string(), dryRun: dryRun,
             dryRunForcedByConfig: dryRun && !requested, cleanDaysRequired: cleanDaysRequired, decisions: [])
-        for tenant in tenants {
+        for tenant in tenants where !Task.isCancelled {
             do {
                 let decision = try await pool.transaction { session in
                     try await self.decide(tenant, dryRun: dryRun, trigger: trigger, in: session)

@@ -82,7 +82,8 @@ public struct EscalationReport: Sendable, Equatable {
     public var decisions: [EscalationDecision]
 
     public var escalated: Int { decisions.filter { $0.outcome == .escalated }.count }
-    public var failures: Int {
+    /// Tenants whose decision failed.
+    public var failed: Int {
         decisions.filter { if case .failed = $0.outcome { return true } else { return false } }.count
     }
 }

@@ -55,7 +55,8 @@ public struct ReconcileWorker: Sendable {
     public func runOnce() async throws(PostgresError) -> ReconcileReport {
         let tenants = try await pool.query(Self.tenants).map { row throws(PostgresError) in try row["tenant_id"].string() }
         var report = ReconcileReport(today: try await pool.query(Self.today).single()["today"].string(), tenants: [], failures: [])
-        for tenant in tenants {
+        // A stopping runner ends the pass between tenants, never inside one's transaction.
+        for tenant in tenants where !Task.isCancelled {
             do throws(PostgresError) {
                 if let done = try await reconcile(tenant) { report.tenants.append(done) }
             } catch {

@@ -23,7 +23,7 @@ extension EscalationReport {
             JSONMember("canary_tenants", .number(String(decisions.count))),
             JSONMember("escalated", .number(String(escalated))),
             JSONMember("would_escalate", .number(String(decisions.filter { $0.outcome == .wouldEscalate }.count))),
-            JSONMember("failed_tenants", .number(String(failures))),
+            JSONMember("failed_tenants", .number(String(failed))),
         ])
     }
 

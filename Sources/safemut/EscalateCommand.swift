@@ -34,7 +34,7 @@ struct EscalateCommand: AsyncParsableCommand {
         }
         command.pool.close()
         for line in Self.lines(report) { print(line) }
-        if report.failures > 0 { throw ExitCode(1) }
+        if report.failed > 0 { throw ExitCode(1) }
     }
 
     static func lines(_ report: EscalationReport) -> [String] {
@@ -59,7 +59,7 @@ struct EscalateCommand: AsyncParsableCommand {
             lines.append("  \(decision.tenant): \(decision.outcome.name): \(detail)")
         }
         let would = report.decisions.filter { $0.outcome == .wouldEscalate }.count
-        lines.append("\(report.escalated) escalated, \(would) would escalate (dry run), \(report.failures) failed")
+        lines.append("\(report.escalated) escalated, \(would) would escalate (dry run), \(report.failed) failed")
         return lines
     }
 
