@@ -27,9 +27,16 @@ public struct AdmissionPipeline: Sendable {
     public var isEmpty: Bool { steps.isEmpty }
 
     /// Runs the steps in order; returns the rejection and the step that made it, if any.
-    public func run(_ context: inout RequestContext) async -> (step: String, rejection: Rejection)? {
+    /// `observe` hears each step's name and duration (for the per-step latency histogram).
+    public func run(
+        _ context: inout RequestContext, observe: (String, Duration) -> Void = { _, _ in }
+    ) async -> (step: String, rejection: Rejection)? {
+        let clock = ContinuousClock()
         for step in steps {
-            if case .reject(let rejection) = await step.admit(&context) {
+            let start = clock.now
+            let outcome = await step.admit(&context)
+            observe(step.name, clock.now - start)
+            if case .reject(let rejection) = outcome {
                 return (step.name, rejection)
             }
         }

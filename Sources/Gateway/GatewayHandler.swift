@@ -99,7 +99,7 @@ final class GatewayHandler: HTTPServerHandler {
         let pipeline = self.pipeline
         Task(executorPreference: request.loop) {
             var context = context
-            let verdict = await pipeline.run(&context)
+            let verdict = await pipeline.run(&context) { step, duration in self.metrics.stepFinished(step, duration) }
             self.metrics.admitted(
                 nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value

@@ -37,6 +37,7 @@ struct PersistedQueryGatewayTests {
         let metrics = try pq.request("GET", "/metrics").text
         #expect(metrics.contains(#"persisted_query_violations_total{phase="enforce"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"persisted_query_phase{phase="enforce"} 1"#))
+        #expect(metrics.contains(#"admission_step_duration_seconds_count{step="persisted"}"#), "per-step latency")
         #expect(metrics.contains(#"admission_rejections_total{step="persisted",code="PERSISTED_QUERY_NOT_ALLOWED"} 2"#))
     }
 
