@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", "Identity", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
