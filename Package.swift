@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing"],
+            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing", "Postgres", logging],
             swiftSettings: strict
         ),
     ]
