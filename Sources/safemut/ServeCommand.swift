@@ -6,6 +6,7 @@ import Gateway
 import Identity
 import Admin
 import Audit
+import Ledger
 import PersistedQueries
 import Logging
 import Prometheus
@@ -58,6 +59,10 @@ struct ServeCommand: ParsableCommand {
         if ledgerSetup == nil {
             logger.warning("budget ledger disabled: database.url is not set, so mutations are forwarded without a debit")
         }
+        let budgetGauges = dependencies.postgres.map {
+            BudgetGauges(pool: $0, ledger: ledgerSetup?.ledger, logger: Logger(label: "safemut.ledger"))
+        }
+        budgetGauges?.start()
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
@@ -112,6 +117,7 @@ struct ServeCommand: ParsableCommand {
             }
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
             PersistedQuerySetup.stop(allowlist)
+            budgetGauges?.stop()
             var settled = true
             let clean = gateway.shutdown {
                 settled = ledgerSetup?.stop() ?? true

@@ -88,6 +88,18 @@ struct LedgerGatewayTests {
         }
         #expect(metrics.contains(#"budget_denials_total{reason="daily",tenant="demo"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"admission_rejections_total{step="debit",code="BUDGET_EXCEEDED"} 1"#))
+        #expect(metrics.contains("budget_reservation_duration_seconds_bucket"))
+        // The per-tenant gauges refresh every 5 s; poll a scrape until they show the spend.
+        let gauges = try await Self.eventually {
+            let text = try await offPool { () -> String in
+                let client = try RawHTTPClient(port: stack.gatewayPort)
+                try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+                return try client.readResponse().text
+            }
+            return text.contains(#"budget_spent_usd{tenant="demo",window="daily",canary="true"} 0.016"#)
+                && text.contains(#"budget_limit_usd{tenant="demo",window="daily",canary="true"} 0.03"#)
+        }
+        #expect(gauges, "budget_spent_usd and budget_limit_usd for the tenant")
     }
 
     @Test("Idempotency-Key: the retry gets the first response back, marked replayed, and is debited once")
