@@ -63,6 +63,18 @@ struct ServeCommand: ParsableCommand {
             BudgetGauges(pool: $0, ledger: ledgerSetup?.ledger, logger: Logger(label: "safemut.ledger"))
         }
         budgetGauges?.start()
+        if config.persistedQueries.bypass, let audit {
+            // The emergency switch set from the environment at start is recorded like one flipped at run time.
+            Task {
+                do {
+                    try await audit.append(AuditEntry(
+                        action: "pq.bypass.start", actor: "safemut", reason: "PQ_BYPASS / pq.bypass on at start",
+                        details: .object([])))
+                } catch {
+                    logger.error("PQ bypass at start not audited", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
@@ -77,7 +89,8 @@ struct ServeCommand: ParsableCommand {
         }
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
-            endpoints: PersistedQueryAdmin(gate: admission.persistedQueries, store: allowlist, trust: trust, logger: pqLogger).endpoints,
+            endpoints: PersistedQueryAdmin(
+                gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
