@@ -17,7 +17,7 @@ CONNS=${CONNS:-32}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 
-apt_install nginx wrk postgresql postgresql-contrib
+apt_install nginx wrk postgresql
 swift build -c release --product safemut >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 
@@ -30,6 +30,7 @@ trap 'exit 130' INT TERM
 
 UP_PORT=$(free_port); NGX_PORT=$(free_port); OFF_PORT=$(free_port); LED_PORT=$(free_port)
 PG_PORT=$(free_port); start_postgres "$WORK/pg" "$PG_PORT"; PIDS+=("$PG_PID")
+export DATABASE_URL
 "$BIN/safemut" migrate --directory db/migrations >/dev/null 2>&1
 # Limits no run can reach, so every mutation is admitted and debited.
 "$PG_BIN/psql" -q "$DATABASE_URL" -c "UPDATE tenant_budget SET daily_usd_limit = 1000000000, monthly_usd_limit = 1000000000" \
