@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", "Identity", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing"],
+            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing", "Postgres", logging],
             swiftSettings: strict
         ),
     ]

@@ -39,6 +39,9 @@ extension PersistedQueryAdmin {
             let change = action == "add"
                 ? try await store.add(hashes: hashes, source: "admin", addedBy: call.identity.subject)
                 : try await store.remove(hashes: hashes)
+            await recordEdit(call, action: "pq.allowlist.\(action)", details: .members([
+                "hashes": .strings(change.changed), "published": .bool(change.published),
+            ]))
             logger.notice("allowlist edited", metadata: [
                 "admin.user": "\(call.identity.subject)", "pq.action": "\(action)",
                 "pq.changed": "\(change.changed.count)", "pq.published": "\(change.published)",
@@ -74,6 +77,10 @@ extension PersistedQueryAdmin {
         }
         do throws(AllowlistError) {
             let result = try await store.load(manifest: opened.manifest, mode: mode, source: "admin", addedBy: call.identity.subject)
+            await recordEdit(call, action: "pq.allowlist.manifest", details: .members([
+                "mode": .string(mode.rawValue), "signed": .bool(opened.isSigned),
+                "added": .strings(result.diff.added.map(\.id)), "removed": .strings(result.diff.removed.map(\.hash)),
+            ]))
             logger.notice("allowlist manifest loaded", metadata: [
                 "admin.user": "\(call.identity.subject)", "pq.mode": "\(mode.rawValue)",
                 "pq.summary": "\(result.diff.summary)", "pq.signed": "\(opened.isSigned)",
@@ -100,6 +107,17 @@ extension PersistedQueryAdmin {
         }
     }
 
+    /// The allowlist change is already in Postgres and Redis; an audit failure is logged loudly.
+    private func recordEdit(_ call: AdminCall, action: String, details: JSONValue) async {
+        guard let audit else { return }
+        do {
+            try await audit.record(
+                action: action, actor: call.identity.subject, tenant: nil, correlationID: call.requestID, reason: nil, details: details)
+        } catch {
+            logger.error("allowlist change made but not audited", metadata: ["pq.action": "\(action)", "error": "\(error)"])
+        }
+    }
+
     static func reply(for error: AllowlistError) -> AdminReply {
         if case .invalidHash = error { return .badRequest("\(error)") }
         return .unavailable("\(error)")
@@ -109,7 +127,7 @@ extension PersistedQueryAdmin {
 
     /// `{"phase":"off|log|enforce","bypass":bool,"introspection":bool}`, any subset; with
     /// `"tenant":"t"` the phase is that tenant's own (`"phase":null` removes it).
-    func setPhase(_ call: AdminCall) -> AdminReply {
+    func setPhase(_ call: AdminCall) async -> AdminReply {
         let object: JSONValue
         switch call.jsonObject() {
         case .success(let value): object = value
@@ -156,7 +174,7 @@ extension PersistedQueryAdmin {
         if store == nil, case .some(.some(let wanted)) = phase, wanted != .off {
             return .badRequest("phase \(wanted.rawValue) needs the allowlist store (database.url and redis.url); without it every document is unlisted")
         }
-        let (old, new) = gate.updatePolicy { policy in
+        let change: (inout PersistedQueryPolicy) -> Void = { policy in
             if let tenant {
                 policy.tenantPhases[tenant] = phase ?? nil
             } else if case .some(.some(let wanted)) = phase {
@@ -165,6 +183,20 @@ extension PersistedQueryAdmin {
             if let bypass { policy.bypass = bypass }
             if let introspection { policy.introspectionAllowed = introspection }
         }
+        // The record comes first: a security switch is not flipped unless it is audited.
+        if let audit {
+            var proposed = gate.policy
+            change(&proposed)
+            do {
+                try await audit.record(
+                    action: bypass == true ? "pq.bypass.set" : "pq.phase.set", actor: call.identity.subject, tenant: tenant,
+                    correlationID: call.requestID, reason: nil,
+                    details: .members(["previous": Self.policyJSON(gate.policy), "requested": Self.policyJSON(proposed)]))
+            } catch {
+                return .unavailable("the change was not made: it could not be audited (\(error))")
+            }
+        }
+        let (old, new) = gate.updatePolicy(change)
         logger.notice("persisted-query policy changed", metadata: [
             "admin.user": "\(call.identity.subject)",
             "pq.phase": "\(old.phase.rawValue)→\(new.phase.rawValue)",

@@ -13,12 +13,15 @@ public struct PersistedQueryAdmin: Sendable {
     /// Nil when Postgres or Redis is not configured: the allowlist is then empty and fixed.
     let store: AllowlistStore?
     let trust: ManifestTrust
+    /// Records every change (phase, bypass, introspection, allowlist edits); nil without Postgres.
+    let audit: (any AdminAuditTrail)?
     let logger: Logger
 
-    public init(gate: PersistedQueryGate, store: AllowlistStore?, trust: ManifestTrust, logger: Logger) {
+    public init(gate: PersistedQueryGate, store: AllowlistStore?, trust: ManifestTrust, audit: (any AdminAuditTrail)? = nil, logger: Logger) {
         self.gate = gate
         self.store = store
         self.trust = trust
+        self.audit = audit
         self.logger = logger
     }
 
@@ -26,7 +29,7 @@ public struct PersistedQueryAdmin: Sendable {
         [
             AdminEndpoint("GET", "/admin/persisted-queries") { _ in self.report() },
             AdminEndpoint("POST", "/admin/persisted-queries/allowlist") { call in await self.editAllowlist(call) },
-            AdminEndpoint("PUT", "/admin/persisted-queries/phase") { call in self.setPhase(call) },
+            AdminEndpoint("PUT", "/admin/persisted-queries/phase") { call in await self.setPhase(call) },
         ]
     }
 

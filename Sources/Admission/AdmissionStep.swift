@@ -12,6 +12,15 @@ public protocol AdmissionStep: Sendable {
 public enum StepOutcome: Sendable, Equatable {
     case `continue`
     case reject(Rejection)
+    /// Answer with this response instead of forwarding (not a rejection).
+    case answer(StoredAnswer)
+}
+
+/// How a run of the chain ended.
+public enum PipelineVerdict: Sendable, Equatable {
+    case admit
+    case reject(step: String, Rejection)
+    case answer(step: String, StoredAnswer)
 }
 
 /// The ordered chain of steps, built once from config. The whole admission
@@ -26,13 +35,20 @@ public struct AdmissionPipeline: Sendable {
     /// With no steps the gateway skips the hop to a task entirely.
     public var isEmpty: Bool { steps.isEmpty }
 
-    /// Runs the steps in order; returns the rejection and the step that made it, if any.
-    public func run(_ context: inout RequestContext) async -> (step: String, rejection: Rejection)? {
+    /// Runs the steps in order until one rejects or answers.
+    /// `observe` hears each step's name and duration (for the per-step latency histogram).
+    public func run(_ context: inout RequestContext, observe: (String, Duration) -> Void = { _, _ in }) async -> PipelineVerdict {
+        let clock = ContinuousClock()
         for step in steps {
-            if case .reject(let rejection) = await step.admit(&context) {
-                return (step.name, rejection)
+            let start = clock.now
+            let outcome = await step.admit(&context)
+            observe(step.name, clock.now - start)
+            switch outcome {
+            case .continue: continue
+            case .reject(let rejection): return .reject(step: step.name, rejection)
+            case .answer(let answer): return .answer(step: step.name, answer)
             }
         }
-        return nil
+        return .admit
     }
 }

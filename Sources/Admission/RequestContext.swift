@@ -29,6 +29,8 @@ public struct RequestContext: Sendable {
     public var operation: OperationAnalysis?
     /// What a mutation is declared to cost, once the budget step ran.
     public var estimate: Estimate?
+    /// The ledger's hold on the estimate, settled or released once the upstream answered.
+    public var settlement: (any ResponseSettlement)?
 
     /// Tenant, once identified; used by logs and metrics.
     public var tenant: String? { identity?.tenant }

@@ -3,12 +3,13 @@ import Config
 import Foundation
 import GraphQLAnalysis
 import Identity
+import Ledger
 import Logging
 import PersistedQueries
 
 /// The admission chain a configuration describes, in SPEC §2's order:
-/// identify → parse → persisted → declare (four-eyes, rate and debit join
-/// in later issues).
+/// identify → parse → persisted → declare → debit (four-eyes and rate join
+/// between declare and debit in a later issue).
 public struct ConfiguredPipeline: Sendable {
     public let pipeline: AdmissionPipeline
     /// Kept for SIGHUP (JWKS reload).
@@ -21,7 +22,8 @@ public struct ConfiguredPipeline: Sendable {
     /// a `PipelineConfigError` naming the key. `allowlist` is the persisted-query
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
-        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, logger: Logger = Logger(label: "safemut.pq")
+        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, ledger: Ledger? = nil,
+        logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
         let pq = config.persistedQueries
@@ -65,12 +67,14 @@ public struct ConfiguredPipeline: Sendable {
         self.authenticator = authenticator
         self.documentCache = cache
         self.persistedQueries = gate
-        self.pipeline = AdmissionPipeline([
+        var steps: [any AdmissionStep] = [
             IdentifyStep(authenticator: authenticator),
             ParseStep(cache: cache, limits: limits, persistedBody: { lookup.body(forHash: $0) }),
             PersistedQueryStep(gate: gate),
             BudgetDeclarationStep(catalog: catalog),
-        ])
+        ]
+        if let ledger { steps.append(LedgerStep(ledger: ledger)) }
+        self.pipeline = AdmissionPipeline(steps)
     }
 
     private static func authenticator(_ config: SafemutConfig) throws(PipelineConfigError) -> Authenticator {

@@ -80,9 +80,12 @@ public final class Gateway: Sendable {
 
     /// Graceful stop (SIGTERM): stop accepting, finish in-flight requests up
     /// to the drain timeout, then stop the loops. True when all drained.
+    /// `beforeClosingStores` runs after the requests drained and before the data-store
+    /// pools close (the ledger flushes its settlements there).
     @discardableResult
-    public func shutdown() -> Bool {
+    public func shutdown(beforeClosingStores: () -> Void = {}) -> Bool {
         let clean = server.drain(timeoutNanos: settings.drainTimeoutNanos)
+        beforeClosingStores()
         for bound in pools.values {
             try? bound.loop.runAndWait(timeoutNanos: 1_000_000_000) { bound.value.closeIdle() }
         }

@@ -99,24 +99,37 @@ final class GatewayHandler: HTTPServerHandler {
         let pipeline = self.pipeline
         Task(executorPreference: request.loop) {
             var context = context
-            let verdict = await pipeline.run(&context)
+            let verdict = await pipeline.run(&context) { step, duration in self.metrics.stepFinished(step, duration) }
             self.metrics.admitted(
                 nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value
             responder.tenant = context.tenant
-            if let (step, rejection) = verdict {
+            switch verdict {
+            case .reject(let step, let rejection):
                 self.metrics.rejected(step: step, code: rejection.code.rawValue)
                 Self.reject(rejection, requestID: requestID, responder: responder)
-            } else {
-                self.forward(head: context.head, body: context.body, request: request, requestID: requestID, responder: responder)
+            case .answer(_, let answer):
+                Self.answer(answer, requestID: requestID, responder: responder)
+            case .admit:
+                self.forward(
+                    head: context.head, body: context.body, request: request, requestID: requestID, responder: responder,
+                    settlement: context.settlement)
             }
         }
     }
 
     /// Sends the request upstream and streams the answer back.
-    private func forward(head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder) {
-        guard !responder.isClosed else { return }
+    /// `settlement` (a ledger reservation) hears how the exchange ended.
+    private func forward(
+        head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder,
+        settlement: (any ResponseSettlement)? = nil
+    ) {
+        guard !responder.isClosed else {
+            settlement?.upstreamFailed(beforeResponse: true)
+            return
+        }
         guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
+            settlement?.upstreamFailed(beforeResponse: true)
             Self.reject(Rejection(.upstreamError, "no upstream pool on this loop"), requestID: requestID, responder: responder)
             return
         }
@@ -145,16 +158,29 @@ final class GatewayHandler: HTTPServerHandler {
             outgoing.headers.add(name: "Via", value: "1.1 safemut")
         }
         outgoing.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        if settlement != nil {
+            // The ledger reads extensions.cost from the body: ask for it uncompressed.
+            outgoing.headers.remove(name: "Accept-Encoding")
+        }
 
-        let exchange = ProxyExchange(responder: responder, requestID: requestID, metrics: metrics)
+        let exchange = ProxyExchange(responder: responder, requestID: requestID, metrics: metrics, settlement: settlement)
         let upstreamRequest = UpstreamRequest(
             head: outgoing, body: body, idempotent: head.method == "GET" || head.method == "HEAD")
         let upstreamExchange = pool.execute(upstreamRequest, delegate: exchange)
         exchange.upstream = upstreamExchange
         // The exchange must live as long as the client waits for it.
         responder.onClose = { [exchange] in
-            exchange.upstream?.cancel()
+            exchange.clientClosed()
         }
+    }
+
+    /// Answers with a response a step supplied (an idempotent retry's first response).
+    static func answer(_ answer: StoredAnswer, requestID: String, responder: HTTPResponder) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "X-Request-Id", value: requestID)
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        responder.respond(HTTPResponseHead(status: answer.status, headers: headers), body: answer.body)
     }
 
     /// Answers with a GraphQL-shaped error body.

@@ -21,6 +21,7 @@ public final class GatewayMetrics: Sendable {
     private let upstreamIdle: CoreMetrics.Gauge
     private let upstreamRetries: CoreMetrics.Gauge
     private let admission: Metrics.Timer
+    private let steps = Mutex<[String: Metrics.Timer]>([:])
     private let operations: [String: CoreMetrics.Counter]
     private let parseCacheHits: CoreMetrics.Gauge
     private let parseCacheMisses: CoreMetrics.Gauge
@@ -105,6 +106,17 @@ public final class GatewayMetrics: Sendable {
     func admitted(nanos: UInt64, operationType: String?) {
         admission.recordNanoseconds(Int64(clamping: nanos))
         if let operationType { operations[operationType]?.increment() }
+    }
+
+    /// One admission step's run: `admission_step_duration_seconds{step}`.
+    func stepFinished(_ step: String, _ duration: Duration) {
+        let timer = steps.withLock { cache -> Metrics.Timer in
+            if let existing = cache[step] { return existing }
+            let created = Metrics.Timer(label: "admission_step_duration_seconds", dimensions: [("step", step)], factory: factory)
+            cache[step] = created
+            return created
+        }
+        timer.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     /// Parse cache counters, refreshed at scrape time.

@@ -9,21 +9,44 @@ import Sockets
 /// Backpressure: when the client's pending output passes the server's
 /// high-water mark, the upstream read pauses until the client drains, so a
 /// large response never piles up in memory.
+///
+/// With a `settlement` (a ledger reservation) it also keeps a copy of the
+/// body, up to `settlementBodyLimit`, and tells the settlement how the
+/// exchange ended, after the client's response has been handed to the server.
 final class ProxyExchange: UpstreamResponseDelegate {
+    /// Largest body kept for settlement; larger answers are charged the estimate.
+    static let settlementBodyLimit = 256 * 1024
+
     private let responder: HTTPResponder
     private let requestID: String
     private let metrics: GatewayMetrics
     private let upstreamStart: UInt64
+    private var settlement: (any ResponseSettlement)?
+    private var status = 0
+    private var kept: [UInt8]? = []
     var upstream: UpstreamExchange?
 
-    init(responder: HTTPResponder, requestID: String, metrics: GatewayMetrics) {
+    init(responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, settlement: (any ResponseSettlement)? = nil) {
         self.responder = responder
         self.requestID = requestID
         self.metrics = metrics
         self.upstreamStart = Syscall.monotonicNanos()
+        self.settlement = settlement
+        if settlement == nil { kept = nil }
+    }
+
+    /// The client went away: stop the upstream and, if it had not finished, tell the settlement.
+    func clientClosed() {
+        upstream?.cancel()
+        upstream = nil
+        if let settlement {
+            self.settlement = nil
+            settlement.clientGone()
+        }
     }
 
     func upstreamHead(_ head: HTTPResponseHead) {
+        status = head.status
         var head = head
         HopByHop.strip(&head.headers)
         head.headers.add(name: "Via", value: "1.1 safemut")
@@ -33,6 +56,13 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamBody(_ bytes: [UInt8]) {
+        if kept != nil {
+            if kept!.count + bytes.count <= Self.settlementBodyLimit {
+                kept!.append(contentsOf: bytes)
+            } else {
+                kept = nil
+            }
+        }
         responder.writeBody(bytes)
         if !responder.isWritable, let upstream {
             upstream.pause()
@@ -48,11 +78,20 @@ final class ProxyExchange: UpstreamResponseDelegate {
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok")
         responder.end()
         upstream = nil
+        if let settlement {
+            self.settlement = nil
+            settlement.upstreamAnswered(status: status, body: kept)
+        }
+        kept = nil
     }
 
     func upstreamFailed(_ error: UpstreamError, responseStarted: Bool) {
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: error.httpStatus == 504 ? "timeout" : "error")
         upstream = nil
+        if let settlement {
+            self.settlement = nil
+            settlement.upstreamFailed(beforeResponse: !responseStarted)
+        }
         if responseStarted {
             // Part of the response already went out: the only honest signal left is to cut the connection.
             responder.abort()

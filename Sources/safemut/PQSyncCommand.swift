@@ -12,7 +12,7 @@ struct PQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pq",
         abstract: "Manage the persisted-query allowlist.",
-        subcommands: [PQSyncCommand.self])
+        subcommands: [PQSyncCommand.self, PQExportCommand.self])
 }
 
 /// `safemut pq sync MANIFEST [--signature F] [--dry-run]`: makes the live allowlist equal to
@@ -176,7 +176,7 @@ struct PQSyncCommand: AsyncParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("safemut pq sync: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("safemut pq: \(message)\n".utf8))
         Foundation.exit(code)
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 import Gateway
 import Identity
 import Admin
+import Audit
+import Ledger
 import PersistedQueries
 import Logging
 import Prometheus
@@ -46,12 +48,39 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let audit = dependencies.postgres.map { AuditLog(pool: $0) }
+        let ledgerSetup: LedgerSetup?
+        do {
+            ledgerSetup = try LedgerSetup.make(config, audit: audit, logger: Logger(label: "safemut.ledger"))
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if ledgerSetup == nil {
+            logger.warning("budget ledger disabled: database.url is not set, so mutations are forwarded without a debit")
+        }
+        let budgetGauges = dependencies.postgres.map {
+            BudgetGauges(pool: $0, ledger: ledgerSetup?.ledger, logger: Logger(label: "safemut.ledger"))
+        }
+        budgetGauges?.start()
+        if config.persistedQueries.bypass, let audit {
+            // The emergency switch set from the environment at start is recorded like one flipped at run time.
+            Task {
+                do {
+                    try await audit.append(AuditEntry(
+                        action: "pq.bypass.start", actor: "safemut", reason: "PQ_BYPASS / pq.bypass on at start",
+                        details: .object([])))
+                } catch {
+                    logger.error("PQ bypass at start not audited", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         do {
-            admission = try ConfiguredPipeline(config, allowlist: allowlist, logger: pqLogger)
+            admission = try ConfiguredPipeline(config, allowlist: allowlist, ledger: ledgerSetup?.ledger, logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
@@ -60,7 +89,8 @@ struct ServeCommand: ParsableCommand {
         }
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
-            endpoints: PersistedQueryAdmin(gate: admission.persistedQueries, store: allowlist, trust: trust, logger: pqLogger).endpoints,
+            endpoints: PersistedQueryAdmin(
+                gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
@@ -85,6 +115,8 @@ struct ServeCommand: ParsableCommand {
             "redis": "\(dependencies.redis == nil ? "off" : "on")",
             "pq.phase": "\(config.persistedQueries.phase.rawValue)",
             "pq.bypass": "\(config.persistedQueries.bypass)",
+            "budget.ledger": "\(ledgerSetup == nil ? "off" : "on")",
+            "budget.fail_mode": "\(config.budget.failMode.rawValue)",
             "version": "\(SafemutVersion.current)",
         ])
 
@@ -98,8 +130,12 @@ struct ServeCommand: ParsableCommand {
             }
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
             PersistedQuerySetup.stop(allowlist)
-            let clean = gateway.shutdown()
-            logger.notice("stopped", metadata: ["drained": "\(clean)"])
+            budgetGauges?.stop()
+            var settled = true
+            let clean = gateway.shutdown {
+                settled = ledgerSetup?.stop() ?? true
+            }
+            logger.notice("stopped", metadata: ["drained": "\(clean)", "settlements_flushed": "\(settled)"])
             return
         }
     }

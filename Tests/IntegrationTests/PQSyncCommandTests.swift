@@ -7,12 +7,16 @@ import TestSupport
 @Suite("safemut pq sync", .serialized)
 struct PQSyncCommandTests {
     static func sync(_ arguments: [String], environment: [String: String], config: String? = nil) throws -> (status: Int32?, output: String) {
+        try pq("sync", arguments, environment: environment, config: config)
+    }
+
+    static func pq(_ command: String, _ arguments: [String], environment: [String: String], config: String? = nil) throws -> (status: Int32?, output: String) {
         var env = ProcessInfo.processInfo.environment
         for key in ["DATABASE_URL", "REDIS_URL", "ENVIRONMENT", "PQ_PHASE"] { env[key] = nil }
         env.merge(environment) { _, new in new }
         let process = try ManagedProcess(
             name: "safemut-pq-sync", executable: try Binaries.path("safemut"),
-            arguments: ["pq", "sync"] + (config.map { ["--config", $0] } ?? []) + arguments,
+            arguments: ["pq", command] + (config.map { ["--config", $0] } ?? []) + arguments,
             environment: env, currentDirectory: NSTemporaryDirectory())
         let status = process.waitForExit(timeout: 60)
         return (status, process.output())
@@ -24,7 +28,7 @@ struct PQSyncCommandTests {
         return path
     }
 
-    @Test("dry run prints the diff and changes nothing; the sync applies it; a second sync has nothing to do")
+    @Test("dry run prints the diff and changes nothing; the sync applies it; a second sync has nothing to do; export gives it back")
     func dryRunThenApply() throws {
         let database = try PQStack.migratedDatabase()
         let redis = try DataServers.sharedRedis().url
@@ -42,6 +46,12 @@ struct PQSyncCommandTests {
         let again = try Self.sync([manifest, "--dry-run"], environment: env)
         #expect(again.status == 0)
         #expect(!again.output.contains("+ "), "\(again.output)")
+
+        // Out again: the export is a manifest holding the synced operation.
+        let exported = try Self.pq("export", [], environment: env)
+        #expect(exported.status == 0, "\(exported.output)")
+        #expect(exported.output.contains("apollo-persisted-query-manifest"))
+        #expect(exported.output.contains(sha256Hex("query Health { health }")))
     }
 
     @Test("pq.require_signature in the config refuses an unsigned manifest (exit 1) and accepts a signed one")

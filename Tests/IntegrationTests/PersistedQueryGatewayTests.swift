@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 import TestSupport
 
@@ -37,6 +38,7 @@ struct PersistedQueryGatewayTests {
         let metrics = try pq.request("GET", "/metrics").text
         #expect(metrics.contains(#"persisted_query_violations_total{phase="enforce"} 2"#), "\(metrics)")
         #expect(metrics.contains(#"persisted_query_phase{phase="enforce"} 1"#))
+        #expect(metrics.contains(#"admission_step_duration_seconds_count{step="persisted"}"#), "per-step latency")
         #expect(metrics.contains(#"admission_rejections_total{step="persisted",code="PERSISTED_QUERY_NOT_ALLOWED"} 2"#))
     }
 
@@ -104,6 +106,23 @@ struct PersistedQueryGatewayTests {
 
         let report = try pq.admin("GET", "/admin/persisted-queries").text
         #expect(report.contains(#""violations":{"log":"#))
+    }
+
+    @Test("phase and bypass switches and allowlist edits land in the audit log, with the caller")
+    func audited() async throws {
+        let pq = try await offPool { try PQStack(phase: "log") }
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: pq.databaseURL, maxConnections: 1))
+        defer { pool.close() }
+        let switched = try await offPool { try pq.admin("PUT", "/admin/persisted-queries/phase", body: #"{"bypass":true}"#) }
+        #expect(switched.status == 200, "\(switched.text)")
+        let added = try await offPool {
+            try pq.admin("POST", "/admin/persisted-queries/allowlist", body: #"{"hashes":["\#(sha256Hex(Self.health))"],"action":"add"}"#)
+        }
+        #expect(added.status == 200)
+        let rows = try await pool.query("SELECT action, created_by FROM audit_log ORDER BY seq")
+        let actions = try rows.map { try $0["action"].string() + "/" + $0["created_by"].string() }
+        #expect(actions == ["pq.bypass.set/sec-1", "pq.allowlist.add/sec-1"], "\(actions)")
+        #expect(try await pool.query("SELECT audit_log_verify() IS NULL AS ok").single()["ok"].bool())
     }
 
     @Test("introspection off is INTROSPECTION_DISABLED in every phase, bypass included")

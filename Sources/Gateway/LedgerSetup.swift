@@ -1,0 +1,51 @@
+import Audit
+import Config
+import Ledger
+import Logging
+import Postgres
+import Sockets
+import Synchronization
+
+/// The ledger `serve` runs with: its own Postgres pool (so admin calls and workers never
+/// take the request path's connections), bounded by `budget.statement_timeout_ms`.
+public struct LedgerSetup: Sendable {
+    public let ledger: Ledger
+    public let pool: PostgresPool
+
+    /// Nil without `database.url`: mutations are then forwarded without a debit (logged
+    /// loudly at start).
+    public static func make(_ config: SafemutConfig, audit: AuditLog?, logger: Logger) throws(DependencyError) -> LedgerSetup? {
+        guard let url = config.database.url else { return nil }
+        var configuration: PostgresConfiguration
+        do {
+            configuration = try PostgresConfiguration(url: url, maxConnections: 16)
+        } catch {
+            throw DependencyError(key: "database.url", message: error.message)
+        }
+        configuration.statementTimeout = config.budget.statementTimeout
+        configuration.applicationName = "safemut-ledger"
+        let pool = PostgresPool(configuration: configuration, logger: logger)
+        let store = LedgerStore(pool: pool, reservationTTL: config.budget.reservationTTL)
+        let ledger = Ledger(
+            store: store, failMode: config.budget.failMode, timeout: config.budget.statementTimeout, audit: audit, logger: logger)
+        return LedgerSetup(ledger: ledger, pool: pool)
+    }
+
+    /// SIGTERM, after the requests drained: flush settlements (bounded), close the pool.
+    public func stop(timeout: Duration = .seconds(5)) -> Bool {
+        let done = Semaphore()
+        let flushed = Flag()
+        Task { [ledger] in
+            flushed.value.store(await ledger.drain(timeout: timeout), ordering: .relaxed)
+            done.signal()
+        }
+        _ = done.wait()
+        pool.close()
+        return flushed.value.load(ordering: .relaxed)
+    }
+}
+
+/// A Bool a task sets for the thread waiting on its semaphore.
+private final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
+}

@@ -1,0 +1,62 @@
+import Admission
+import Audit
+import Foundation
+import GraphQLAnalysis
+
+extension Ledger {
+    /// A budget denial: counted, and audited when it makes a storm.
+    func denied(tenant: String, reason: String, requestID: String) {
+        metrics.denied(reason: reason, tenant: tenant)
+        guard storms.record(tenant: tenant), let audit else { return }
+        let entry = AuditEntry(
+            action: "budget.denial_storm", actor: "safemut", tenant: tenant, correlationID: requestID,
+            reason: "\(storms.threshold) budget denials within \(storms.window)",
+            details: .object([JSONMember("threshold", .number(String(storms.threshold))), JSONMember("last_reason", .string(reason))]))
+        Task { [logger] in
+            do {
+                try await audit.append(entry)
+            } catch {
+                logger.error("could not audit a denial storm", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Postgres could not reserve in time. `closed`: 503 at once. `open`: admitted
+    /// unreserved, counted, logged, and audited once a minute per process (Postgres is
+    /// likely down, so the audit is retried until it lands).
+    func unavailable(_ failure: LedgerFailure, tenant: String, requestID: String) -> StepOutcome {
+        metrics.enforcementError(kind: failMode == .open ? "fail_open" : "fail_closed")
+        logger.error("ledger reservation failed", metadata: [
+            "tenant": "\(tenant)", "request.id": "\(requestID)", "error": "\(failure)", "budget.fail_mode": "\(failMode.rawValue)",
+        ])
+        guard failMode == .open else {
+            return .reject(Rejection(.dependencyUnavailable, "the budget ledger is unavailable: \(failure)"))
+        }
+        let now = ContinuousClock.now
+        let due = failOpenAudit.withLock { last -> Bool in
+            guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due, let audit {
+            let entry = AuditEntry(
+                action: "budget.fail_open", actor: "safemut", tenant: tenant, correlationID: requestID,
+                reason: "ledger unavailable; mutations admitted without a reservation (budget.fail_mode: open)",
+                details: .object([JSONMember("error", .string(failure.description))]))
+            Task { [logger] in
+                for attempt in 1...120 {
+                    do {
+                        try await audit.append(entry)
+                        return
+                    } catch {
+                        if attempt == 120 {
+                            logger.error("could not audit a fail-open admission", metadata: ["error": "\(error)"])
+                        }
+                        try? await Task.sleep(for: .seconds(5))
+                    }
+                }
+            }
+        }
+        return .continue
+    }
+}

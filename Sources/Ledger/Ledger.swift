@@ -1,0 +1,121 @@
+import Admission
+import Audit
+import Config
+import Foundation
+import GraphQLAnalysis
+import Logging
+import Postgres
+import Synchronization
+
+/// The ledger on the request path: reserve with a deadline and the configured fail mode,
+/// then settle or release off the request path. One per process; `LedgerStep` is its face
+/// in the admission chain.
+public final class Ledger: Sendable {
+    public let store: LedgerStore
+    let failMode: FailMode
+    let timeout: Duration
+    let audit: AuditLog?
+    let metrics: LedgerMetrics
+    let queue: SettlementQueue
+    let storms: DenialStorms
+    let failOpenAudit = Mutex<ContinuousClock.Instant?>(nil)
+    let logger: Logger
+
+    /// `timeout` bounds the wait for a reservation (then `failMode` decides);
+    /// `audit` records denial storms and fail-open admissions.
+    public init(
+        store: LedgerStore, failMode: FailMode = .closed, timeout: Duration = .seconds(2), audit: AuditLog? = nil,
+        metrics: LedgerMetrics = LedgerMetrics(), logger: Logger = Logger(label: "safemut.ledger")
+    ) {
+        self.store = store
+        self.failMode = failMode
+        self.timeout = timeout
+        self.audit = audit
+        self.metrics = metrics
+        self.queue = SettlementQueue(store: store, metrics: metrics, logger: logger)
+        self.storms = DenialStorms()
+        self.logger = logger
+    }
+
+    /// Settlements and releases not yet in Postgres.
+    public var pendingSettlements: Int { queue.count }
+
+    /// Waits for pending settlements (SIGTERM); true when none is left.
+    public func drain(timeout: Duration) async -> Bool {
+        await queue.drain(timeout: timeout)
+    }
+
+    func finish(_ reservation: Reservation, _ finish: Finish, reservedAt: ContinuousClock.Instant = .now) {
+        queue.submit(reservation, finish, reservedAt: reservedAt)
+    }
+
+    /// The reservation, bounded by `timeout`. A reservation that completes after the
+    /// deadline is released at once (the request was already answered).
+    func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
+        let race = Race<Result<ReservationOutcome, LedgerFailure>>()
+        let store = self.store
+        Task {
+            let result: Result<ReservationOutcome, LedgerFailure>
+            do throws(PostgresError) {
+                result = .success(try await store.reserve(request))
+            } catch {
+                result = .failure(.postgres(error))
+            }
+            if !race.offer(result), case .success(.reserved(let late)) = result {
+                self.finish(late, .release)
+            }
+        }
+        Task { [timeout] in
+            try? await Task.sleep(for: timeout)
+            _ = race.offer(.failure(.timeout(timeout)))
+        }
+        return await race.value
+    }
+}
+
+/// Why the ledger could not answer.
+enum LedgerFailure: Error, Sendable, CustomStringConvertible {
+    case postgres(PostgresError)
+    case timeout(Duration)
+
+    var description: String {
+        switch self {
+        case .postgres(let error): return "\(error)"
+        case .timeout(let limit): return "no answer within \(limit)"
+        }
+    }
+}
+
+/// The first of several producers wins; later offers are refused (and told so).
+final class Race<T: Sendable>: Sendable {
+    private struct State {
+        var value: T?
+        var waiter: CheckedContinuation<T, Never>?
+    }
+    private let state = Mutex(State())
+
+    /// True when `value` was the first.
+    func offer(_ value: T) -> Bool {
+        let waiter = state.withLock { state -> (CheckedContinuation<T, Never>?, Bool) in
+            guard state.value == nil else { return (nil, false) }
+            state.value = value
+            defer { state.waiter = nil }
+            return (state.waiter, true)
+        }
+        waiter.0?.resume(returning: value)
+        return waiter.1
+    }
+
+    var value: T {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> T? in
+                    if let value = state.value { return value }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
+    }
+}

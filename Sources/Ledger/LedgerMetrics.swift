@@ -1,0 +1,73 @@
+import CoreMetrics
+import Metrics
+import Synchronization
+
+/// The ledger's own metrics (issue 5 §8), through swift-metrics:
+/// `budget_denials_total{reason,tenant}`, `budget_enforcement_errors_total{kind}`,
+/// `budget_reservation_duration_seconds`, `budget_settlement_lag_seconds`,
+/// `budget_settlements_total{outcome}`, `budget_estimate_exceeded_total{tenant}` and
+/// `budget_estimate_excess_usd_total{tenant}` (how far actual costs passed their
+/// estimates: the estimator's error), `budget_settlement_failures_total`.
+/// Per-tenant labels are bounded by the tenants in `tenant_budget`.
+public final class LedgerMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let reservation: Metrics.Timer
+    private let lag: Metrics.Timer
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let floatCounters = Mutex<[String: CoreMetrics.FloatingPointCounter]>([:])
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        reservation = Metrics.Timer(label: "budget_reservation_duration_seconds", factory: factory)
+        lag = Metrics.Timer(label: "budget_settlement_lag_seconds", factory: factory)
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    func reserved(after duration: Duration) {
+        reservation.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    func denied(reason: String, tenant: String) {
+        counter("budget_denials_total", [("reason", reason), ("tenant", tenant)]).increment()
+    }
+
+    func enforcementError(kind: String) {
+        counter("budget_enforcement_errors_total", [("kind", kind)]).increment()
+    }
+
+    func settled(_ reservation: Reservation, _ settlement: Settlement, prior: String, lag duration: Duration) {
+        lag.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        counter("budget_settlements_total", [("outcome", prior == "reserved" || prior == "expired" ? "settled" : "already_" + prior)]).increment()
+        if let actual = settlement.actualMicros, actual > reservation.estimateMicros {
+            counter("budget_estimate_exceeded_total", [("tenant", reservation.tenant)]).increment()
+            // A metric, not money: the float is for dashboards; the ledger holds the exact figure.
+            let excess = Double(actual - reservation.estimateMicros) / 1_000_000
+            let key = "excess|" + reservation.tenant
+            let floatCounter = floatCounters.withLock { cache in
+                if let existing = cache[key] { return existing }
+                let created = CoreMetrics.FloatingPointCounter(
+                    label: "budget_estimate_excess_usd_total", dimensions: [("tenant", reservation.tenant)], factory: factory)
+                cache[key] = created
+                return created
+            }
+            floatCounter.increment(by: excess)
+        }
+    }
+
+    func released() {
+        counter("budget_settlements_total", [("outcome", "released")]).increment()
+    }
+
+    func settlementFailed() {
+        counter("budget_settlement_failures_total", []).increment()
+    }
+}

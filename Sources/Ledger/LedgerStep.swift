@@ -1,0 +1,89 @@
+import Admission
+import Foundation
+import Audit
+import GraphQLAnalysis
+
+/// The debit step (SPEC §2): a mutation's estimate is reserved in the Postgres ledger
+/// before it is forwarded, for the UTC day and month at once; what it really cost is
+/// settled after the upstream answers. Queries pass untouched.
+///
+/// `Idempotency-Key`: a retry with the same key and document is debited once and gets the
+/// first response back; the same key with another document is `BAD_REQUEST`.
+public struct LedgerStep: AdmissionStep {
+    public let name = "debit"
+    let ledger: Ledger
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    public func admit(_ context: inout RequestContext) async -> StepOutcome {
+        guard let operation = context.operation, operation.kind == .mutation, let estimate = context.estimate else {
+            return .continue
+        }
+        guard let identity = context.identity else {
+            return .reject(Rejection(.unauthenticated, "a mutation needs an identity before it is debited"))
+        }
+        let key: String?
+        switch IdempotencyKey.read(context.head.headers.values(for: "Idempotency-Key")) {
+        case .success(let value): key = value
+        case .failure(let rejection): return .reject(rejection)
+        }
+        let request = ReservationRequest(
+            tenant: identity.tenant, estimateMicros: estimate.totalMicros, estimateTokens: estimate.totalTokens,
+            operationName: operation.name, documentHash: operation.documentHash, correlationID: context.requestID,
+            idempotencyKey: key, user: identity.subject)
+        let start = ContinuousClock.now
+        let result = await ledger.reserveWithDeadline(request)
+        ledger.metrics.reserved(after: ContinuousClock.now - start)
+        switch result {
+        case .success(.reserved(let reservation)):
+            context.settlement = LedgerSettlement(ledger: ledger, reservation: reservation)
+            return .continue
+        case .success(.exceeded(let window, let limit, let spent, let reserved)):
+            ledger.denied(tenant: identity.tenant, reason: window.rawValue, requestID: context.requestID)
+            return .reject(Rejection(
+                .budgetExceeded,
+                "\(window.rawValue) budget of tenant \(identity.tenant) exceeded: \(MicroDollars.text(spent)) spent + "
+                    + "\(MicroDollars.text(reserved)) reserved + \(MicroDollars.text(estimate.totalMicros)) estimated > "
+                    + "\(MicroDollars.text(limit)) limit",
+                details: [
+                    ("window", .string(window.rawValue)),
+                    ("limitUsd", .string(MicroDollars.text(limit))),
+                    ("spentUsd", .string(MicroDollars.text(spent))),
+                    ("reservedUsd", .string(MicroDollars.text(reserved))),
+                    ("estimateUsd", .string(MicroDollars.text(estimate.totalMicros))),
+                ]))
+        case .success(.unknownTenant):
+            ledger.denied(tenant: identity.tenant, reason: "unknown_tenant", requestID: context.requestID)
+            return .reject(Rejection(
+                .budgetExceeded, "tenant \(identity.tenant) has no budget; a finance_admin sets one with PUT /admin/budget/limits/{tenant}",
+                details: [("window", .string("daily")), ("limitUsd", .string(MicroDollars.text(0)))]))
+        case .success(.duplicate(_, let status, let response)):
+            if status == "settled", let response {
+                return .answer(StoredAnswer(status: response.status, headers: [("Idempotent-Replayed", "true")], body: response.body))
+            }
+            let why = status == "reserved"
+                ? "a request with this Idempotency-Key is still in progress; retry later"
+                : "a request with this Idempotency-Key was already processed (\(status)) and its response was not kept"
+            return .reject(Rejection(.badRequest, why, status: 409))
+        case .success(.conflict):
+            return .reject(Rejection(.badRequest, "this Idempotency-Key was used with a different document"))
+        case .failure(let failure):
+            return ledger.unavailable(failure, tenant: identity.tenant, requestID: context.requestID)
+        }
+    }
+}
+
+/// The `Idempotency-Key` header: at most one, 1–255 visible ASCII characters.
+enum IdempotencyKey {
+    static func read(_ values: [String]) -> Result<String?, Rejection> {
+        guard let value = values.first else { return .success(nil) }
+        guard values.count == 1 else { return .failure(Rejection(.badRequest, "Idempotency-Key sent more than once")) }
+        let key = value.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.utf8.count <= 255, key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            return .failure(Rejection(.badRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters"))
+        }
+        return .success(key)
+    }
+}

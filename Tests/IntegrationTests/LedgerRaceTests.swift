@@ -1,0 +1,110 @@
+import Foundation
+import Glibc
+import Logging
+import Postgres
+import Synchronization
+import Testing
+import TestSupport
+
+/// Races on money: many clients, more than one gateway process, one Postgres.
+@Suite("Ledger races across gateway processes", .serialized)
+struct LedgerRaceTests {
+    /// Statuses of `perClient` createEntity calls by each of `clients` threads, alternating gateways.
+    static func hammer(ports: [Int], clients: Int, perClient: Int, extraHeaders: String = "") -> [Int] {
+        let results = Mutex<[Int]>([])
+        let done = DispatchGroup()
+        for i in 0..<clients {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                let port = ports[i % ports.count]
+                for _ in 0..<perClient {
+                    do {
+                        let client = try RawHTTPClient(port: port, timeout: 20)
+                        let body = #"{"query":"mutation { createEntity(name: \"race\") { id } }"}"#
+                        try client.send("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Tenant: demo\r\n\(extraHeaders)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                        let status = try client.readResponse(method: "POST").status
+                        results.withLock { $0.append(status) }
+                    } catch {
+                        results.withLock { $0.append(-1) }
+                    }
+                }
+            }
+            thread.start()
+        }
+        _ = done.wait(timeout: .now() + 120)
+        return results.withLock { $0 }
+    }
+
+    @Test("64 clients on two gateways spend one tenant's daily limit: never a micro-dollar over, one ledger row per admitted request")
+    func twoGatewaysOneLimit() async throws {
+        let (url, pool) = try await LedgerGatewayTests.database()
+        defer { pool.close() }
+        // $0.50: 25 reservations of $0.02 at once, ~31 once settled at $0.016.
+        _ = try await pool.query("UPDATE tenant_budget SET daily_usd_limit = 0.500000 WHERE tenant_id = 'demo'")
+        let first = try await LedgerGatewayTests.stack(url)
+        let second = try await LedgerGatewayTests.stack(url)
+        let ports = [first.gatewayPort, second.gatewayPort]
+        let statuses = try await offPool { Self.hammer(ports: ports, clients: 64, perClient: 3) }
+        #expect(statuses.count == 192)
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 402 }, "statuses: \(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        let admitted = statuses.filter { $0 == 200 }.count
+        #expect(admitted >= 25, "at least the limit's worth of reservations fits")
+
+        let settled = try await LedgerGatewayTests.eventually {
+            try await pool.query("SELECT count(*) FROM budget_ledger WHERE status = 'reserved'").single()[0].int64() == 0
+        }
+        #expect(settled, "every settlement lands")
+        let rows = try await pool.query(
+            """
+            SELECT count(*) FILTER (WHERE status = 'settled'), count(*),
+                   coalesce(sum(actual_usd) FILTER (WHERE status = 'settled'), 0)::text
+            FROM budget_ledger WHERE tenant_id = 'demo'
+            """).single()
+        #expect(try rows[0].int64() == Int64(admitted), "one settled row per admitted request")
+        #expect(try rows[1].int64() == Int64(admitted), "and no other rows")
+        let spent = try rows[2].micros()
+        #expect(spent <= 500_000, "spent \(spent) µ$ against a 500,000 µ$ limit")
+        let counters = try await pool.query(
+            "SELECT daily_spent_usd, daily_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'").single()
+        #expect(try counters[0].micros() == spent, "the live counter equals the ledger")
+        #expect(try counters[1].micros() == 0)
+    }
+
+    @Test("SIGKILL a gateway mid-load: its open reservations are released by the reconciler; nothing lost or counted twice")
+    func killedGateway() async throws {
+        let (url, pool) = try await LedgerGatewayTests.database()
+        defer { pool.close() }
+        let doomed = try await LedgerGatewayTests.stack(url, yaml: "budget:\n  reservation_ttl_ms: 1000")
+        let survivor = try await LedgerGatewayTests.stack(url, yaml: "budget:\n  reservation_ttl_ms: 1000")
+        let doomedPort = doomed.gatewayPort
+        // Slow requests through the doomed gateway, normal ones through the survivor.
+        let slow = Task { try await offPool { Self.hammer(ports: [doomedPort], clients: 4, perClient: 1, extraHeaders: "X-Demo-Delay-Ms: 3000\r\n") } }
+        let inFlight = try await LedgerGatewayTests.eventually {
+            try await pool.query("SELECT count(*) FROM budget_ledger WHERE status = 'reserved'").single()[0].int64() == 4
+        }
+        #expect(inFlight)
+        doomed.gateway.send(signal: SIGKILL)
+        let fast = try await offPool { Self.hammer(ports: [survivor.gatewayPort], clients: 4, perClient: 2) }
+        #expect(fast.allSatisfy { $0 == 200 })
+        let slowStatuses = try await slow.value
+        #expect(slowStatuses.allSatisfy { $0 != 200 }, "the killed gateway answered none: \(slowStatuses)")
+
+        // Past the TTL, one reconcile pass (what the reconcile worker runs) releases them.
+        try await Task.sleep(for: .milliseconds(1_200))
+        _ = try await pool.query("SELECT reconcile_daily_budget('demo', (now() AT TIME ZONE 'UTC')::date)")
+        let rows = try await pool.query(
+            """
+            SELECT count(*) FILTER (WHERE status = 'expired'), count(*) FILTER (WHERE status = 'settled'),
+                   count(*) FILTER (WHERE status = 'reserved'), coalesce(sum(actual_usd) FILTER (WHERE status = 'settled'), 0)::text
+            FROM budget_ledger WHERE tenant_id = 'demo'
+            """).single()
+        #expect(try rows[0].int64() == 4, "the killed gateway's reservations")
+        #expect(try rows[1].int64() == 8, "the survivor's, each once")
+        #expect(try rows[2].int64() == 0)
+        let counters = try await pool.query(
+            "SELECT daily_spent_usd, daily_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'").single()
+        #expect(try counters[0].micros() == 8 * 16_000)
+        #expect(try counters[1].micros() == 0)
+    }
+}

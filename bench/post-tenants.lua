@@ -1,0 +1,11 @@
+-- wrk script: bench/post.lua's mutation spread over 1,000 tenants
+-- (bench-0 … bench-999), so the ledger's row locks are not all on one row.
+wrk.method = "POST"
+wrk.body = '{"query":"mutation { createEntity(name: \\"bench\\") { id } }"}'
+wrk.headers["Content-Type"] = "application/json"
+local counter = 0
+request = function()
+  counter = counter + 1
+  wrk.headers["X-Tenant"] = "bench-" .. (counter * 7919 % 1000)
+  return wrk.format()
+end
