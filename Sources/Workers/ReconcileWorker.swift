@@ -7,10 +7,13 @@ import Postgres
 /// so the last minutes before midnight are rolled up too, and for any older day that had
 /// a stale reservation.
 ///
-/// Each tenant is one transaction that locks its `tenant_budget` row first, the same order
-/// as `reconcile_daily_budget` and the reservation, so no reservation slips in between the
-/// sums and the counter rewrite. The pass is idempotent: replicas or the CLI running it at
-/// the same time only repeat each other's work.
+/// Each tenant is one transaction. It expires the stale ledger rows first and only then
+/// lets `reconcile_daily_budget` lock the `tenant_budget` row (whose own expiry step then
+/// finds nothing left to lock): ledger rows before the tenant row, the order of
+/// `budget_reserve`, `budget_settle` and `budget_release` (0006), so a settlement arriving
+/// for a stale row at the same moment waits rather than deadlocks. A deadlock or
+/// serialization failure is retried all the same. The pass is idempotent: replicas or the
+/// CLI running it at once only repeat each other's work.
 public struct ReconcileWorker: Sendable {
     let pool: PostgresPool
     let logger: Logger
@@ -24,11 +27,11 @@ public struct ReconcileWorker: Sendable {
 
     static let tenants = "SELECT tenant_id FROM tenant_budget ORDER BY tenant_id"
 
-    static let lockTenant = """
+    static let tenantDays = """
         SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today,
                to_char((now() AT TIME ZONE 'UTC')::date - 1, 'YYYY-MM-DD') AS yesterday,
                created_at < (now() AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC' AS existed_yesterday
-        FROM tenant_budget WHERE tenant_id = $1 FOR UPDATE
+        FROM tenant_budget WHERE tenant_id = $1
         """
 
     static let expire = """
@@ -86,9 +89,7 @@ public struct ReconcileWorker: Sendable {
     }
 
     static func reconcile(_ tenant: String, in session: PostgresSession) async throws(PostgresError) -> ReconcileReport.Tenant? {
-        guard let locked = try await session.query(lockTenant, [.text(tenant)]).first else { return nil }
-        var days: Set<String> = [try locked["today"].string()]
-        if try locked["existed_yesterday"].bool() { days.insert(try locked["yesterday"].string()) }
+        var days: Set<String> = []
         var expired = 0
         var expiredMicros: Int64 = 0
         for row in try await session.query(expire, [.text(tenant)]) {
@@ -96,6 +97,9 @@ public struct ReconcileWorker: Sendable {
             expired += try row["released"].int()
             expiredMicros += try row["released_usd"].micros()
         }
+        guard let known = try await session.query(tenantDays, [.text(tenant)]).first else { return nil }
+        days.insert(try known["today"].string())
+        if try known["existed_yesterday"].bool() { days.insert(try known["yesterday"].string()) }
         var rollups: [ReconcileReport.DayRollup] = []
         for day in days.sorted() {
             let row = try await session.query(rollup, [.text(tenant), .text(day)]).single()

@@ -1,7 +1,7 @@
 import Ledger
 import Postgres
 import Testing
-import Workers
+@testable import Workers
 
 @Suite("reconcile worker")
 struct ReconcileTests {
@@ -85,6 +85,53 @@ struct ReconcileTests {
         #expect(test.days.first?.spentMicros == 1_250_000)
         #expect(try await harness.text(
             "SELECT spent_usd::text FROM budget_daily WHERE tenant_id = 'test' AND budget_day = \(utcDay(minus: 1))") == "1.250000")
+    }
+
+    @Test("a settlement racing the reconciler on the same stale row commits without a deadlock and counts once")
+    func settlementRaceNoDeadlock() async throws {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        let settler = try harness.pool(maxConnections: 1)
+        defer {
+            pool.close()
+            settler.close()
+        }
+        let id = try await pool.query("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, correlation_id, expires_at)
+            VALUES ('demo', 'reserved', 1.000000, 'slow-upstream', now() - interval '1 second') RETURNING id::text
+            """).single()["id"].string()
+        _ = try await pool.query("UPDATE tenant_budget SET daily_reserved_usd = 1, monthly_reserved_usd = 1 WHERE tenant_id = 'demo'")
+
+        let prior = try await settler.withConnection { session -> String in
+            try await session.executeScript("BEGIN")
+            // budget_settle's first step: the ledger row is locked before the tenant row.
+            _ = try await session.query("SELECT 1 FROM budget_ledger WHERE tenant_id = 'demo' AND id = $1::uuid FOR UPDATE", [.text(id)])
+            // One transaction, no retry: a deadlock would fail it.
+            let reconcile = Task {
+                try await pool.transaction { session in try await ReconcileWorker.reconcile("demo", in: session) }
+            }
+            // The reconciler now waits for that row (and holds nothing the settlement needs).
+            let waiting = try await eventually {
+                try await pool.query("""
+                    SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """).single()["n"].int64() > 0
+            }
+            #expect(waiting)
+            let prior = try await session.query(
+                "SELECT budget_settle('demo', $1::uuid, 0.400000, NULL, 200, NULL, NULL) AS prior", [.text(id)]
+            ).single()["prior"].string()
+            try await session.executeScript("COMMIT")
+            let done = try await reconcile.value
+            #expect(done?.expired == 0)
+            return prior
+        }
+        #expect(prior == "reserved")
+        let row = try await pool.query("SELECT status, actual_usd FROM budget_ledger WHERE id = $1::uuid", [.text(id)]).single()
+        #expect(try row["status"].string() == "settled")
+        #expect(try row["actual_usd"].micros() == 400_000)
+        let counters = try await pool.query("SELECT daily_spent_usd, daily_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'").single()
+        #expect(try counters["daily_spent_usd"].micros() == 400_000)
+        #expect(try counters["daily_reserved_usd"].micros() == 0)
     }
 
     @Test("a closed pool makes the pass throw instead of failing every tenant")
