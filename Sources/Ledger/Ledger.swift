@@ -18,6 +18,7 @@ public final class Ledger: Sendable {
     let metrics: LedgerMetrics
     let queue: SettlementQueue
     let storms: DenialStorms
+    let batcher: ReservationBatcher
     let failOpenAudit = Mutex<ContinuousClock.Instant?>(nil)
     let logger: Logger
 
@@ -34,6 +35,7 @@ public final class Ledger: Sendable {
         self.metrics = metrics
         self.queue = SettlementQueue(store: store, metrics: metrics, logger: logger)
         self.storms = DenialStorms()
+        self.batcher = ReservationBatcher(store: store)
         self.logger = logger
     }
 
@@ -54,12 +56,18 @@ public final class Ledger: Sendable {
     func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
         let race = Race<Result<ReservationOutcome, LedgerFailure>>()
         let store = self.store
+        let batcher = self.batcher
         Task {
             let result: Result<ReservationOutcome, LedgerFailure>
-            do throws(PostgresError) {
-                result = .success(try await store.reserve(request))
-            } catch {
-                result = .failure(.postgres(error))
+            if request.idempotencyKey != nil {
+                // Keyed requests need the duplicate checks of the one-at-a-time function.
+                do throws(PostgresError) {
+                    result = .success(try await store.reserve(request))
+                } catch {
+                    result = .failure(.postgres(error))
+                }
+            } else {
+                result = await batcher.reserve(request).mapError { .postgres($0) }
             }
             if !race.offer(result), case .success(.reserved(let late)) = result {
                 self.finish(late, .release)

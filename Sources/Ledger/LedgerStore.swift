@@ -14,7 +14,6 @@ public final class LedgerStore: Sendable {
 
     /// Holds the estimate, or says why not. `now` overrides the database clock (tests).
     public func reserve(_ request: ReservationRequest, now: Date? = nil) async throws(PostgresError) -> ReservationOutcome {
-        let ttlMillis = reservationTTL.components.seconds * 1_000 + reservationTTL.components.attoseconds / 1_000_000_000_000_000
         let rows = try await pool.query(
             "SELECT * FROM budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             [

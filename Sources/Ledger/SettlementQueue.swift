@@ -14,11 +14,22 @@ enum Finish: Sendable, Equatable {
 /// process lives. The SQL is idempotent, so a retry after an attempt that did commit but
 /// lost its answer changes nothing. If the process dies with work pending, the reconciler
 /// releases those reservations after their TTL.
+///
+/// Settlements of one tenant go to Postgres together (`budget_settle_many`, one lock of
+/// the tenant's row per batch), one batch in flight per tenant, like reservations.
 final class SettlementQueue: Sendable {
+    private struct Item {
+        let reservation: Reservation
+        let settlement: Settlement
+        let reservedAt: ContinuousClock.Instant
+    }
+
     private let store: LedgerStore
     private let logger: Logger
     private let metrics: LedgerMetrics
+    private let maxBatch = 64
     private let pending = Atomic<Int>(0)
+    private let queues = Mutex<[String: [Item]]>([:])
 
     init(store: LedgerStore, metrics: LedgerMetrics, logger: Logger) {
         self.store = store
@@ -31,34 +42,81 @@ final class SettlementQueue: Sendable {
 
     func submit(_ reservation: Reservation, _ finish: Finish, reservedAt: ContinuousClock.Instant) {
         pending.add(1, ordering: .relaxed)
-        Task { [self] in
-            var delay = Duration.milliseconds(50)
-            var attempt = 1
-            retry: while true {
-                do throws(PostgresError) {
-                    switch finish {
-                    case .settle(let settlement):
-                        let prior = try await store.settle(reservation, settlement)
-                        metrics.settled(reservation, settlement, prior: prior, lag: ContinuousClock.now - reservedAt)
-                    case .release:
-                        _ = try await store.release(reservation)
-                        metrics.released()
-                    }
-                    break retry
-                } catch {
-                    metrics.settlementFailed()
-                    logger.warning("ledger settlement failed; retrying", metadata: [
-                        "tenant": "\(reservation.tenant)", "ledger.id": "\(reservation.id)",
-                        "attempt": "\(attempt)", "error": "\(error)",
-                    ])
-                    if Task.isCancelled { break retry }
-                    try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(5))
-                    attempt += 1
+        switch finish {
+        case .release:
+            Task { await self.release(reservation) }
+        case .settle(let settlement):
+            let item = Item(reservation: reservation, settlement: settlement, reservedAt: reservedAt)
+            let starts = queues.withLock { queues -> Bool in
+                if queues[reservation.tenant] != nil {
+                    queues[reservation.tenant]!.append(item)
+                    return false
                 }
+                queues[reservation.tenant] = [item]
+                return true
             }
-            pending.subtract(1, ordering: .relaxed)
+            if starts { Task { await self.run(tenant: reservation.tenant) } }
         }
+    }
+
+    private func run(tenant: String) async {
+        var delay = Duration.milliseconds(50)
+        var attempt = 1
+        while true {
+            let batch = queues.withLock { queues -> [Item] in
+                guard let items = queues[tenant], !items.isEmpty else {
+                    queues[tenant] = nil
+                    return []
+                }
+                let taken = Array(items.prefix(maxBatch))
+                queues[tenant] = Array(items.dropFirst(taken.count))
+                return taken
+            }
+            if batch.isEmpty { return }
+            do throws(PostgresError) {
+                let priors = batch.count == 1
+                    ? [try await store.settle(batch[0].reservation, batch[0].settlement)]
+                    : try await store.settleMany(batch.map { ($0.reservation, $0.settlement) })
+                let now = ContinuousClock.now
+                for (item, prior) in zip(batch, priors) {
+                    metrics.settled(item.reservation, item.settlement, prior: prior, lag: now - item.reservedAt)
+                }
+                pending.subtract(batch.count, ordering: .relaxed)
+                delay = .milliseconds(50)
+                attempt = 1
+            } catch {
+                metrics.settlementFailed()
+                logger.warning("ledger settlement failed; retrying", metadata: [
+                    "tenant": "\(tenant)", "settlements": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                // Back to the front, in order, and try again after a pause.
+                queues.withLock { queues in queues[tenant] = batch + (queues[tenant] ?? []) }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+                attempt += 1
+            }
+        }
+    }
+
+    private func release(_ reservation: Reservation) async {
+        var delay = Duration.milliseconds(50)
+        var attempt = 1
+        while true {
+            do throws(PostgresError) {
+                _ = try await store.release(reservation)
+                metrics.released()
+                break
+            } catch {
+                metrics.settlementFailed()
+                logger.warning("ledger release failed; retrying", metadata: [
+                    "tenant": "\(reservation.tenant)", "ledger.id": "\(reservation.id)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+                attempt += 1
+            }
+        }
+        pending.subtract(1, ordering: .relaxed)
     }
 
     /// Waits for pending work up to `timeout` (SIGTERM drain); true when none is left.

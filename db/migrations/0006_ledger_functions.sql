@@ -244,3 +244,155 @@ BEGIN
     RETURN r.status;
 END;
 $$;
+
+-- budget_reserve_many: budget_reserve for several requests of one tenant at
+-- once (the gateway groups concurrent requests of a hot tenant), taking the
+-- tenant row lock once for all of them. Items (jsonb array, in arrival order):
+-- {"estimate": "0.020000", "tokens": 200, "operation": …, "document_hash": …,
+--  "correlation": …, "user": …}; requests with an Idempotency-Key go through
+-- budget_reserve instead. Admits in order while both windows have room, so a
+-- later small request may pass where an earlier large one did not. One result
+-- row per item: item (0-based), outcome, and the fields of budget_reserve.
+CREATE FUNCTION budget_reserve_many(
+    p_tenant text, p_items jsonb, p_ttl_ms bigint, p_now timestamptz DEFAULT NULL
+) RETURNS TABLE (
+    item integer, outcome text, ledger_id uuid, budget_window text, limit_usd numeric, spent_usd numeric,
+    reserved_usd numeric, multiplier numeric
+)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_now    timestamptz := coalesce(p_now, now());
+    v_day    date := (v_now AT TIME ZONE 'UTC')::date;
+    v_month  date := date_trunc('month', v_now AT TIME ZONE 'UTC')::date;
+    v_count  integer := jsonb_array_length(p_items);
+    v_mult   numeric;
+    v_ids    uuid[] := array_fill(NULL::uuid, ARRAY[v_count]);
+    v_est    numeric[] := array_fill(0::numeric, ARRAY[v_count]);
+    v_ok     boolean[] := array_fill(false, ARRAY[v_count]);
+    v_refused uuid[] := '{}';
+    t        tenant_budget;
+    d_spent  numeric; d_reserved numeric; m_spent numeric; m_reserved numeric;
+    d_limit  numeric; m_limit numeric;
+    v_added  numeric := 0;
+    v_new    uuid;
+    i        integer;
+    e        jsonb;
+BEGIN
+    SELECT coalesce(max(o.budget_multiplier), 1) INTO v_mult FROM budget_overrides o
+    WHERE o.tenant_id = p_tenant AND o.status = 'active' AND o.expires_at > v_now;
+    PERFORM 1 FROM tenant_budget WHERE tenant_id = p_tenant;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT g.i - 1, 'unknown'::text, NULL::uuid, 'daily'::text, 0::numeric, 0::numeric, 0::numeric, 1::numeric
+                     FROM generate_series(1, v_count) AS g(i);
+        RETURN;
+    END IF;
+
+    -- The ledger rows, before the tenant lock.
+    FOR i IN 1..v_count LOOP
+        e := p_items -> (i - 1);
+        v_est[i] := (e ->> 'estimate')::numeric;
+        INSERT INTO budget_ledger (
+            tenant_id, created_at, budget_day, status, operation_name, document_hash, estimated_usd,
+            estimated_tokens, correlation_id, user_id, expires_at
+        ) VALUES (
+            p_tenant, v_now, v_day, 'reserved', e ->> 'operation', e ->> 'document_hash', v_est[i],
+            coalesce((e ->> 'tokens')::bigint, 0), e ->> 'correlation', e ->> 'user',
+            v_now + make_interval(secs => p_ttl_ms / 1000.0)
+        ) RETURNING id INTO v_new;
+        v_ids[i] := v_new;
+    END LOOP;
+
+    -- One lock for the whole batch, held to commit. NO KEY UPDATE: the ledger
+    -- rows' foreign keys hold KEY SHARE on this row, which FOR UPDATE would
+    -- wait on (and deadlock with concurrent batches doing the same).
+    SELECT * INTO t FROM tenant_budget WHERE tenant_id = p_tenant FOR NO KEY UPDATE;
+    d_spent := CASE WHEN t.counter_day = v_day THEN t.daily_spent_usd ELSE 0 END;
+    d_reserved := CASE WHEN t.counter_day = v_day THEN t.daily_reserved_usd ELSE 0 END;
+    m_spent := CASE WHEN t.counter_month = v_month THEN t.monthly_spent_usd ELSE 0 END;
+    m_reserved := CASE WHEN t.counter_month = v_month THEN t.monthly_reserved_usd ELSE 0 END;
+    d_limit := t.daily_usd_limit * v_mult;
+    m_limit := t.monthly_usd_limit * v_mult;
+    FOR i IN 1..v_count LOOP
+        IF d_spent + d_reserved + v_added + v_est[i] > d_limit THEN
+            item := i - 1; outcome := 'exceeded'; ledger_id := NULL; budget_window := 'daily';
+            limit_usd := d_limit; spent_usd := d_spent; reserved_usd := d_reserved + v_added; multiplier := v_mult;
+            v_refused := v_refused || v_ids[i];
+        ELSIF m_spent + m_reserved + v_added + v_est[i] > m_limit THEN
+            item := i - 1; outcome := 'exceeded'; ledger_id := NULL; budget_window := 'monthly';
+            limit_usd := m_limit; spent_usd := m_spent; reserved_usd := m_reserved + v_added; multiplier := v_mult;
+            v_refused := v_refused || v_ids[i];
+        ELSE
+            v_added := v_added + v_est[i];
+            item := i - 1; outcome := 'reserved'; ledger_id := v_ids[i]; budget_window := NULL;
+            limit_usd := NULL; spent_usd := NULL; reserved_usd := NULL; multiplier := v_mult;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    UPDATE tenant_budget SET
+        counter_day = v_day, daily_spent_usd = d_spent, daily_reserved_usd = d_reserved + v_added,
+        counter_month = v_month, monthly_spent_usd = m_spent, monthly_reserved_usd = m_reserved + v_added,
+        updated_at = v_now
+    WHERE tenant_id = p_tenant;
+    IF cardinality(v_refused) > 0 THEN
+        DELETE FROM budget_ledger WHERE tenant_id = p_tenant AND id = ANY (v_refused);
+    END IF;
+END;
+$$;
+
+-- budget_settle_many: budget_settle for several reservations of one tenant,
+-- with the tenant row lock taken once. Items: {"id", "actual" (decimal text or
+-- null), "tokens", "status", "body" (base64 or null), "compensation" (object
+-- or null)}. Returns each id with its status before the call.
+CREATE FUNCTION budget_settle_many(p_tenant text, p_items jsonb, p_now timestamptz DEFAULT NULL)
+RETURNS TABLE (ledger_id uuid, prior text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_now timestamptz := coalesce(p_now, now());
+    e     jsonb;
+    r     budget_ledger;
+    v_cost numeric;
+    d_res numeric := 0; d_spent numeric := 0; m_res numeric := 0; m_spent numeric := 0;
+    t     tenant_budget;
+BEGIN
+    SELECT * INTO t FROM tenant_budget WHERE tenant_id = p_tenant;
+    FOR e IN SELECT value FROM jsonb_array_elements(p_items) LOOP
+        SELECT * INTO r FROM budget_ledger WHERE tenant_id = p_tenant AND id = (e ->> 'id')::uuid FOR UPDATE;
+        IF NOT FOUND THEN
+            ledger_id := (e ->> 'id')::uuid; prior := 'missing'; RETURN NEXT; CONTINUE;
+        END IF;
+        ledger_id := r.id; prior := r.status;
+        RETURN NEXT;
+        IF r.status NOT IN ('reserved', 'expired') THEN CONTINUE; END IF;
+        v_cost := coalesce((e ->> 'actual')::numeric, r.estimated_usd);
+        UPDATE budget_ledger SET
+            status = 'settled', actual_usd = v_cost,
+            actual_tokens = coalesce((e ->> 'tokens')::bigint, r.estimated_tokens), settled_at = v_now,
+            response_status = (e ->> 'status')::integer, response_body = decode(e ->> 'body', 'base64')
+        WHERE tenant_id = p_tenant AND id = r.id;
+        IF e -> 'compensation' IS NOT NULL AND jsonb_typeof(e -> 'compensation') = 'object' THEN
+            INSERT INTO compensation_log (tenant_id, correlation_id, ledger_id, operation_name, compensation)
+            VALUES (p_tenant, r.correlation_id, r.id, r.operation_name, e -> 'compensation');
+        END IF;
+        -- Sums for the windows the rows belong to, applied in one UPDATE below.
+        IF t.counter_day = r.budget_day THEN
+            d_spent := d_spent + v_cost;
+            IF r.status = 'reserved' THEN d_res := d_res + r.estimated_usd; END IF;
+        END IF;
+        IF t.counter_month = date_trunc('month', r.budget_day)::date THEN
+            m_spent := m_spent + v_cost;
+            IF r.status = 'reserved' THEN m_res := m_res + r.estimated_usd; END IF;
+        END IF;
+    END LOOP;
+    -- The tenant row last. Its counter window is re-checked under the lock: a
+    -- reservation that rolled the window over meanwhile leaves these sums out.
+    UPDATE tenant_budget u SET
+        daily_reserved_usd = CASE WHEN u.counter_day = t.counter_day THEN greatest(u.daily_reserved_usd - d_res, 0) ELSE u.daily_reserved_usd END,
+        daily_spent_usd = CASE WHEN u.counter_day = t.counter_day THEN u.daily_spent_usd + d_spent ELSE u.daily_spent_usd END,
+        monthly_reserved_usd = CASE WHEN u.counter_month = t.counter_month THEN greatest(u.monthly_reserved_usd - m_res, 0) ELSE u.monthly_reserved_usd END,
+        monthly_spent_usd = CASE WHEN u.counter_month = t.counter_month THEN u.monthly_spent_usd + m_spent ELSE u.monthly_spent_usd END,
+        updated_at = v_now
+    WHERE u.tenant_id = p_tenant;
+END;
+$$;
