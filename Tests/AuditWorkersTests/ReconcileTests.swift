@@ -134,6 +134,49 @@ struct ReconcileTests {
         #expect(try counters["daily_reserved_usd"].micros() == 0)
     }
 
+    @Test("a reservation in flight (ledger row written, tenant row not yet locked) and the reconciler do not deadlock")
+    func reservationInFlightNoDeadlock() async throws {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        let reserver = try harness.pool(maxConnections: 1)
+        defer {
+            pool.close()
+            reserver.close()
+        }
+        let reconciled = try await reserver.withConnection { session -> ReconcileReport.Tenant? in
+            try await session.executeScript("BEGIN")
+            // budget_reserve's order: the ledger row first (its foreign key share-locks the
+            // tenant row), then the tenant row FOR NO KEY UPDATE.
+            _ = try await session.query("""
+                INSERT INTO budget_ledger (tenant_id, status, estimated_usd, correlation_id) VALUES ('demo', 'reserved', 2.000000, 'in-flight')
+                """)
+            let reconcile = Task {
+                try await pool.transaction { session in try await ReconcileWorker.reconcile("demo", in: session) }
+            }
+            // Whether or not the reconciler has to wait for this transaction, the reservation's
+            // next step must not deadlock with it.
+            _ = try await eventually {
+                try await pool.query("""
+                    SELECT count(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND (wait_event_type = 'Lock' OR query LIKE '%reconcile_daily_budget%')
+                      AND pid <> pg_backend_pid()
+                    """).single()["n"].int64() > 0
+            }
+            _ = try await session.query("SELECT 1 FROM tenant_budget WHERE tenant_id = 'demo' FOR NO KEY UPDATE")
+            _ = try await session.query("""
+                UPDATE tenant_budget SET daily_reserved_usd = daily_reserved_usd + 2, monthly_reserved_usd = monthly_reserved_usd + 2
+                WHERE tenant_id = 'demo'
+                """)
+            try await session.executeScript("COMMIT")
+            return try await reconcile.value
+        }
+        #expect(reconciled?.tenant == "demo")
+        // The counters are right whichever committed first.
+        let counters = try await pool.query("SELECT daily_reserved_usd, monthly_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'").single()
+        #expect(try counters["daily_reserved_usd"].micros() == 2_000_000)
+        #expect(try counters["monthly_reserved_usd"].micros() == 2_000_000)
+    }
+
     @Test("a closed pool makes the pass throw instead of failing every tenant")
     func unreachableThrows() async throws {
         let harness = try await Harness.make()
