@@ -7,6 +7,7 @@ import Identity
 import Admin
 import Audit
 import Ledger
+import Workers
 import PersistedQueries
 import Logging
 import Prometheus
@@ -49,6 +50,9 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let audit = dependencies.postgres.map { AuditLog(pool: $0) }
+        let workers = dependencies.postgres.map { pool in
+            WorkersService(config: config, postgres: pool, audit: AuditLog(pool: pool), logger: Logger(label: "safemut.workers"))
+        }
         let ledgerSetup: LedgerSetup?
         do {
             ledgerSetup = try LedgerSetup.make(config, audit: audit, logger: Logger(label: "safemut.ledger"))
@@ -90,7 +94,9 @@ struct ServeCommand: ParsableCommand {
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
             endpoints: PersistedQueryAdmin(
-                gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints,
+                gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints
+                + (workers?.endpoints ?? [])
+                + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? []),
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
@@ -119,6 +125,7 @@ struct ServeCommand: ParsableCommand {
             "budget.fail_mode": "\(config.budget.failMode.rawValue)",
             "version": "\(SafemutVersion.current)",
         ])
+        workers?.start()
 
         var current = config
         while true {
@@ -131,6 +138,7 @@ struct ServeCommand: ParsableCommand {
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
             PersistedQuerySetup.stop(allowlist)
             budgetGauges?.stop()
+            workers?.stopAndWait()
             var settled = true
             let clean = gateway.shutdown {
                 settled = ledgerSetup?.stop() ?? true
