@@ -35,4 +35,25 @@ public struct BudgetAdmin: Sendable {
             AdminEndpoint("PUT", "/admin/budget/limits/{tenant}") { call in await self.setLimits(call) },
         ]
     }
+
+    /// The routes of `endpoints`, each answering `DEPENDENCY_UNAVAILABLE` (503): for a
+    /// gateway started without `database.url`, so an operator's curl says what is missing
+    /// instead of "no admin route".
+    public static func unavailableEndpoints(
+        message: String = "the budget admin API needs Postgres: set database.url (env DATABASE_URL)"
+    ) -> [AdminEndpoint] {
+        routes.map { route in AdminEndpoint(route.method, route.template) { _ in .unavailable(message) } }
+    }
+
+    /// Method and template of every route in `endpoints`, in the same order.
+    static let routes: [(method: String, template: String)] = [
+        ("GET", "/admin/budget/status"),
+        ("GET", "/admin/budget/canary-status"),
+        ("POST", "/admin/budget/override"),
+        ("GET", "/admin/budget/overrides"),
+        ("POST", "/admin/budget/overrides/{id}/approve"),
+        ("POST", "/admin/budget/overrides/{id}/extend"),
+        ("DELETE", "/admin/budget/overrides/{id}"),
+        ("PUT", "/admin/budget/limits/{tenant}"),
+    ]
 }

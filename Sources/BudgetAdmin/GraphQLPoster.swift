@@ -33,6 +33,9 @@ struct GraphQLPoster: Sendable {
 
         let fd = try BlockingSocket.connect(host: endpoint.host, port: endpoint.port, timeout: connectTimeout)
         defer { BlockingSocket.close(fd) }
+        // Connected: from here on, every wait (writing the request, each read) is bounded
+        // by the read timeout, like the gateway's upstream.read_timeout_ms.
+        BlockingSocket.setTimeout(fd, SO_SNDTIMEO, readTimeout)
         BlockingSocket.setTimeout(fd, SO_RCVTIMEO, readTimeout)
         try BlockingSocket.sendAll(fd, wire)
         return try read(fd)

@@ -18,9 +18,13 @@ import Postgres
 /// `database.url` (`DATABASE_URL`, required), `upstream.url` (`UPSTREAM_URL`) with
 /// `upstream.connect_timeout_ms`/`read_timeout_ms`, and `schema.path` for the risk tags.
 ///
+/// Maps the rollback plan's `node scripts/comp-log-replayer.js --operations=50
+/// --dry-run=false --reason="rollback-compensation" --approve-destructive` to
+/// `safemut compensate --last 50 --reason rollback-compensation --approve-destructive`.
+///
 /// Exit codes: 0 every compensation read was replayed (or, with `--dry-run`, could be);
-/// 1 some were refused, failed or unconfirmed; 2 bad arguments or configuration;
-/// 3 Postgres or the upstream unreachable.
+/// 1 some were refused, failed or unconfirmed; 2 bad configuration; 3 Postgres or the
+/// upstream unreachable; 64 bad flags (argument-parser's usage error).
 struct CompensateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compensate",

@@ -1,4 +1,6 @@
+@testable import Admin
 import BudgetAdmin
+import Identity
 import GraphQLAnalysis
 import Logging
 import Postgres
@@ -70,5 +72,23 @@ struct BudgetHealthTests {
         let (status, json) = await BudgetHealth(pool: nil, logger: BudgetHarness.quiet).check()
         #expect(status == 503)
         #expect(json["status"]?.stringValue == "down")
+    }
+}
+
+/// A gateway without `database.url` still answers the budget routes, with a reason.
+@Suite("budget routes without a database")
+struct UnavailableRoutesTests {
+    @Test("every budget route has a 503 twin naming database.url")
+    func unavailable() async throws {
+        let h = try await BudgetHarness.start()
+        defer { h.shutdown() }
+        let live = h.admin.endpoints.map { "\($0.method) \($0.template)" }
+        let stand = BudgetAdmin.unavailableEndpoints()
+        #expect(stand.map { "\($0.method) \($0.template)" } == live)
+        let reply = await stand[0].handle(AdminCall(
+            method: "GET", path: "/admin/budget/status", parameters: [:], query: [:], body: [], headers: [],
+            identity: .loopbackOperator, requestID: "r1"))
+        #expect(reply.status == 503)
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("database.url"))
     }
 }
