@@ -9,7 +9,8 @@ struct RequestBody {
     /// The call's body as an object whose keys are all in `known`.
     /// With `optional`, an empty body reads as `{}`.
     static func parse(_ call: AdminCall, known: [String], optional: Bool = false) -> Result<RequestBody, AdminReply> {
-        if optional && call.body.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+        let blank: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")]
+        if optional && call.body.allSatisfy(blank.contains) {
             return .success(RequestBody(object: .object([])))
         }
         switch call.jsonObject() {
@@ -24,10 +25,7 @@ struct RequestBody {
         }
     }
 
-    subscript(key: String) -> JSONValue? {
-        guard let value = object[key] else { return nil }
-        return value
-    }
+    subscript(key: String) -> JSONValue? { object[key] }
 
     /// A required non-empty string of at most `maxBytes` UTF-8 bytes (surrounding blanks trimmed).
     func text(_ key: String, maxBytes: Int, required: Bool) -> Result<String?, AdminReply> {

@@ -65,6 +65,10 @@ struct RunbookTests {
         for tenant in ["test", "demo", "maestro-internal"] {
             #expect(output.contains("\"tenant_id\": \"\(tenant)\""), "\(output)")
         }
+        // SPEC §9 writes it without the quotes.
+        let (specStatus, spec) = try await Self.bash("curl -s $API/admin/budget/status | jq '.canary_tenants[]'", api: h.api)
+        #expect(specStatus == 0)
+        #expect(spec == output)
         let (idsStatus, ids) = try await Self.bash(#"curl -s "$API/admin/budget/status" | jq -r '.canary_tenants[].tenant_id'"#, api: h.api)
         #expect(idsStatus == 0)
         #expect(ids == "demo\nmaestro-internal\ntest\n")
@@ -77,5 +81,8 @@ struct RunbookTests {
         let (status, output) = try await Self.bash(#"curl -s "$API/health/budget" | jq '.status'"#, api: h.api)
         #expect(status == 0)
         #expect(output == "\"ok\"\n")
+        let (specStatus, spec) = try await Self.bash("curl -s $API/health/budget | jq '.status'", api: h.api)
+        #expect(specStatus == 0)
+        #expect(spec == "\"ok\"\n")
     }
 }
