@@ -79,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Identity", "Config", "HTTP", logging],
             swiftSettings: strict
         ),
 
@@ -156,7 +156,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BudgetAdminTests",
-            dependencies: ["BudgetAdmin", "Ledger", "Audit", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: [
+                "BudgetAdmin", "Ledger", "Audit", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
+                "HTTP", "HTTPServer", "Sockets", logging,
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),

@@ -10,7 +10,10 @@ struct SafemutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safemut",
         abstract: "Admission control for GraphQL mutations: budgets, allowlists, four-eyes, rate limits.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, CheckBudgetCommand.self, PQCommand.self, AuditCommand.self, ReconcileCommand.self, EscalateCommand.self, VersionCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CheckBudgetCommand.self, PQCommand.self, AuditCommand.self,
+            ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, VersionCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

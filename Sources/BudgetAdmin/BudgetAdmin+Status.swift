@@ -1,0 +1,46 @@
+import Admin
+import GraphQLAnalysis
+import Postgres
+
+extension BudgetAdmin {
+    // MARK: GET /admin/budget/status
+
+    /// Every tenant's limits, spend, reservations, utilization and override; the canaries
+    /// again under `canary_tenants` (the runbooks run `jq '.canary_tenants[]'`).
+    func status(_ call: AdminCall) async -> AdminReply {
+        if let unknown = call.query.keys.sorted().first(where: { $0 != "tenant" }) {
+            return .badRequest("unknown query parameter \"\(unknown)\"; only ?tenant= is accepted")
+        }
+        do throws(PostgresError) {
+            var tenants = try await Self.tenantStatuses(pool, canaryOnly: false)
+            if let wanted = call.query["tenant"] {
+                tenants = tenants.filter { $0.tenantID == wanted }
+                if tenants.isEmpty { return BudgetAdminReply.notFound("unknown tenant \"\(wanted.prefix(128))\"") }
+            }
+            let generated = try await pool.query("SELECT \(SQLText.utc("now()")) AS now, \(SQLText.today)::text AS day").single()
+            return AdminReply(json: .fields([
+                "generated_at": .string(try generated["now"].string()),
+                "day": .string(try generated["day"].string()),
+                "tenants": .array(tenants.map(\.json)),
+                "canary_tenants": .array(tenants.filter(\.canary).map(\.json)),
+                "summary": .fields([
+                    "tenants": .integer(tenants.count),
+                    "canary": .integer(tenants.filter(\.canary).count),
+                    "alerting": .stringArray(tenants.filter(\.alert).map(\.tenantID)),
+                    "over_limit": .stringArray(tenants.filter(\.overLimit).map(\.tenantID)),
+                    "with_override": .stringArray(tenants.filter { $0.overrideID != nil }.map(\.tenantID)),
+                ]),
+            ]))
+        } catch {
+            return BudgetAdminReply.database(error)
+        }
+    }
+
+    static func tenantStatuses(_ pool: PostgresPool, canaryOnly: Bool) async throws(PostgresError) -> [TenantBudgetStatus] {
+        let rows = try await pool.query(TenantBudgetStatus.sql(canaryOnly: canaryOnly))
+        var statuses: [TenantBudgetStatus] = []
+        statuses.reserveCapacity(rows.count)
+        for row in rows { statuses.append(try TenantBudgetStatus(row)) }
+        return statuses
+    }
+}
