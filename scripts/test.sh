@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server
+apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq
 
 log "building (debug)"
 swift build

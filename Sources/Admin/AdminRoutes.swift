@@ -1,4 +1,5 @@
 import Admission
+import GraphQLAnalysis
 import Gzip
 import HTTP
 import HTTPClient
@@ -6,13 +7,14 @@ import HTTPServer
 import Prometheus
 import Sockets
 
-/// `/health`, `/health/ready` and `/metrics`. Later issues add `/admin/*`.
+/// `/health`, `/health/ready`, `/health/budget` and `/metrics` (the `/admin/*` routes are `AdminAPI`).
 public final class AdminRoutes: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let refreshGauges: @Sendable () -> Void
     private let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
     private let version: String
     private let checkDependencies: @Sendable () async -> [DependencyCheck]
+    private let checkBudget: @Sendable () async -> (status: Int, json: JSONValue)
 
     /// `checkDependencies` pings Postgres and Redis when they are configured
     /// (an empty list when they are not).
@@ -21,13 +23,20 @@ public final class AdminRoutes: Sendable {
         pools: [ObjectIdentifier: LoopBound<UpstreamPool>],
         version: String,
         checkDependencies: @escaping @Sendable () async -> [DependencyCheck] = { [] },
+        checkBudget: @escaping @Sendable () async -> (status: Int, json: JSONValue) = AdminRoutes.budgetNotConfigured,
         refreshGauges: @escaping @Sendable () -> Void
     ) {
         self.registry = registry
         self.pools = pools
         self.version = version
         self.checkDependencies = checkDependencies
+        self.checkBudget = checkBudget
         self.refreshGauges = refreshGauges
+    }
+
+    /// `/health/budget` of a gateway without a ledger.
+    public static let budgetNotConfigured: @Sendable () async -> (status: Int, json: JSONValue) = {
+        (503, .members(["status": .string("down"), "reason": .string("the budget ledger is not configured (database.url)")]))
     }
 
     /// Serves one of the routes above (the caller checked the method).
@@ -37,6 +46,13 @@ public final class AdminRoutes: Sendable {
             respondJSON(#"{"status":"ok","version":"\#(version)"}"#, status: 200, requestID: requestID, request: request, responder: responder)
         case "/health/ready":
             ready(request, requestID: requestID, responder: responder)
+        case "/health/budget":
+            let bound = LoopBound(responder, loop: request.loop)
+            let checkBudget = self.checkBudget
+            Task(executorPreference: request.loop) {
+                let (status, json) = await checkBudget()
+                self.respondJSON(json.serialized, status: status, requestID: requestID, request: request, responder: bound.value)
+            }
         default:
             metrics(request, requestID: requestID, responder: responder)
         }

@@ -2,6 +2,7 @@ import Admin
 import Admission
 import HTTPClient
 import HTTPServer
+import GraphQLAnalysis
 import Logging
 import PersistedQueries
 import Prometheus
@@ -28,6 +29,7 @@ public final class Gateway: Sendable {
         dependencies: Dependencies = Dependencies(),
         adminAPI: AdminAPI? = nil,
         persistedQueries: PersistedQueryGate? = nil,
+        checkBudget: (@Sendable () async -> (status: Int, json: JSONValue))? = nil,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger,
         onScrape: @escaping @Sendable (GatewayMetrics) -> Void = { _ in }
@@ -50,7 +52,8 @@ public final class Gateway: Sendable {
         let pqMetrics = persistedQueries.map { PersistedQueryMetrics(gate: $0, factory: metrics.factory) }
         let admin = AdminRoutes(
             registry: registry, pools: pools, version: settings.version,
-            checkDependencies: { await dependencies.check() }
+            checkDependencies: { await dependencies.check() },
+            checkBudget: checkBudget ?? AdminRoutes.budgetNotConfigured
         ) {
             metrics.refreshGauges(server: serverCounters, upstream: poolCounters)
             dependencyMetrics.refresh()

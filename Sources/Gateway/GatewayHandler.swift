@@ -45,7 +45,7 @@ final class GatewayHandler: HTTPServerHandler {
         switch request.head.path {
         case "/graphql":
             graphQL(request, requestID: requestID, responder: responder)
-        case "/health", "/health/ready", "/metrics":
+        case "/health", "/health/ready", "/health/budget", "/metrics":
             guard request.head.method == "GET" || request.head.method == "HEAD" else {
                 Self.reject(Rejection(.methodNotAllowed, "use GET"), requestID: requestID, responder: responder, allow: "GET, HEAD")
                 return

@@ -35,7 +35,7 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// Route templates used as the `route` label.
-    static let routes = ["/graphql", "/health", "/health/ready", "/metrics", "/admin", "other"]
+    static let routes = ["/graphql", "/health", "/health/ready", "/health/budget", "/metrics", "/admin", "other"]
 
     public init(registry: PrometheusCollectorRegistry, version: String) {
         self.registry = registry
@@ -78,7 +78,7 @@ public final class GatewayMetrics: Sendable {
     /// Maps a request path to its bounded route label.
     static func route(for path: String) -> String {
         switch path {
-        case "/graphql", "/health", "/health/ready", "/metrics": return path
+        case "/graphql", "/health", "/health/ready", "/health/budget", "/metrics": return path
         default: return path.hasPrefix("/admin/") ? "/admin" : "other"
         }
     }

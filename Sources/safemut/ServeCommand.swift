@@ -6,6 +6,7 @@ import Gateway
 import Identity
 import Admin
 import Audit
+import BudgetAdmin
 import Ledger
 import Workers
 import PersistedQueries
@@ -91,10 +92,16 @@ struct ServeCommand: ParsableCommand {
             PersistedQuerySetup.stop(allowlist)
             throw ExitCode(2)
         }
+        let budgetLogger = Logger(label: "safemut.budget")
+        let budgetEndpoints = dependencies.postgres.map {
+            BudgetAdmin(pool: $0, canary: CanaryRule(cleanDays: config.canary.cleanDays), logger: budgetLogger).endpoints
+        } ?? BudgetAdmin.unavailableEndpoints()
+        let budgetHealth = BudgetHealth(pool: dependencies.postgres, staleGrace: config.workers.reconcileInterval, logger: budgetLogger)
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
             endpoints: PersistedQueryAdmin(
                 gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints
+                + budgetEndpoints
                 + (workers?.endpoints ?? [])
                 + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? []),
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
@@ -103,7 +110,7 @@ struct ServeCommand: ParsableCommand {
         do {
             gateway = try Gateway(
                 settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
-                adminAPI: adminAPI, persistedQueries: admission.persistedQueries,
+                adminAPI: adminAPI, persistedQueries: admission.persistedQueries, checkBudget: budgetHealth.check,
                 registry: registry, logger: logger,
                 onScrape: { [cache = admission.documentCache] metrics in
                     metrics.recordParseCache(hits: cache.hits, misses: cache.misses)
