@@ -3,12 +3,14 @@ import GraphQLAnalysis
 import Postgres
 
 extension LedgerStore {
-    /// `budget_reserve_many`: several requests of one tenant (none with an idempotency key)
-    /// under one lock of its budget row; outcomes in the requests' order.
+    /// `budget_reserve_batch`: requests of any tenants (none with an idempotency key) in one
+    /// round trip; each tenant's budget row is locked once, tenants in sorted order.
+    /// Outcomes in the requests' order.
     public func reserveMany(_ requests: [ReservationRequest], now: Date? = nil) async throws(PostgresError) -> [ReservationOutcome] {
-        guard let tenant = requests.first?.tenant else { return [] }
+        guard !requests.isEmpty else { return [] }
         let items = JSONValue.array(requests.map { request in
             .object([
+                JSONMember("tenant", .string(request.tenant)),
                 JSONMember("estimate", .string(MicroDollars.text(request.estimateMicros))),
                 JSONMember("tokens", .number(String(request.estimateTokens))),
                 JSONMember("operation", request.operationName.map { .string($0) } ?? .null),
@@ -18,8 +20,8 @@ extension LedgerStore {
             ])
         })
         let rows = try await pool.query(
-            "SELECT * FROM budget_reserve_many($1, $2::jsonb, $3, $4)",
-            [.text(tenant), .json(items.serialized), .int(ttlMillis), now.map { .timestamp($0) }])
+            "SELECT * FROM budget_reserve_batch($1::jsonb, $2, $3)",
+            [.json(items.serialized), .int(ttlMillis), now.map { .timestamp($0) }])
         var outcomes = [ReservationOutcome?](repeating: nil, count: requests.count)
         for row in rows {
             let index = try row["item"].int()
@@ -28,7 +30,7 @@ extension LedgerStore {
             switch try row["outcome"].string() {
             case "reserved":
                 outcomes[index] = .reserved(Reservation(
-                    tenant: tenant, id: try row["ledger_id"].uuid(), estimateMicros: request.estimateMicros,
+                    tenant: request.tenant, id: try row["ledger_id"].uuid(), estimateMicros: request.estimateMicros,
                     estimateTokens: request.estimateTokens, multiplierMillis: try row["multiplier"].micros() / 1_000))
             case "exceeded":
                 outcomes[index] = .exceeded(
@@ -38,22 +40,25 @@ extension LedgerStore {
             case "unknown":
                 outcomes[index] = .unknownTenant
             case let other:
-                throw PostgresError(.decoding, message: "budget_reserve_many returned the unknown outcome \(other)")
+                throw PostgresError(.decoding, message: "budget_reserve_batch returned the unknown outcome \(other)")
             }
         }
         return try outcomes.map { outcome throws(PostgresError) in
-            guard let outcome else { throw PostgresError(.decoding, message: "budget_reserve_many left an item without an outcome") }
+            guard let outcome else { throw PostgresError(.decoding, message: "budget_reserve_batch left an item without an outcome") }
             return outcome
         }
     }
 
-    /// `budget_settle_many`: settlements of one tenant under one lock of its budget row;
-    /// each reservation's status before the call, in order.
+    /// `budget_settle_batch`: settlements of any tenants in one round trip, each tenant's
+    /// budget row locked once, tenants in sorted order; each reservation's status before
+    /// the call, in order.
     @discardableResult
     public func settleMany(_ items: [(Reservation, Settlement)], now: Date? = nil) async throws(PostgresError) -> [String] {
-        guard let tenant = items.first?.0.tenant else { return [] }
+        guard !items.isEmpty else { return [] }
         let json = JSONValue.array(items.map { reservation, settlement in
-            var members = [JSONMember("id", .string(reservation.id.uuidString.lowercased()))]
+            var members = [
+                JSONMember("tenant", .string(reservation.tenant)), JSONMember("id", .string(reservation.id.uuidString.lowercased())),
+            ]
             members.append(JSONMember("actual", settlement.actualMicros.map { .string(MicroDollars.text($0)) } ?? .null))
             members.append(JSONMember("tokens", settlement.actualTokens.map { .number(String($0)) } ?? .null))
             members.append(JSONMember("status", settlement.response.map { .number(String($0.status)) } ?? .null))
@@ -64,8 +69,8 @@ extension LedgerStore {
             return .object(members)
         })
         let rows = try await pool.query(
-            "SELECT ledger_id, prior FROM budget_settle_many($1, $2::jsonb, $3)",
-            [.text(tenant), .json(json.serialized), now.map { .timestamp($0) }])
+            "SELECT ledger_id, prior FROM budget_settle_batch($1::jsonb, $2)",
+            [.json(json.serialized), now.map { .timestamp($0) }])
         var prior: [UUID: String] = [:]
         for row in rows { prior[try row["ledger_id"].uuid()] = try row["prior"].string() }
         return items.map { prior[$0.0.id] ?? "missing" }

@@ -1,13 +1,13 @@
 import Postgres
 import Synchronization
 
-/// Groups concurrent reservations of one tenant into one `budget_reserve_many` call, so a
-/// hot tenant's budget row is locked once per batch instead of once per request.
+/// Groups concurrent reservations into one `budget_reserve_batch` call: one round trip and
+/// one commit for many requests, and one lock of each tenant's budget row per batch, so a
+/// hot tenant is not a queue of single-row transactions.
 ///
-/// At most one call per tenant is in flight in this process. A request that finds none
-/// starts one at once (alone, no added wait); requests arriving meanwhile queue and go
-/// together in the next call. Under load the batches grow by themselves; idle, every
-/// request is its own batch.
+/// At most `maxInFlight` calls run at once. A request that finds a free slot starts a call
+/// at once (alone when nothing else waits: no added delay when idle); requests arriving
+/// while every slot is busy queue and go together in the next call.
 final class ReservationBatcher: Sendable {
     typealias Reply = Result<ReservationOutcome, PostgresError>
 
@@ -16,47 +16,46 @@ final class ReservationBatcher: Sendable {
         let continuation: CheckedContinuation<Reply, Never>
     }
 
-    private struct Queue {
+    private struct State {
         var waiting: [Waiter] = []
+        var inFlight = 0
     }
 
     private let store: LedgerStore
     private let maxBatch: Int
-    /// Tenants with a call in flight, and who waits for the next one.
-    private let queues = Mutex<[String: Queue]>([:])
+    private let maxInFlight: Int
+    private let state = Mutex(State())
 
-    init(store: LedgerStore, maxBatch: Int = 64) {
+    init(store: LedgerStore, maxBatch: Int = 128, maxInFlight: Int = 4) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
+        self.maxInFlight = max(1, maxInFlight)
     }
 
     func reserve(_ request: ReservationRequest) async -> Reply {
         await withCheckedContinuation { continuation in
-            let starts = queues.withLock { queues -> Bool in
-                if queues[request.tenant] != nil {
-                    queues[request.tenant]!.waiting.append(Waiter(request: request, continuation: continuation))
-                    return false
-                }
-                queues[request.tenant] = Queue(waiting: [Waiter(request: request, continuation: continuation)])
+            let starts = state.withLock { state -> Bool in
+                state.waiting.append(Waiter(request: request, continuation: continuation))
+                guard state.inFlight < maxInFlight else { return false }
+                state.inFlight += 1
                 return true
             }
             if starts {
-                Task { await self.run(tenant: request.tenant) }
+                Task { await self.run() }
             }
         }
     }
 
-    /// Calls the ledger until the tenant's queue is empty, then forgets the tenant.
-    private func run(tenant: String) async {
+    /// One slot: calls the ledger until nothing waits, then frees the slot.
+    private func run() async {
         while true {
-            let batch = queues.withLock { queues -> [Waiter] in
-                guard var queue = queues[tenant], !queue.waiting.isEmpty else {
-                    queues[tenant] = nil
+            let batch = state.withLock { state -> [Waiter] in
+                guard !state.waiting.isEmpty else {
+                    state.inFlight -= 1
                     return []
                 }
-                let taken = Array(queue.waiting.prefix(maxBatch))
-                queue.waiting.removeFirst(taken.count)
-                queues[tenant] = queue
+                let taken = Array(state.waiting.prefix(maxBatch))
+                state.waiting.removeFirst(taken.count)
                 return taken
             }
             if batch.isEmpty { return }

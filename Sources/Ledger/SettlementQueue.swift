@@ -15,8 +15,8 @@ enum Finish: Sendable, Equatable {
 /// lost its answer changes nothing. If the process dies with work pending, the reconciler
 /// releases those reservations after their TTL.
 ///
-/// Settlements of one tenant go to Postgres together (`budget_settle_many`, one lock of
-/// the tenant's row per batch), one batch in flight per tenant, like reservations.
+/// Settlements go to Postgres together (`budget_settle_batch`: one round trip, one lock of
+/// each tenant's row per batch), at most `maxInFlight` batches at once, like reservations.
 final class SettlementQueue: Sendable {
     private struct Item {
         let reservation: Reservation
@@ -27,9 +27,10 @@ final class SettlementQueue: Sendable {
     private let store: LedgerStore
     private let logger: Logger
     private let metrics: LedgerMetrics
-    private let maxBatch = 64
+    private let maxBatch = 128
+    private let maxInFlight = 2
     private let pending = Atomic<Int>(0)
-    private let queues = Mutex<[String: [Item]]>([:])
+    private let queue = Mutex<(items: [Item], inFlight: Int)>(([], 0))
 
     init(store: LedgerStore, metrics: LedgerMetrics, logger: Logger) {
         self.store = store
@@ -47,29 +48,27 @@ final class SettlementQueue: Sendable {
             Task { await self.release(reservation) }
         case .settle(let settlement):
             let item = Item(reservation: reservation, settlement: settlement, reservedAt: reservedAt)
-            let starts = queues.withLock { queues -> Bool in
-                if queues[reservation.tenant] != nil {
-                    queues[reservation.tenant]!.append(item)
-                    return false
-                }
-                queues[reservation.tenant] = [item]
+            let starts = queue.withLock { queue -> Bool in
+                queue.items.append(item)
+                guard queue.inFlight < maxInFlight else { return false }
+                queue.inFlight += 1
                 return true
             }
-            if starts { Task { await self.run(tenant: reservation.tenant) } }
+            if starts { Task { await self.run() } }
         }
     }
 
-    private func run(tenant: String) async {
+    private func run() async {
         var delay = Duration.milliseconds(50)
         var attempt = 1
         while true {
-            let batch = queues.withLock { queues -> [Item] in
-                guard let items = queues[tenant], !items.isEmpty else {
-                    queues[tenant] = nil
+            let batch = queue.withLock { queue -> [Item] in
+                guard !queue.items.isEmpty else {
+                    queue.inFlight -= 1
                     return []
                 }
-                let taken = Array(items.prefix(maxBatch))
-                queues[tenant] = Array(items.dropFirst(taken.count))
+                let taken = Array(queue.items.prefix(maxBatch))
+                queue.items.removeFirst(taken.count)
                 return taken
             }
             if batch.isEmpty { return }
@@ -87,10 +86,10 @@ final class SettlementQueue: Sendable {
             } catch {
                 metrics.settlementFailed()
                 logger.warning("ledger settlement failed; retrying", metadata: [
-                    "tenant": "\(tenant)", "settlements": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
+                    "settlements": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
                 // Back to the front, in order, and try again after a pause.
-                queues.withLock { queues in queues[tenant] = batch + (queues[tenant] ?? []) }
+                queue.withLock { queue in queue.items = batch + queue.items }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
                 attempt += 1

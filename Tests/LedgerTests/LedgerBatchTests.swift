@@ -25,6 +25,31 @@ struct LedgerBatchTests {
         #expect(try await store.reserveMany([h.request("nobody", micros: 1), h.request("nobody", micros: 1)]) == [.unknownTenant, .unknownTenant])
     }
 
+    @Test("one batch may hold several tenants: each is judged against its own limits, answers keep the request order")
+    func mixedTenants() async throws {
+        let h = try await LedgerHarness.make()
+        defer { h.close() }
+        try await h.tenant("m-b", daily: "1.00", monthly: "30.00")
+        try await h.tenant("m-a", daily: "0.50", monthly: "30.00")
+        let store = LedgerStore(pool: h.pool)
+        let outcomes = try await store.reserveMany([
+            h.request("m-b", micros: 900_000), h.request("m-a", micros: 600_000), h.request("nobody", micros: 1),
+            h.request("m-a", micros: 400_000), h.request("m-b", micros: 200_000),
+        ])
+        guard case .reserved(let first) = outcomes[0], case .reserved(let fourth) = outcomes[3] else {
+            Issue.record("\(outcomes)")
+            return
+        }
+        #expect(first.tenant == "m-b")
+        #expect(fourth.tenant == "m-a")
+        #expect(outcomes[1] == .exceeded(window: .daily, limitMicros: 500_000, spentMicros: 0, reservedMicros: 0))
+        #expect(outcomes[2] == .unknownTenant)
+        #expect(outcomes[4] == .exceeded(window: .daily, limitMicros: 1_000_000, spentMicros: 0, reservedMicros: 900_000))
+        #expect(try await store.settleMany([(first, Settlement(actualMicros: 1)), (fourth, Settlement())]) == ["reserved", "reserved"])
+        #expect(try await h.counters("m-b").0 == 1)
+        #expect(try await h.counters("m-a").0 == 400_000)
+    }
+
     @Test("a settlement batch records each cost once and its compensation; a repeat changes nothing")
     func settleBatch() async throws {
         let h = try await LedgerHarness.make()

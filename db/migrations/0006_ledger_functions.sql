@@ -396,3 +396,49 @@ BEGIN
     WHERE u.tenant_id = p_tenant;
 END;
 $$;
+
+-- budget_reserve_batch / budget_settle_batch: the *_many functions for items
+-- of several tenants in one round trip and one commit (items carry "tenant").
+-- Tenants are taken in sorted order, so concurrent batches lock budget rows in
+-- the same order and cannot deadlock each other. `item` is the index in p_items.
+CREATE FUNCTION budget_reserve_batch(p_items jsonb, p_ttl_ms bigint, p_now timestamptz DEFAULT NULL)
+RETURNS TABLE (
+    item integer, outcome text, ledger_id uuid, budget_window text, limit_usd numeric, spent_usd numeric,
+    reserved_usd numeric, multiplier numeric
+)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_tenant text;
+    v_index  integer[];
+    v_group  jsonb;
+    r        record;
+BEGIN
+    FOR v_tenant IN SELECT DISTINCT x.e ->> 'tenant' FROM jsonb_array_elements(p_items) AS x(e) ORDER BY 1 LOOP
+        SELECT array_agg((x.ord - 1)::integer ORDER BY x.ord), jsonb_agg(x.e ORDER BY x.ord) INTO v_index, v_group
+        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord) WHERE x.e ->> 'tenant' = v_tenant;
+        FOR r IN SELECT * FROM budget_reserve_many(v_tenant, v_group, p_ttl_ms, p_now) LOOP
+            item := v_index[r.item + 1]; outcome := r.outcome; ledger_id := r.ledger_id;
+            budget_window := r.budget_window; limit_usd := r.limit_usd; spent_usd := r.spent_usd;
+            reserved_usd := r.reserved_usd; multiplier := r.multiplier;
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+END;
+$$;
+
+CREATE FUNCTION budget_settle_batch(p_items jsonb, p_now timestamptz DEFAULT NULL)
+RETURNS TABLE (ledger_id uuid, prior text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_tenant text;
+    v_group  jsonb;
+BEGIN
+    FOR v_tenant IN SELECT DISTINCT x.e ->> 'tenant' FROM jsonb_array_elements(p_items) AS x(e) ORDER BY 1 LOOP
+        SELECT jsonb_agg(x.e ORDER BY x.ord) INTO v_group
+        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord) WHERE x.e ->> 'tenant' = v_tenant;
+        RETURN QUERY SELECT * FROM budget_settle_many(v_tenant, v_group, p_now);
+    END LOOP;
+END;
+$$;
