@@ -5,9 +5,11 @@ import Synchronization
 /// one commit for many requests, and one lock of each tenant's budget row per batch, so a
 /// hot tenant is not a queue of single-row transactions.
 ///
-/// At most `maxInFlight` calls run at once. A request that finds a free slot starts a call
-/// at once (alone when nothing else waits: no added delay when idle); requests arriving
-/// while every slot is busy queue and go together in the next call.
+/// At most `maxInFlight` calls run at once, and a tenant is in at most one of them: calls
+/// for different tenants run side by side, while a hot tenant's requests gather into one
+/// batch at a time instead of several batches queueing on its row lock. A request that
+/// finds a free slot starts a call at once (alone when nothing else waits: no added delay
+/// when idle); the others queue and go together in the next call.
 final class ReservationBatcher: Sendable {
     typealias Reply = Result<ReservationOutcome, PostgresError>
 
@@ -19,6 +21,27 @@ final class ReservationBatcher: Sendable {
     private struct State {
         var waiting: [Waiter] = []
         var inFlight = 0
+        /// Tenants in a call now.
+        var busyTenants: Set<String> = []
+
+        /// Up to `limit` waiters, in arrival order, of tenants not in a call now.
+        mutating func take(limit: Int) -> [Waiter] {
+            var taken: [Waiter] = []
+            var kept: [Waiter] = []
+            var tenants: Set<String> = []
+            for waiter in waiting {
+                let tenant = waiter.request.tenant
+                if taken.count < limit, !busyTenants.contains(tenant) {
+                    taken.append(waiter)
+                    tenants.insert(tenant)
+                } else {
+                    kept.append(waiter)
+                }
+            }
+            waiting = kept
+            busyTenants.formUnion(tenants)
+            return taken
+        }
     }
 
     private let store: LedgerStore
@@ -36,7 +59,8 @@ final class ReservationBatcher: Sendable {
         await withCheckedContinuation { continuation in
             let starts = state.withLock { state -> Bool in
                 state.waiting.append(Waiter(request: request, continuation: continuation))
-                guard state.inFlight < maxInFlight else { return false }
+                // A busy tenant's request waits for that tenant's call to come back.
+                guard state.inFlight < maxInFlight, !state.busyTenants.contains(request.tenant) else { return false }
                 state.inFlight += 1
                 return true
             }
@@ -46,19 +70,18 @@ final class ReservationBatcher: Sendable {
         }
     }
 
-    /// One slot: calls the ledger until nothing waits, then frees the slot.
+    /// One slot: calls the ledger until nothing it may take waits, then frees the slot.
     private func run() async {
+        var finished: Set<String> = []
         while true {
             let batch = state.withLock { state -> [Waiter] in
-                guard !state.waiting.isEmpty else {
-                    state.inFlight -= 1
-                    return []
-                }
-                let taken = Array(state.waiting.prefix(maxBatch))
-                state.waiting.removeFirst(taken.count)
+                state.busyTenants.subtract(finished)
+                let taken = state.take(limit: maxBatch)
+                if taken.isEmpty { state.inFlight -= 1 }
                 return taken
             }
             if batch.isEmpty { return }
+            finished = Set(batch.map(\.request.tenant))
             do throws(PostgresError) {
                 let outcomes = batch.count == 1
                     ? [try await store.reserve(batch[0].request)]
