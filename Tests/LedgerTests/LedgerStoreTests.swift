@@ -239,4 +239,58 @@ struct LedgerStoreTests {
         let (spent, reserved, _, _) = try await h.counters("hot")
         #expect(spent + reserved == total)
     }
+
+    @Test("64 concurrent callers on two pools straddling UTC midnight at a month end: no day passes its limit, windows never roll back")
+    func concurrentAcrossMidnight() async throws {
+        let h = try await LedgerHarness.make()
+        defer { h.close() }
+        try await h.tenant("edge", daily: "0.500000", monthly: "0.800000")
+        let other = PostgresPool(configuration: try PostgresConfiguration(url: h.url, maxConnections: 8), logger: LedgerHarness.quiet)
+        defer { other.close() }
+        let stores = [LedgerStore(pool: h.pool), LedgerStore(pool: other)]
+        let before = utc("2026-11-30T23:59:59Z")
+        let after = utc("2026-12-01T00:00:01Z")
+        // Even callers act just before midnight, odd ones just after; the clock goes forward
+        // for each caller, as it does for the database.
+        let admitted = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for caller in 0..<64 {
+                group.addTask {
+                    var counts = (0, 0)
+                    for attempt in 0..<4 {
+                        let late = caller % 2 == 1 || attempt >= 2
+                        let outcome = try await stores[caller % 2].reserve(h.request("edge", micros: 13_000), now: late ? after : before)
+                        if case .reserved(let r) = outcome {
+                            if late { counts.1 += 1 } else { counts.0 += 1 }
+                            if attempt % 2 == 0 { try await stores[caller % 2].settle(r, Settlement(actualMicros: 13_000), now: after) }
+                        }
+                    }
+                    return counts
+                }
+            }
+            return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        }
+        let days = try await h.pool.query(
+            """
+            SELECT budget_day::text AS day,
+                   sum(CASE WHEN status = 'settled' THEN actual_usd WHEN status = 'reserved' THEN estimated_usd ELSE 0 END) AS total,
+                   count(*) AS n
+            FROM budget_ledger WHERE tenant_id = 'edge' GROUP BY budget_day ORDER BY 1
+            """)
+        var totals: [String: Int64] = [:]
+        var rows = 0
+        for row in days {
+            totals[try row["day"].string()] = try row["total"].micros()
+            rows += try row["n"].int()
+        }
+        #expect(rows == admitted.0 + admitted.1, "one ledger row per admission")
+        #expect(Int64(rows) * 13_000 == totals.values.reduce(0, +))
+        // Neither day passes its limit (a late pre-midnight request is charged to the new
+        // day, never resets it), and December is filled as far as 13,000 µ$ steps allow.
+        #expect((totals["2026-11-30"] ?? 0) <= 500_000)
+        #expect((totals["2026-12-01"] ?? 0) <= 500_000)
+        #expect((totals["2026-12-01"] ?? 0) > 500_000 - 13_000, "\(totals)")
+        let counters = try await h.counters("edge")
+        #expect(counters.0 + counters.1 == totals["2026-12-01"], "the live day is December 1st and matches its ledger rows")
+        #expect(counters.2 + counters.3 == totals["2026-12-01"], "the live month is December")
+    }
 }

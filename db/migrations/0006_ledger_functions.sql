@@ -80,10 +80,10 @@ BEGIN
                             1::numeric, NULL::text, NULL::integer, NULL::bytea;
         RETURN;
     END IF;
-    d_spent := CASE WHEN t.counter_day = v_day THEN t.daily_spent_usd ELSE 0 END;
-    d_reserved := CASE WHEN t.counter_day = v_day THEN t.daily_reserved_usd ELSE 0 END;
-    m_spent := CASE WHEN t.counter_month = v_month THEN t.monthly_spent_usd ELSE 0 END;
-    m_reserved := CASE WHEN t.counter_month = v_month THEN t.monthly_reserved_usd ELSE 0 END;
+    d_spent := CASE WHEN t.counter_day >= v_day THEN t.daily_spent_usd ELSE 0 END;
+    d_reserved := CASE WHEN t.counter_day >= v_day THEN t.daily_reserved_usd ELSE 0 END;
+    m_spent := CASE WHEN t.counter_month >= v_month THEN t.monthly_spent_usd ELSE 0 END;
+    m_reserved := CASE WHEN t.counter_month >= v_month THEN t.monthly_reserved_usd ELSE 0 END;
     IF d_spent + d_reserved + p_estimate > t.daily_usd_limit * v_mult THEN
         RETURN QUERY SELECT 'exceeded'::text, NULL::uuid, 'daily'::text, t.daily_usd_limit * v_mult,
                             d_spent, d_reserved, v_mult, NULL::text, NULL::integer, NULL::bytea;
@@ -124,22 +124,28 @@ BEGIN
 
     -- The check and the counters in one locking statement; a new day or month
     -- starts its counters at zero (reservations of the old window settle
-    -- against the old window, their budget_day).
+    -- against the old window, their budget_day). Windows only move forward: a
+    -- transaction that began just before midnight but reaches the row after one
+    -- that began after it is charged to the new day (counters and ledger row
+    -- alike), never rolls the counters back.
     UPDATE tenant_budget u SET
-        daily_spent_usd = CASE WHEN u.counter_day = v_day THEN u.daily_spent_usd ELSE 0 END,
-        daily_reserved_usd = CASE WHEN u.counter_day = v_day THEN u.daily_reserved_usd ELSE 0 END + p_estimate,
-        counter_day = v_day,
-        monthly_spent_usd = CASE WHEN u.counter_month = v_month THEN u.monthly_spent_usd ELSE 0 END,
-        monthly_reserved_usd = CASE WHEN u.counter_month = v_month THEN u.monthly_reserved_usd ELSE 0 END + p_estimate,
-        counter_month = v_month,
+        daily_spent_usd = CASE WHEN u.counter_day >= v_day THEN u.daily_spent_usd ELSE 0 END,
+        daily_reserved_usd = CASE WHEN u.counter_day >= v_day THEN u.daily_reserved_usd ELSE 0 END + p_estimate,
+        counter_day = greatest(u.counter_day, v_day),
+        monthly_spent_usd = CASE WHEN u.counter_month >= v_month THEN u.monthly_spent_usd ELSE 0 END,
+        monthly_reserved_usd = CASE WHEN u.counter_month >= v_month THEN u.monthly_reserved_usd ELSE 0 END + p_estimate,
+        counter_month = greatest(u.counter_month, v_month),
         updated_at = v_now
     WHERE u.tenant_id = p_tenant
-      AND CASE WHEN u.counter_day = v_day THEN u.daily_spent_usd + u.daily_reserved_usd ELSE 0 END + p_estimate
+      AND CASE WHEN u.counter_day >= v_day THEN u.daily_spent_usd + u.daily_reserved_usd ELSE 0 END + p_estimate
           <= u.daily_usd_limit * v_mult
-      AND CASE WHEN u.counter_month = v_month THEN u.monthly_spent_usd + u.monthly_reserved_usd ELSE 0 END + p_estimate
+      AND CASE WHEN u.counter_month >= v_month THEN u.monthly_spent_usd + u.monthly_reserved_usd ELSE 0 END + p_estimate
           <= u.monthly_usd_limit * v_mult
     RETURNING * INTO t;
     IF FOUND THEN
+        IF t.counter_day > v_day THEN
+            UPDATE budget_ledger SET budget_day = t.counter_day WHERE tenant_id = p_tenant AND id = v_id;
+        END IF;
         RETURN QUERY SELECT 'reserved'::text, v_id, NULL::text, NULL::numeric, NULL::numeric, NULL::numeric,
                             v_mult, NULL::text, NULL::integer, NULL::bytea;
         RETURN;
@@ -152,16 +158,16 @@ BEGIN
         DELETE FROM budget_ledger WHERE tenant_id = p_tenant AND id = v_id;
     END IF;
     SELECT * INTO t FROM tenant_budget WHERE tenant_id = p_tenant;
-    d_spent := CASE WHEN t.counter_day = v_day THEN t.daily_spent_usd ELSE 0 END;
-    d_reserved := CASE WHEN t.counter_day = v_day THEN t.daily_reserved_usd ELSE 0 END;
+    d_spent := CASE WHEN t.counter_day >= v_day THEN t.daily_spent_usd ELSE 0 END;
+    d_reserved := CASE WHEN t.counter_day >= v_day THEN t.daily_reserved_usd ELSE 0 END;
     IF d_spent + d_reserved + p_estimate > t.daily_usd_limit * v_mult THEN
         RETURN QUERY SELECT 'exceeded'::text, NULL::uuid, 'daily'::text, t.daily_usd_limit * v_mult,
                             d_spent, d_reserved, v_mult, NULL::text, NULL::integer, NULL::bytea;
         RETURN;
     END IF;
     RETURN QUERY SELECT 'exceeded'::text, NULL::uuid, 'monthly'::text, t.monthly_usd_limit * v_mult,
-                        CASE WHEN t.counter_month = v_month THEN t.monthly_spent_usd ELSE 0 END,
-                        CASE WHEN t.counter_month = v_month THEN t.monthly_reserved_usd ELSE 0 END,
+                        CASE WHEN t.counter_month >= v_month THEN t.monthly_spent_usd ELSE 0 END,
+                        CASE WHEN t.counter_month >= v_month THEN t.monthly_reserved_usd ELSE 0 END,
                         v_mult, NULL::text, NULL::integer, NULL::bytea;
 END;
 $$;
@@ -307,6 +313,13 @@ BEGIN
     -- rows' foreign keys hold KEY SHARE on this row, which FOR UPDATE would
     -- wait on (and deadlock with concurrent batches doing the same).
     SELECT * INTO t FROM tenant_budget WHERE tenant_id = p_tenant FOR NO KEY UPDATE;
+    -- Windows only move forward (see budget_reserve): a batch that began before
+    -- midnight but locks after a newer window was opened is charged to it.
+    IF t.counter_day > v_day THEN
+        v_day := t.counter_day;
+        UPDATE budget_ledger SET budget_day = v_day WHERE tenant_id = p_tenant AND id = ANY (v_ids);
+    END IF;
+    v_month := greatest(v_month, t.counter_month);
     d_spent := CASE WHEN t.counter_day = v_day THEN t.daily_spent_usd ELSE 0 END;
     d_reserved := CASE WHEN t.counter_day = v_day THEN t.daily_reserved_usd ELSE 0 END;
     m_spent := CASE WHEN t.counter_month = v_month THEN t.monthly_spent_usd ELSE 0 END;
