@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 ROUNDS=${ROUNDS:-3}
@@ -37,38 +38,6 @@ export DATABASE_URL
   -c "INSERT INTO tenant_budget (tenant_id, daily_usd_limit, monthly_usd_limit) SELECT 'bench-' || i, 1000000000, 1000000000 FROM generate_series(0, 999) i"
 
 ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
-cat >"$WORK/upstream.conf" <<NGINX
-worker_processes 1;
-pid $WORK/upstream.pid;
-error_log $WORK/upstream-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/up-body;
-  server {
-    listen 127.0.0.1:$UP_PORT reuseport backlog=4096;
-    location / { default_type application/json; return 200 '$ANSWER'; }
-  }
-}
-NGINX
-cat >"$WORK/proxy.conf" <<NGINX
-worker_processes 2;
-pid $WORK/proxy.pid;
-error_log $WORK/proxy-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/px-body;
-  proxy_temp_path $WORK/px-proxy;
-  upstream api { server 127.0.0.1:$UP_PORT; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGX_PORT reuseport backlog=4096;
-    location / { proxy_pass http://api; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
 gateway_config() {
   cat >"$WORK/safemut-$1.yaml" <<YAML
 listen: 127.0.0.1:$1
@@ -89,23 +58,12 @@ YAML
   echo "$WORK/safemut-$1.yaml"
 }
 
-nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
-nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+nginx_upstream "$UP_PORT" "$ANSWER"
+nginx_proxy "$NGX_PORT" "$UP_PORT"
 env -u DATABASE_URL "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
 "$BIN/safemut" serve --config "$(gateway_config "$LED_PORT")" >"$WORK/ledger.log" 2>&1 & PIDS+=($!)
 for p in $UP_PORT $NGX_PORT $OFF_PORT $LED_PORT; do wait_port "$p" 30; done
 
-run_wrk() {
-  local out
-  out=$(timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$1/graphql")
-  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from port $1:" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
-}
-to_ms() {
-  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
-    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
 pgbench_tps() {
   printf "UPDATE tenant_budget SET daily_reserved_usd = daily_reserved_usd + 0.02 WHERE tenant_id = 'demo';\n" >"$WORK/hot.sql"
   "$PG_BIN/pgbench" -n -c "$CONNS" -j 2 -T "${DURATION%s}" -f "$WORK/hot.sql" "$DATABASE_URL" 2>/dev/null \
@@ -123,7 +81,7 @@ for r in $(seq 1 "$ROUNDS"); do
       hot) port=$LED_PORT; script=bench/post.lua ;;
       spread) port=$LED_PORT; script=bench/post-tenants.lua ;;
     esac
-    read -r rps p50 p99 <<<"$(run_wrk "$port" "$script")"
+    read -r rps p50 p99 <<<"$(wrk_stats "$port" "$CONNS" "$script")"
     printf 'round %s %-12s %9s rps  p50 %7s ms  p99 %7s ms\n' "$r" "$case" "$rps" "$p50" "$p99"
     RPS[$case]="${RPS[$case]:-} $rps"; P50[$case]="${P50[$case]:-} $p50"; P99[$case]="${P99[$case]:-} $p99"
   done
@@ -147,5 +105,12 @@ echo
 for case in hot spread; do
   awk -v a="$(median <<<"${P99[$case]}")" -v b="$off" -v c="$case" 'BEGIN { printf "ledger (%s) adds %+.3f ms p99 over passthrough (target <= 2 ms)\n", c, a-b }'
 done
+# Settlements run after the responses: report how long the backlog takes to drain.
+drain_start=$(date +%s)
+for _ in $(seq 1 120); do
+  left=$("$PG_BIN/psql" -qAt "$DATABASE_URL" -c "SELECT count(*) FROM budget_ledger WHERE status = 'reserved'")
+  [ "$left" = 0 ] && break
+  sleep 0.5
+done
 settled=$("$PG_BIN/psql" -qAt "$DATABASE_URL" -c "SELECT count(*) FILTER (WHERE status='settled'), count(*) FILTER (WHERE status='reserved') FROM budget_ledger")
-echo "ledger rows settled|still reserved at the end: $settled"
+echo "ledger rows settled|still reserved: $settled ($(( $(date +%s) - drain_start )) s after the last run)"

@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 ROUNDS=${ROUNDS:-3}
@@ -35,38 +36,6 @@ export DATABASE_URL REDIS_URL ENVIRONMENT=bench
 "$BIN/safemut" migrate --directory db/migrations >/dev/null
 
 ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
-cat >"$WORK/upstream.conf" <<NGINX
-worker_processes 1;
-pid $WORK/upstream.pid;
-error_log $WORK/upstream-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/up-body;
-  server {
-    listen 127.0.0.1:$UP_PORT reuseport backlog=4096;
-    location / { default_type application/json; return 200 '$ANSWER'; }
-  }
-}
-NGINX
-cat >"$WORK/proxy.conf" <<NGINX
-worker_processes 2;
-pid $WORK/proxy.pid;
-error_log $WORK/proxy-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/px-body;
-  proxy_temp_path $WORK/px-proxy;
-  upstream api { server 127.0.0.1:$UP_PORT; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGX_PORT reuseport backlog=4096;
-    location / { proxy_pass http://api; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
 # gateway_config PORT -> a config file for one safemut
 gateway_config() {
   cat >"$WORK/safemut-$1.yaml" <<YAML
@@ -88,8 +57,8 @@ YAML
   echo "$WORK/safemut-$1.yaml"
 }
 
-nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
-nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+nginx_upstream "$UP_PORT" "$ANSWER"
+nginx_proxy "$NGX_PORT" "$UP_PORT"
 PQ_PHASE=off "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
 PQ_PHASE=enforce "$BIN/safemut" serve --config "$(gateway_config "$ENF_PORT")" >"$WORK/enforce.log" 2>&1 & PIDS+=($!)
 for p in $UP_PORT $NGX_PORT $OFF_PORT $ENF_PORT; do wait_port "$p" 30; done
@@ -103,18 +72,6 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$ENF_P
   -d "{\"query\":\"$QUERY\"}")
 [ "$status" = 200 ] || { echo "enforce gateway refused the listed document ($status)"; cat "$WORK/enforce.log"; exit 1; }
 
-# run_wrk PORT SCRIPT -> "rps p50_ms p99_ms"
-run_wrk() {
-  local out
-  out=$(timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$1/graphql")
-  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from port $1:" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
-}
-to_ms() {
-  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
-    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
-}
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
 
 for p in $NGX_PORT $OFF_PORT $ENF_PORT; do timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$p/graphql" >/dev/null; done
 
@@ -127,7 +84,7 @@ for r in $(seq 1 "$ROUNDS"); do
       enforce) port=$ENF_PORT; script=bench/post.lua ;;
       drifted) port=$ENF_PORT; script=bench/post-drifted.lua ;;
     esac
-    read -r rps p50 p99 <<<"$(run_wrk "$port" "$script")"
+    read -r rps p50 p99 <<<"$(wrk_stats "$port" "$CONNS" "$script")"
     printf 'round %s %-8s %9s rps  p50 %7s ms  p99 %7s ms\n' "$r" "$case" "$rps" "$p50" "$p99"
     RPS[$case]="${RPS[$case]:-} $rps"; P50[$case]="${P50[$case]:-} $p50"; P99[$case]="${P99[$case]:-} $p99"
   done

@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-"1 32 128"}
 THREADS=${THREADS:-2}
@@ -28,44 +29,7 @@ trap cleanup EXIT
 UP_PORT=$(free_port); NGX_PORT=$(free_port); SM_PORT=$(free_port)
 ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
 
-cat >"$WORK/upstream.conf" <<NGINX
-worker_processes 1;
-pid $WORK/upstream.pid;
-error_log $WORK/upstream-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/up-body;
-  server {
-    listen 127.0.0.1:$UP_PORT reuseport backlog=4096;
-    location / { default_type application/json; return 200 '$ANSWER'; }
-  }
-}
-NGINX
 
-cat >"$WORK/proxy.conf" <<NGINX
-worker_processes 2;
-pid $WORK/proxy.pid;
-error_log $WORK/proxy-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/px-body;
-  proxy_temp_path $WORK/px-proxy;
-  upstream api { server 127.0.0.1:$UP_PORT; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGX_PORT reuseport backlog=4096;
-    location / {
-      proxy_pass http://api;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For \$remote_addr;
-    }
-  }
-}
-NGINX
 
 cat >"$WORK/safemut.yaml" <<YAML
 listen: 127.0.0.1:$SM_PORT
@@ -82,27 +46,11 @@ schema:
   path: $PWD/examples/intelgraph/schema.graphql
 YAML
 
-nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
-nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+nginx_upstream "$UP_PORT" "$ANSWER"
+nginx_proxy "$NGX_PORT" "$UP_PORT"
 "$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 & SM_PID=$!; PIDS+=($SM_PID)
 for p in $UP_PORT $NGX_PORT $SM_PORT; do wait_port "$p" 30; done
 
-# run_wrk PORT CONNS -> "rps p50_ms p99_ms"
-run_wrk() {
-  local out threads=$THREADS
-  [ "$2" -lt "$threads" ] && threads=$2
-  out=$(timeout 60 wrk -t"$threads" -c"$2" -d"$DURATION" --latency -s bench/post.lua "http://127.0.0.1:$1/graphql")
-  local rps p50 p99
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
-}
-# wrk prints 812.00us / 1.23ms / 1.02s
-to_ms() {
-  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
-    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
-}
 
 # Warm-up: fill keep-alive pools.
 timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$SM_PORT/graphql" >/dev/null
@@ -110,9 +58,9 @@ timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$NGX_PORT/graphq
 
 printf '\n%-6s | %-27s | %-27s | %-27s | %-9s | %s\n' conns "direct nginx (rps p50 p99)" "nginx proxy (rps p50 p99)" "safemut (rps p50 p99)" "sm/nginx" "sm p99 - direct p99"
 for c in $CONNS; do
-  read -r d_rps d_50 d_99 <<<"$(run_wrk "$UP_PORT" "$c")"
-  read -r n_rps n_50 n_99 <<<"$(run_wrk "$NGX_PORT" "$c")"
-  read -r s_rps s_50 s_99 <<<"$(run_wrk "$SM_PORT" "$c")"
+  read -r d_rps d_50 d_99 <<<"$(wrk_stats "$UP_PORT" "$c" bench/post.lua)"
+  read -r n_rps n_50 n_99 <<<"$(wrk_stats "$NGX_PORT" "$c" bench/post.lua)"
+  read -r s_rps s_50 s_99 <<<"$(wrk_stats "$SM_PORT" "$c" bench/post.lua)"
   ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.2fx", a/b }')
   added=$(awk -v a="$s_99" -v b="$d_99" 'BEGIN { printf "%+.3f ms", a-b }')
   printf '%-6s | %9s %7sms %7sms | %9s %7sms %7sms | %9s %7sms %7sms | %-9s | %s\n' \

@@ -16,7 +16,7 @@ enum Finish: Sendable, Equatable {
 /// releases those reservations after their TTL.
 ///
 /// Settlements go to Postgres together (`budget_settle_batch`: one round trip, one lock of
-/// each tenant's row per batch), at most `maxInFlight` batches at once, like reservations.
+/// each tenant's row per batch), at most 4 batches at once, like reservations.
 final class SettlementQueue: Sendable {
     private struct Item {
         let reservation: Reservation
@@ -28,7 +28,7 @@ final class SettlementQueue: Sendable {
     private let logger: Logger
     private let metrics: LedgerMetrics
     private let maxBatch = 128
-    private let maxInFlight = 2
+    private let maxInFlight = 4
     private let pending = Atomic<Int>(0)
     private let queue = Mutex<(items: [Item], inFlight: Int)>(([], 0))
 

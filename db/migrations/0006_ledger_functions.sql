@@ -422,16 +422,18 @@ RETURNS TABLE (
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_tenant text;
-    v_index  integer[];
-    v_group  jsonb;
-    r        record;
+    g record;
+    r record;
 BEGIN
-    FOR v_tenant IN SELECT DISTINCT x.e ->> 'tenant' FROM jsonb_array_elements(p_items) AS x(e) ORDER BY 1 LOOP
-        SELECT array_agg((x.ord - 1)::integer ORDER BY x.ord), jsonb_agg(x.e ORDER BY x.ord) INTO v_index, v_group
-        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord) WHERE x.e ->> 'tenant' = v_tenant;
-        FOR r IN SELECT * FROM budget_reserve_many(v_tenant, v_group, p_ttl_ms, p_now) LOOP
-            item := v_index[r.item + 1]; outcome := r.outcome; ledger_id := r.ledger_id;
+    -- One pass groups the items by tenant (arrival order kept inside a group).
+    FOR g IN
+        SELECT x.e ->> 'tenant' AS tenant, jsonb_agg(x.e ORDER BY x.ord) AS items,
+               array_agg((x.ord - 1)::integer ORDER BY x.ord) AS indexes
+        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord)
+        GROUP BY 1 ORDER BY 1
+    LOOP
+        FOR r IN SELECT * FROM budget_reserve_many(g.tenant, g.items, p_ttl_ms, p_now) LOOP
+            item := g.indexes[r.item + 1]; outcome := r.outcome; ledger_id := r.ledger_id;
             budget_window := r.budget_window; limit_usd := r.limit_usd; spent_usd := r.spent_usd;
             reserved_usd := r.reserved_usd; multiplier := r.multiplier;
             RETURN NEXT;
@@ -445,13 +447,14 @@ RETURNS TABLE (ledger_id uuid, prior text)
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_tenant text;
-    v_group  jsonb;
+    g record;
 BEGIN
-    FOR v_tenant IN SELECT DISTINCT x.e ->> 'tenant' FROM jsonb_array_elements(p_items) AS x(e) ORDER BY 1 LOOP
-        SELECT jsonb_agg(x.e ORDER BY x.ord) INTO v_group
-        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord) WHERE x.e ->> 'tenant' = v_tenant;
-        RETURN QUERY SELECT * FROM budget_settle_many(v_tenant, v_group, p_now);
+    FOR g IN
+        SELECT x.e ->> 'tenant' AS tenant, jsonb_agg(x.e ORDER BY x.ord) AS items
+        FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(e, ord)
+        GROUP BY 1 ORDER BY 1
+    LOOP
+        RETURN QUERY SELECT * FROM budget_settle_many(g.tenant, g.items, p_now);
     END LOOP;
 END;
 $$;

@@ -1,0 +1,68 @@
+# Shared pieces of the HTTP benchmarks (sourced after scripts/lib.sh, with WORK set):
+# nginx as a fixed-answer upstream and as a keep-alive proxy, wrk runs reduced to
+# "rps p50_ms p99_ms", and the median of a list.
+
+# nginx_upstream PORT ANSWER: nginx answering every request with ANSWER (JSON).
+nginx_upstream() {
+  cat >"$WORK/upstream.conf" <<NGINX
+worker_processes 1;
+pid $WORK/upstream.pid;
+error_log $WORK/upstream-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/up-body;
+  server {
+    listen 127.0.0.1:$1 reuseport backlog=4096;
+    location / { default_type application/json; return 200 '$2'; }
+  }
+}
+NGINX
+  nginx -c "$WORK/upstream.conf" -g 'daemon off;' & PIDS+=($!)
+}
+
+# nginx_proxy PORT UPSTREAM_PORT: nginx as a keep-alive reverse proxy (the reference).
+nginx_proxy() {
+  cat >"$WORK/proxy.conf" <<NGINX
+worker_processes 2;
+pid $WORK/proxy.pid;
+error_log $WORK/proxy-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/px-body;
+  proxy_temp_path $WORK/px-proxy;
+  upstream api { server 127.0.0.1:$2; keepalive 64; }
+  server {
+    listen 127.0.0.1:$1 reuseport backlog=4096;
+    location / {
+      proxy_pass http://api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+NGINX
+  nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+}
+
+# wrk_stats PORT CONNS SCRIPT -> "rps p50_ms p99_ms" (DURATION, THREADS); any non-2xx answer fails the run.
+wrk_stats() {
+  local out threads=$THREADS
+  [ "$2" -lt "$threads" ] && threads=$2
+  out=$(timeout 60 wrk -t"$threads" -c"$2" -d"$DURATION" --latency -s "$3" "http://127.0.0.1:$1/graphql")
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from port $1:" >&2; echo "$out" >&2; exit 1; fi
+  echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+}
+
+# to_ms 812.00us|1.23ms|1.02s -> milliseconds
+to_ms() {
+  awk -v v="$1" 'BEGIN { n=v; sub(/[a-z]+$/,"",n);
+    if (v ~ /us$/) n=n/1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n=n*1000; printf "%.3f", n }'
+}
+
+# median: of the numbers on stdin (space or newline separated)
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
