@@ -51,9 +51,24 @@ public final class Ledger: Sendable {
         queue.submit(reservation, finish, reservedAt: reservedAt)
     }
 
+    /// Settlements allowed to wait before new reservations are held back (see below).
+    static let settlementBacklogLimit = 2_000
+
     /// The reservation, bounded by `timeout`. A reservation that completes after the
     /// deadline is released at once (the request was already answered).
+    ///
+    /// Backpressure: while more than `settlementBacklogLimit` settlements wait for Postgres,
+    /// a new reservation waits (within its deadline) instead of adding to the backlog, so
+    /// under overload admission slows to the rate settlements land rather than letting
+    /// unsettled reservations pile up (they would hold budget and memory).
     func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
+        let deadline = ContinuousClock.now + timeout
+        while queue.count > Self.settlementBacklogLimit {
+            guard ContinuousClock.now < deadline else {
+                return .failure(.backlog(queue.count))
+            }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
         let race = Race<Result<ReservationOutcome, LedgerFailure>>()
         let store = self.store
         let batcher = self.batcher
@@ -73,8 +88,8 @@ public final class Ledger: Sendable {
                 self.finish(late, .release)
             }
         }
-        Task { [timeout] in
-            try? await Task.sleep(for: timeout)
+        Task {
+            try? await Task.sleep(until: deadline)
             _ = race.offer(.failure(.timeout(timeout)))
         }
         return await race.value
@@ -85,11 +100,14 @@ public final class Ledger: Sendable {
 enum LedgerFailure: Error, Sendable, CustomStringConvertible {
     case postgres(PostgresError)
     case timeout(Duration)
+    /// Settlements are not landing (Postgres slow or overloaded): shed new reservations.
+    case backlog(Int)
 
     var description: String {
         switch self {
         case .postgres(let error): return "\(error)"
         case .timeout(let limit): return "no answer within \(limit)"
+        case .backlog(let count): return "\(count) settlements waiting for Postgres"
         }
     }
 }
