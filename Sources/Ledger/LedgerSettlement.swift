@@ -8,7 +8,9 @@ struct LedgerSettlement: ResponseSettlement {
     let reservation: Reservation
 
     func upstreamAnswered(status: Int, body: [UInt8]?) {
-        ledger.finish(reservation, .settle(CostReport.settlement(status: status, body: body)))
+        var settlement = CostReport.settlement(status: status, body: body)
+        if !reservation.keepsResponse { settlement.response = nil }
+        ledger.finish(reservation, .settle(settlement))
     }
 
     func upstreamFailed(beforeResponse: Bool) {

@@ -27,7 +27,8 @@ public final class LedgerStore: Sendable {
         case "reserved":
             return .reserved(Reservation(
                 tenant: request.tenant, id: try row["ledger_id"].uuid(), estimateMicros: request.estimateMicros,
-                estimateTokens: request.estimateTokens, multiplierMillis: try row["multiplier"].micros() / 1_000))
+                estimateTokens: request.estimateTokens, multiplierMillis: try row["multiplier"].micros() / 1_000,
+                keepsResponse: request.idempotencyKey != nil))
         case "exceeded":
             let window = BudgetWindow(rawValue: try row["budget_window"].string()) ?? .daily
             return .exceeded(

@@ -36,6 +36,9 @@ public struct Reservation: Sendable, Equatable {
     public let estimateTokens: Int64
     /// The override multiplier in force when it was reserved, in thousandths (2× = 2000).
     public let multiplierMillis: Int64
+    /// Whether the request carried an `Idempotency-Key`: only then is its response kept
+    /// (for replays), which keeps the settlement of every other mutation small.
+    public var keepsResponse: Bool = false
 }
 
 /// Which limit refused a reservation.
