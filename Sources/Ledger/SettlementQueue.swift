@@ -30,7 +30,33 @@ final class SettlementQueue: Sendable {
     private let maxBatch = 128
     private let maxInFlight = 4
     private let pending = Atomic<Int>(0)
-    private let queue = Mutex<(items: [Item], inFlight: Int)>(([], 0))
+    private struct State {
+        var items: [Item] = []
+        var inFlight = 0
+        /// Tenants in a batch now: a tenant is in at most one, so batches never queue on one
+        /// tenant's budget row (the hot tenant's settlements gather into one batch instead).
+        var busyTenants: Set<String> = []
+
+        mutating func take(limit: Int) -> [Item] {
+            var taken: [Item] = []
+            var kept: [Item] = []
+            var tenants: Set<String> = []
+            for item in items {
+                let tenant = item.reservation.tenant
+                if taken.count < limit, !busyTenants.contains(tenant) {
+                    taken.append(item)
+                    tenants.insert(tenant)
+                } else {
+                    kept.append(item)
+                }
+            }
+            items = kept
+            busyTenants.formUnion(tenants)
+            return taken
+        }
+    }
+
+    private let queue = Mutex(State())
 
     init(store: LedgerStore, metrics: LedgerMetrics, logger: Logger) {
         self.store = store
@@ -50,7 +76,7 @@ final class SettlementQueue: Sendable {
             let item = Item(reservation: reservation, settlement: settlement, reservedAt: reservedAt)
             let starts = queue.withLock { queue -> Bool in
                 queue.items.append(item)
-                guard queue.inFlight < maxInFlight else { return false }
+                guard queue.inFlight < maxInFlight, !queue.busyTenants.contains(reservation.tenant) else { return false }
                 queue.inFlight += 1
                 return true
             }
@@ -61,17 +87,16 @@ final class SettlementQueue: Sendable {
     private func run() async {
         var delay = Duration.milliseconds(50)
         var attempt = 1
+        var finished: Set<String> = []
         while true {
             let batch = queue.withLock { queue -> [Item] in
-                guard !queue.items.isEmpty else {
-                    queue.inFlight -= 1
-                    return []
-                }
-                let taken = Array(queue.items.prefix(maxBatch))
-                queue.items.removeFirst(taken.count)
+                queue.busyTenants.subtract(finished)
+                let taken = queue.take(limit: maxBatch)
+                if taken.isEmpty { queue.inFlight -= 1 }
                 return taken
             }
             if batch.isEmpty { return }
+            finished = Set(batch.map(\.reservation.tenant))
             do throws(PostgresError) {
                 let priors = batch.count == 1
                     ? [try await store.settle(batch[0].reservation, batch[0].settlement)]

@@ -66,9 +66,11 @@ public struct PostgresConfiguration: Sendable {
         ]
     }
 
-    /// Run once per new connection: the text formats our decoders expect.
+    /// Run once per new connection: the text formats our decoders expect, and no JIT: every
+    /// statement here is short OLTP work, where compiling a plan (tens to hundreds of ms on
+    /// the first calls of each session) costs far more than it saves.
     var sessionSetupSQL: String {
-        var sql = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET bytea_output TO 'hex';"
+        var sql = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET bytea_output TO 'hex'; SET jit TO off;"
         if let statementTimeout {
             let ms = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
             sql += " SET statement_timeout TO \(max(ms, 1));"

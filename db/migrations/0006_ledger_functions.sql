@@ -42,6 +42,9 @@ CREATE FUNCTION budget_reserve(
     reserved_usd numeric, multiplier numeric, prior_status text, response_status integer, response_body bytea
 )
 LANGUAGE plpgsql
+-- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
+-- into a sequential scan (the first minutes of a new deployment).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_now    timestamptz := coalesce(p_now, now());
@@ -184,6 +187,9 @@ CREATE FUNCTION budget_settle(
     p_response_status integer, p_response_body bytea, p_compensation jsonb, p_now timestamptz DEFAULT NULL
 ) RETURNS text
 LANGUAGE plpgsql
+-- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
+-- into a sequential scan (the first minutes of a new deployment).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_now  timestamptz := coalesce(p_now, now());
@@ -227,6 +233,9 @@ $$;
 CREATE FUNCTION budget_release(p_tenant text, p_id uuid, p_now timestamptz DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
+-- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
+-- into a sequential scan (the first minutes of a new deployment).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_now timestamptz := coalesce(p_now, now());
@@ -266,6 +275,9 @@ CREATE FUNCTION budget_reserve_many(
     reserved_usd numeric, multiplier numeric
 )
 LANGUAGE plpgsql
+-- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
+-- into a sequential scan (the first minutes of a new deployment).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_now    timestamptz := coalesce(p_now, now());
@@ -360,6 +372,9 @@ $$;
 CREATE FUNCTION budget_settle_many(p_tenant text, p_items jsonb, p_now timestamptz DEFAULT NULL)
 RETURNS TABLE (ledger_id uuid, prior text)
 LANGUAGE plpgsql
+-- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
+-- into a sequential scan (the first minutes of a new deployment).
+SET enable_seqscan = off
 AS $$
 DECLARE
     v_now timestamptz := coalesce(p_now, now());
