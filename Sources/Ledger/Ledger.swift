@@ -63,11 +63,18 @@ public final class Ledger: Sendable {
     /// unsettled reservations pile up (they would hold budget and memory).
     func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
         let deadline = ContinuousClock.now + timeout
-        while queue.count > Self.settlementBacklogLimit {
-            guard ContinuousClock.now < deadline else {
-                return .failure(.backlog(queue.count))
+        if queue.count > Self.settlementBacklogLimit {
+            let room = Race<Bool>()
+            let queue = self.queue
+            Task {
+                await queue.waitForRoom(below: Self.settlementBacklogLimit)
+                _ = room.offer(true)
             }
-            try? await Task.sleep(for: .milliseconds(2))
+            Task {
+                try? await Task.sleep(until: deadline)
+                _ = room.offer(false)
+            }
+            guard await room.value else { return .failure(.backlog(queue.count)) }
         }
         let race = Race<Result<ReservationOutcome, LedgerFailure>>()
         let store = self.store

@@ -36,6 +36,8 @@ final class SettlementQueue: Sendable {
         /// Tenants in a batch now: a tenant is in at most one, so batches never queue on one
         /// tenant's budget row (the hot tenant's settlements gather into one batch instead).
         var busyTenants: Set<String> = []
+        /// Reservations waiting for the backlog to shrink (`waitForRoom`).
+        var roomWaiters: [(limit: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
         mutating func take(limit: Int) -> [Item] {
             var taken: [Item] = []
@@ -66,6 +68,36 @@ final class SettlementQueue: Sendable {
 
     /// Reservations whose settlement or release has not reached Postgres yet.
     var count: Int { pending.load(ordering: .relaxed) }
+
+    /// Returns once at most `limit` settlements wait (woken by the batch that makes room,
+    /// not by polling).
+    func waitForRoom(below limit: Int) async {
+        guard count > limit else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = queue.withLock { state -> Bool in
+                if pending.load(ordering: .relaxed) <= limit { return true }
+                state.roomWaiters.append((limit, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Takes `done` settlements off the count and wakes the waiters that now have room.
+    private func landed(_ done: Int) {
+        let now = pending.subtract(done, ordering: .relaxed).newValue
+        let woken = queue.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.roomWaiters.isEmpty else { return [] }
+            var woken: [CheckedContinuation<Void, Never>] = []
+            state.roomWaiters.removeAll { waiter in
+                guard now <= waiter.limit else { return false }
+                woken.append(waiter.continuation)
+                return true
+            }
+            return woken
+        }
+        for continuation in woken { continuation.resume() }
+    }
 
     func submit(_ reservation: Reservation, _ finish: Finish, reservedAt: ContinuousClock.Instant) {
         pending.add(1, ordering: .relaxed)
@@ -105,7 +137,7 @@ final class SettlementQueue: Sendable {
                 for (item, prior) in zip(batch, priors) {
                     metrics.settled(item.reservation, item.settlement, prior: prior, lag: now - item.reservedAt)
                 }
-                pending.subtract(batch.count, ordering: .relaxed)
+                landed(batch.count)
                 delay = .milliseconds(50)
                 attempt = 1
             } catch {
@@ -140,7 +172,7 @@ final class SettlementQueue: Sendable {
                 attempt += 1
             }
         }
-        pending.subtract(1, ordering: .relaxed)
+        landed(1)
     }
 
     /// Waits for pending work up to `timeout` (SIGTERM drain); true when none is left.

@@ -43,8 +43,11 @@ CREATE FUNCTION budget_reserve(
 )
 LANGUAGE plpgsql
 -- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment).
+-- into a sequential scan (the first minutes of a new deployment), nor a cached generic
+-- plan into walking a hot tenant's rows through another index (measured: 2 ms per
+-- settlement instead of 0.05 once a tenant had thousands of rows).
 SET enable_seqscan = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_now    timestamptz := coalesce(p_now, now());
@@ -188,8 +191,11 @@ CREATE FUNCTION budget_settle(
 ) RETURNS text
 LANGUAGE plpgsql
 -- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment).
+-- into a sequential scan (the first minutes of a new deployment), nor a cached generic
+-- plan into walking a hot tenant's rows through another index (measured: 2 ms per
+-- settlement instead of 0.05 once a tenant had thousands of rows).
 SET enable_seqscan = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_now  timestamptz := coalesce(p_now, now());
@@ -234,8 +240,11 @@ CREATE FUNCTION budget_release(p_tenant text, p_id uuid, p_now timestamptz DEFAU
 RETURNS text
 LANGUAGE plpgsql
 -- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment).
+-- into a sequential scan (the first minutes of a new deployment), nor a cached generic
+-- plan into walking a hot tenant's rows through another index (measured: 2 ms per
+-- settlement instead of 0.05 once a tenant had thousands of rows).
 SET enable_seqscan = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_now timestamptz := coalesce(p_now, now());
@@ -276,8 +285,11 @@ CREATE FUNCTION budget_reserve_many(
 )
 LANGUAGE plpgsql
 -- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment).
+-- into a sequential scan (the first minutes of a new deployment), nor a cached generic
+-- plan into walking a hot tenant's rows through another index (measured: 2 ms per
+-- settlement instead of 0.05 once a tenant had thousands of rows).
 SET enable_seqscan = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_now    timestamptz := coalesce(p_now, now());
@@ -373,8 +385,11 @@ CREATE FUNCTION budget_settle_many(p_tenant text, p_items jsonb, p_now timestamp
 RETURNS TABLE (ledger_id uuid, prior text)
 LANGUAGE plpgsql
 -- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment).
+-- into a sequential scan (the first minutes of a new deployment), nor a cached generic
+-- plan into walking a hot tenant's rows through another index (measured: 2 ms per
+-- settlement instead of 0.05 once a tenant had thousands of rows).
 SET enable_seqscan = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_now timestamptz := coalesce(p_now, now());
