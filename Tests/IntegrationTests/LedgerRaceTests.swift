@@ -42,8 +42,11 @@ struct LedgerRaceTests {
         defer { pool.close() }
         // $0.50: 25 reservations of $0.02 at once, ~31 once settled at $0.016.
         _ = try await pool.query("UPDATE tenant_budget SET daily_usd_limit = 0.500000 WHERE tenant_id = 'demo'")
-        let first = try await LedgerGatewayTests.stack(url)
-        let second = try await LedgerGatewayTests.stack(url)
+        // A generous ledger deadline: this test is about the limit, not about timeouts on a
+        // loaded 2-core machine (a timed-out reservation is released and answered 503).
+        let generous = "budget:\n  statement_timeout_ms: 30000"
+        let first = try await LedgerGatewayTests.stack(url, yaml: generous)
+        let second = try await LedgerGatewayTests.stack(url, yaml: generous)
         let ports = [first.gatewayPort, second.gatewayPort]
         let statuses = try await offPool { Self.hammer(ports: ports, clients: 64, perClient: 3) }
         #expect(statuses.count == 192)
@@ -75,8 +78,9 @@ struct LedgerRaceTests {
     func killedGateway() async throws {
         let (url, pool) = try await LedgerGatewayTests.database()
         defer { pool.close() }
-        let doomed = try await LedgerGatewayTests.stack(url, yaml: "budget:\n  reservation_ttl_ms: 1000")
-        let survivor = try await LedgerGatewayTests.stack(url, yaml: "budget:\n  reservation_ttl_ms: 1000")
+        let yaml = "budget:\n  reservation_ttl_ms: 1000\n  statement_timeout_ms: 30000"
+        let doomed = try await LedgerGatewayTests.stack(url, yaml: yaml)
+        let survivor = try await LedgerGatewayTests.stack(url, yaml: yaml)
         let doomedPort = doomed.gatewayPort
         // Slow requests through the doomed gateway, normal ones through the survivor.
         let slow = Task { try await offPool { Self.hammer(ports: [doomedPort], clients: 4, perClient: 1, extraHeaders: "X-Demo-Delay-Ms: 3000\r\n") } }
