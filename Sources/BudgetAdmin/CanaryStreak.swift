@@ -18,46 +18,13 @@ struct CanaryStreak: Sendable, Equatable {
     /// Days counted back at most: a year of evidence is plenty for any `canary.clean_days`.
     static let maximumDays = 366
 
-    /// Set-based: the denial-storm and rollback days of the window are read from the audit
-    /// log once, then every (tenant, day) is judged and the first dirty one kept.
+    /// The rule itself is `canary_clean_days` (`db/migrations/0007_workers.sql`), the one the
+    /// escalation worker applies, so `canary-status` and the escalation can never disagree.
+    /// (Sessions run with JIT off, so the function's many small statements stay cheap.)
     static let sql = """
-        WITH clock AS (SELECT \(SQLText.today) AS today),
-        days AS (
-            SELECT t.tenant_id, g.n, c.today - g.n AS day
-            FROM tenant_budget t CROSS JOIN clock c CROSS JOIN generate_series(1, $1::int) AS g(n)
-            WHERE t.canary
-        ),
-        storms AS (
-            SELECT DISTINCT a.tenant_id, (a.created_at AT TIME ZONE 'UTC')::date AS day
-            FROM audit_log a, clock c
-            WHERE a.action = 'budget.denial_storm' AND a.tenant_id IS NOT NULL
-              AND a.created_at >= (c.today - $1::int)::timestamp AT TIME ZONE 'UTC'
-        ),
-        rollbacks AS (
-            SELECT DISTINCT a.tenant_id, (a.created_at AT TIME ZONE 'UTC')::date AS day
-            FROM audit_log a, clock c
-            WHERE (a.action = 'rollback' OR a.action LIKE 'rollback.%')
-              AND a.created_at >= (c.today - $1::int)::timestamp AT TIME ZONE 'UTC'
-        ),
-        judged AS (
-            SELECT d.tenant_id, d.n, d.day, CASE
-                WHEN bd.tenant_id IS NULL THEN 'no budget_daily rollup'
-                WHEN bd.spent_usd > bd.daily_limit_usd THEN 'over its daily limit'
-                WHEN s.day IS NOT NULL THEN 'budget denial storm'
-                WHEN own.day IS NOT NULL OR everyone.day IS NOT NULL THEN 'rollback'
-            END AS why
-            FROM days d
-            LEFT JOIN budget_daily bd ON bd.tenant_id = d.tenant_id AND bd.budget_day = d.day
-            LEFT JOIN storms s ON s.tenant_id = d.tenant_id AND s.day = d.day
-            LEFT JOIN rollbacks own ON own.tenant_id = d.tenant_id AND own.day = d.day
-            LEFT JOIN (SELECT DISTINCT day FROM rollbacks WHERE tenant_id IS NULL) everyone ON everyone.day = d.day
-        ),
-        first_dirty AS (
-            SELECT DISTINCT ON (tenant_id) tenant_id, n, day, why FROM judged WHERE why IS NOT NULL ORDER BY tenant_id, n
-        )
-        SELECT t.tenant_id, coalesce(f.n - 1, $1::int) AS clean_days, f.day::text AS broken_on, f.why AS broken_by
+        SELECT t.tenant_id, c.clean_days, c.broken_on::text AS broken_on, c.broken_by
         FROM tenant_budget t
-        LEFT JOIN first_dirty f ON f.tenant_id = t.tenant_id
+        CROSS JOIN LATERAL canary_clean_days(t.tenant_id, \(SQLText.today), $1::int) AS c
         WHERE t.canary
         ORDER BY t.tenant_id
         """
