@@ -22,7 +22,7 @@ extension BudgetAdmin {
                 let streak = streaks[tenant.tenantID] ?? CanaryStreak(tenantID: tenant.tenantID, cleanDays: 0)
                 let verdict = escalationVerdict(tenant, streak)
                 if verdict.eligible { eligible.append(tenant.tenantID) }
-                return .fields([
+                return .members([
                     "tenant_id": .string(tenant.tenantID),
                     "daily_usd_limit": MicroDollars.json(tenant.dailyLimit),
                     "monthly_usd_limit": MicroDollars.json(tenant.monthlyLimit),
@@ -34,24 +34,24 @@ extension BudgetAdmin {
                     "utilization": .decimal(tenant.utilization),
                     "alert": .bool(tenant.alert),
                     "override_multiplier": .number(tenant.multiplier),
-                    "days_clean": .integer(streak.cleanDays),
-                    "streak_broken_on": .nullable(streak.brokenOn),
-                    "streak_broken_by": .nullable(streak.brokenBy),
+                    "days_clean": .int(streak.cleanDays),
+                    "streak_broken_on": .optional(streak.brokenOn),
+                    "streak_broken_by": .optional(streak.brokenBy),
                     "escalated": .bool(verdict.escalated),
                     "eligible_for_escalation": .bool(verdict.eligible),
                     "reason": .string(verdict.reason),
                 ])
             }
-            return AdminReply(json: .fields([
+            return AdminReply(json: .members([
                 "generated_at": .string(try generated["now"].string()),
                 "day": .string(try generated["day"].string()),
-                "clean_days_required": .integer(canary.cleanDays),
-                "escalation": .fields([
+                "clean_days_required": .int(canary.cleanDays),
+                "escalation": .members([
                     "daily_usd_limit": MicroDollars.json(canary.escalatedDailyMicros),
                     "monthly_usd_limit": MicroDollars.json(canary.escalatedMonthlyMicros),
                 ]),
                 "canary_tenants": .array(entries),
-                "eligible": .stringArray(eligible),
+                "eligible": .strings(eligible),
             ]))
         } catch {
             return BudgetAdminReply.database(error)

@@ -32,7 +32,7 @@ extension BudgetAdmin {
                 } else {
                     current = try await Self.create(tenant, change, in: session)
                 }
-                let details: JSONValue = .fields([
+                let details: JSONValue = .members([
                     "tenant_id": .string(tenant), "created": .bool(previous == nil),
                     "previous": previous?.json ?? .null, "current": current.json,
                 ])
@@ -46,7 +46,7 @@ extension BudgetAdmin {
                 "budget.monthly_limit": "\(MicroDollars.text(current.monthlyMicros))",
                 "budget.created": "\(previous == nil)",
             ])
-            return AdminReply(status: previous == nil ? 201 : 200, json: .fields([
+            return AdminReply(status: previous == nil ? 201 : 200, json: .members([
                 "tenant_id": .string(tenant), "created": .bool(previous == nil),
                 "previous": previous?.json ?? .null, "current": current.json,
             ]))

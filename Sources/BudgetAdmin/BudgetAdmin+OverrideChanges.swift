@@ -93,7 +93,7 @@ extension BudgetAdmin {
                         "extending override \(id) by \(ScaledDecimal(units: micros / 3_600, places: 6).text) h would put its expiry more than 24 h from now; it can be extended by at most \(headroom) h")
                 }
                 let record = try OverrideRecord(row)
-                let details: JSONValue = .fields([
+                let details: JSONValue = .members([
                     "override_id": .string(id), "previous_expires_at": .string(current.expiresAt), "expires_at": .string(record.expiresAt),
                     "extended_by_hours": .number(ScaledDecimal(units: micros / 3_600, places: 6).text), "status": .string(record.status),
                 ])

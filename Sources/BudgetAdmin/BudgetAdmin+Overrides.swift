@@ -101,11 +101,11 @@ extension BudgetAdmin {
                 """, [tenant.map { .text($0) }])
             var records: [OverrideRecord] = []
             for row in rows { records.append(try OverrideRecord(row)) }
-            return AdminReply(json: .fields([
+            return AdminReply(json: .members([
                 "overrides": .array(records.map(\.json)),
-                "count": .integer(records.count),
-                "active": .integer(records.filter { $0.status == "active" }.count),
-                "pending_approval": .integer(records.filter { $0.status == "pending_approval" }.count),
+                "count": .int(records.count),
+                "active": .int(records.filter { $0.status == "active" }.count),
+                "pending_approval": .int(records.filter { $0.status == "pending_approval" }.count),
             ]))
         } catch {
             return BudgetAdminReply.database(error)

@@ -18,17 +18,17 @@ extension BudgetAdmin {
                 if tenants.isEmpty { return BudgetAdminReply.notFound("unknown tenant \"\(wanted.prefix(128))\"") }
             }
             let generated = try await pool.query("SELECT \(SQLText.utc("now()")) AS now, \(SQLText.today)::text AS day").single()
-            return AdminReply(json: .fields([
+            return AdminReply(json: .members([
                 "generated_at": .string(try generated["now"].string()),
                 "day": .string(try generated["day"].string()),
                 "tenants": .array(tenants.map(\.json)),
                 "canary_tenants": .array(tenants.filter(\.canary).map(\.json)),
-                "summary": .fields([
-                    "tenants": .integer(tenants.count),
-                    "canary": .integer(tenants.filter(\.canary).count),
-                    "alerting": .stringArray(tenants.filter(\.alert).map(\.tenantID)),
-                    "over_limit": .stringArray(tenants.filter(\.overLimit).map(\.tenantID)),
-                    "with_override": .stringArray(tenants.filter { $0.overrideID != nil }.map(\.tenantID)),
+                "summary": .members([
+                    "tenants": .int(tenants.count),
+                    "canary": .int(tenants.filter(\.canary).count),
+                    "alerting": .strings(tenants.filter(\.alert).map(\.tenantID)),
+                    "over_limit": .strings(tenants.filter(\.overLimit).map(\.tenantID)),
+                    "with_override": .strings(tenants.filter { $0.overrideID != nil }.map(\.tenantID)),
                 ]),
             ]))
         } catch {

@@ -43,8 +43,8 @@ enum BudgetAdminReply {
     static func error(status: Int, code: String, _ message: String, details: KeyValuePairs<String, JSONValue> = [:]) -> AdminReply {
         var extensions = [JSONMember("code", .string(code))]
         extensions += details.map { JSONMember($0.key, $0.value) }
-        let body = JSONValue.fields([
-            "errors": .array([.fields(["message": .string(message), "extensions": .object(extensions)])]),
+        let body = JSONValue.members([
+            "errors": .array([.members(["message": .string(message), "extensions": .object(extensions)])]),
         ])
         return AdminReply(status: status, json: body)
     }

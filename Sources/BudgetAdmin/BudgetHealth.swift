@@ -107,14 +107,14 @@ public struct BudgetHealthReport: Sendable, Equatable {
             JSONMember("latency_ms", .number(Self.milliseconds(latencyMicros))),
         ]
         if let postgresError { postgres.append(JSONMember("error", .string(postgresError))) }
-        return .fields([
+        return .members([
             "status": .string(status.rawValue),
-            "checks": .fields([
+            "checks": .members([
                 "postgres": .object(postgres),
-                "stale_reservations": .fields(["count": .integer(staleCount), "oldest_expired_at": .nullable(oldestStale)]),
-                "tenants_over_limit": .fields(["count": .integer(overLimit.count), "tenants": .stringArray(overLimit)]),
+                "stale_reservations": .members(["count": .int(staleCount), "oldest_expired_at": .optional(oldestStale)]),
+                "tenants_over_limit": .members(["count": .int(overLimit.count), "tenants": .strings(overLimit)]),
             ]),
-            "reasons": .stringArray(reasons),
+            "reasons": .strings(reasons),
         ])
     }
 

@@ -45,7 +45,7 @@ public struct InverseMutation: Sendable, Equatable {
 
     /// `{"query":…,"variables":…}`, the GraphQL-over-HTTP body.
     public var requestBody: [UInt8] {
-        Array(JSONValue.fields(["query": .string(operation), "variables": variables]).serialized.utf8)
+        Array(JSONValue.members(["query": .string(operation), "variables": variables]).serialized.utf8)
     }
 
     static func parse(_ bytes: [UInt8], rule: DestructiveRule, cache: DocumentCache) -> Result<InverseMutation, CompensationProblem> {
@@ -72,7 +72,7 @@ public struct InverseMutation: Sendable, Equatable {
             return .failure(CompensationProblem("the compensation's operation is a \(analysis.kind.rawValue), not a mutation"))
         }
         let fields = analysis.rootFields.map(\.name)
-        let flagged = value["destructive"]?.boolean ?? false
+        let flagged = value["destructive"]?.boolValue ?? false
         return .success(InverseMutation(
             operation: operation, variables: variables.isNull ? .object([]) : variables, rootFields: fields,
             destructiveReasons: rule.reasons(rootFields: fields, flagged: flagged)))

@@ -157,13 +157,13 @@ public struct CompensationReplayer: Sendable {
         var details: [JSONMember] = [
             JSONMember("compensation_id", .string(entry.id)),
             JSONMember("original_correlation_id", .string(entry.correlationID)),
-            JSONMember("original_operation", .nullable(entry.operationName)),
+            JSONMember("original_operation", .optional(entry.operationName)),
             JSONMember("outcome", .string(outcome.label)),
-            JSONMember("http_status", httpStatus.map { .integer($0) } ?? .null),
+            JSONMember("http_status", httpStatus.map { .int($0) } ?? .null),
             JSONMember("idempotency_key", .string(entry.id)),
         ]
         if case .success(let inverse) = entry.inverse {
-            details.append(JSONMember("root_fields", .stringArray(inverse.rootFields)))
+            details.append(JSONMember("root_fields", .strings(inverse.rootFields)))
             details.append(JSONMember("destructive", .bool(!inverse.destructiveReasons.isEmpty)))
         }
         switch outcome {

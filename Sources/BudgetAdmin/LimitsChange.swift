@@ -37,7 +37,7 @@ struct LimitsChange: Sendable, Equatable {
             }
         }
         if let value = body["canary"] {
-            guard let flag = value.boolean else { return .failure(.badRequest("\"canary\" must be true or false")) }
+            guard let flag = value.boolValue else { return .failure(.badRequest("\"canary\" must be true or false")) }
             change.canary = flag
         }
         guard change != LimitsChange() else {
@@ -58,7 +58,7 @@ struct TenantLimits: Sendable, Equatable {
     var tenantClass: String
 
     var json: JSONValue {
-        .fields([
+        .members([
             "daily_usd_limit": MicroDollars.json(dailyMicros),
             "monthly_usd_limit": MicroDollars.json(monthlyMicros),
             "alert_threshold": .number(alertThreshold),

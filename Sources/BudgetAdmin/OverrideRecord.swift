@@ -52,7 +52,7 @@ struct OverrideRecord: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        .fields([
+        .members([
             "id": .string(id),
             "tenant_id": .string(tenantID),
             "budget_multiplier": .number(multiplier),
@@ -60,24 +60,24 @@ struct OverrideRecord: Sendable, Equatable {
             "status": .string(status),
             "counts": .bool(counts),
             "requested_by": .string(requestedBy),
-            "approved_by": .nullable(approvedBy),
+            "approved_by": .optional(approvedBy),
             "created_at": .string(createdAt),
             "expires_at": .string(expiresAt),
-            "remaining_seconds": .integer(status == "active" || status == "pending_approval" ? remainingSeconds : 0),
-            "revoked_at": .nullable(revokedAt),
-            "revoked_by": .nullable(revokedBy),
+            "remaining_seconds": .int(status == "active" || status == "pending_approval" ? remainingSeconds : 0),
+            "revoked_at": .optional(revokedAt),
+            "revoked_by": .optional(revokedBy),
         ])
     }
 
     /// What the audit row records of an override.
     var auditJSON: JSONValue {
-        .fields([
+        .members([
             "override_id": .string(id),
             "budget_multiplier": .number(multiplier),
             "status": .string(status),
             "expires_at": .string(expiresAt),
             "requested_by": .string(requestedBy),
-            "approved_by": .nullable(approvedBy),
+            "approved_by": .optional(approvedBy),
         ])
     }
 }

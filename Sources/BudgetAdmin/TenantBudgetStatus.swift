@@ -114,12 +114,12 @@ struct TenantBudgetStatus: Sendable {
     }
 
     var json: JSONValue {
-        .fields([
+        .members([
             "tenant_id": .string(tenantID),
             "environment": .string(environment),
             "tenant_class": .string(tenantClass),
             "canary": .bool(canary),
-            "daily": .fields([
+            "daily": .members([
                 "day": .string(day),
                 "limit_usd": MicroDollars.json(dailyLimit),
                 "effective_limit_usd": MicroDollars.json(dailyEffectiveLimit),
@@ -127,7 +127,7 @@ struct TenantBudgetStatus: Sendable {
                 "reserved_usd": MicroDollars.json(dailyReserved),
                 "utilization": .decimal(dailyUtilization),
             ]),
-            "monthly": .fields([
+            "monthly": .members([
                 "month": .string(month),
                 "limit_usd": MicroDollars.json(monthlyLimit),
                 "effective_limit_usd": MicroDollars.json(monthlyEffectiveLimit),
@@ -141,9 +141,9 @@ struct TenantBudgetStatus: Sendable {
             "over_limit": .bool(overLimit),
             "override_multiplier": .number(multiplier),
             "override": overrideID.map { id in
-                .fields(["id": .string(id), "expires_at": .nullable(overrideExpiresAt)])
+                .members(["id": .string(id), "expires_at": .optional(overrideExpiresAt)])
             } ?? .null,
-            "pending_overrides": .integer(pendingOverrides),
+            "pending_overrides": .int(pendingOverrides),
         ])
     }
 }
