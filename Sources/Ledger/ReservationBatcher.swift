@@ -13,57 +13,23 @@ import Synchronization
 final class ReservationBatcher: Sendable {
     typealias Reply = Result<ReservationOutcome, PostgresError>
 
-    private struct Waiter {
+    private struct Waiter: TenantItem {
         let request: ReservationRequest
         let continuation: CheckedContinuation<Reply, Never>
-    }
-
-    private struct State {
-        var waiting: [Waiter] = []
-        var inFlight = 0
-        /// Tenants in a call now.
-        var busyTenants: Set<String> = []
-
-        /// Up to `limit` waiters, in arrival order, of tenants not in a call now.
-        mutating func take(limit: Int) -> [Waiter] {
-            var taken: [Waiter] = []
-            var kept: [Waiter] = []
-            var tenants: Set<String> = []
-            for waiter in waiting {
-                let tenant = waiter.request.tenant
-                if taken.count < limit, !busyTenants.contains(tenant) {
-                    taken.append(waiter)
-                    tenants.insert(tenant)
-                } else {
-                    kept.append(waiter)
-                }
-            }
-            waiting = kept
-            busyTenants.formUnion(tenants)
-            return taken
-        }
+        var tenant: String { request.tenant }
     }
 
     private let store: LedgerStore
-    private let maxBatch: Int
-    private let maxInFlight: Int
-    private let state = Mutex(State())
+    private let batches: Mutex<TenantBatches<Waiter>>
 
     init(store: LedgerStore, maxBatch: Int = 128, maxInFlight: Int = 4) {
         self.store = store
-        self.maxBatch = max(1, maxBatch)
-        self.maxInFlight = max(1, maxInFlight)
+        self.batches = Mutex(TenantBatches(maxInFlight: maxInFlight, maxBatch: maxBatch))
     }
 
     func reserve(_ request: ReservationRequest) async -> Reply {
         await withCheckedContinuation { continuation in
-            let starts = state.withLock { state -> Bool in
-                state.waiting.append(Waiter(request: request, continuation: continuation))
-                // A busy tenant's request waits for that tenant's call to come back.
-                guard state.inFlight < maxInFlight, !state.busyTenants.contains(request.tenant) else { return false }
-                state.inFlight += 1
-                return true
-            }
+            let starts = batches.withLock { $0.add(Waiter(request: request, continuation: continuation)) }
             if starts {
                 Task { await self.run() }
             }
@@ -74,14 +40,9 @@ final class ReservationBatcher: Sendable {
     private func run() async {
         var finished: Set<String> = []
         while true {
-            let batch = state.withLock { state -> [Waiter] in
-                state.busyTenants.subtract(finished)
-                let taken = state.take(limit: maxBatch)
-                if taken.isEmpty { state.inFlight -= 1 }
-                return taken
-            }
+            let batch = batches.withLock { $0.next(after: finished) }
             if batch.isEmpty { return }
-            finished = Set(batch.map(\.request.tenant))
+            finished = Set(batch.map(\.tenant))
             do throws(PostgresError) {
                 let outcomes = batch.count == 1
                     ? [try await store.reserve(batch[0].request)]

@@ -18,47 +18,24 @@ enum Finish: Sendable, Equatable {
 /// Settlements go to Postgres together (`budget_settle_batch`: one round trip, one lock of
 /// each tenant's row per batch), at most 4 batches at once, like reservations.
 final class SettlementQueue: Sendable {
-    private struct Item {
+    private struct Item: TenantItem {
         let reservation: Reservation
         let settlement: Settlement
         let reservedAt: ContinuousClock.Instant
+        var tenant: String { reservation.tenant }
     }
 
     private let store: LedgerStore
     private let logger: Logger
     private let metrics: LedgerMetrics
-    private let maxBatch = 128
-    private let maxInFlight = 4
     private let pending = Atomic<Int>(0)
     private struct State {
-        var items: [Item] = []
-        var inFlight = 0
-        /// Tenants in a batch now: a tenant is in at most one, so batches never queue on one
-        /// tenant's budget row (the hot tenant's settlements gather into one batch instead).
-        var busyTenants: Set<String> = []
+        var batches: TenantBatches<Item>
         /// Reservations waiting for the backlog to shrink (`waitForRoom`).
         var roomWaiters: [(limit: Int, continuation: CheckedContinuation<Void, Never>)] = []
-
-        mutating func take(limit: Int) -> [Item] {
-            var taken: [Item] = []
-            var kept: [Item] = []
-            var tenants: Set<String> = []
-            for item in items {
-                let tenant = item.reservation.tenant
-                if taken.count < limit, !busyTenants.contains(tenant) {
-                    taken.append(item)
-                    tenants.insert(tenant)
-                } else {
-                    kept.append(item)
-                }
-            }
-            items = kept
-            busyTenants.formUnion(tenants)
-            return taken
-        }
     }
 
-    private let queue = Mutex(State())
+    private let queue = Mutex(State(batches: TenantBatches(maxInFlight: 4, maxBatch: 128)))
 
     init(store: LedgerStore, metrics: LedgerMetrics, logger: Logger) {
         self.store = store
@@ -106,12 +83,7 @@ final class SettlementQueue: Sendable {
             Task { await self.release(reservation) }
         case .settle(let settlement):
             let item = Item(reservation: reservation, settlement: settlement, reservedAt: reservedAt)
-            let starts = queue.withLock { queue -> Bool in
-                queue.items.append(item)
-                guard queue.inFlight < maxInFlight, !queue.busyTenants.contains(reservation.tenant) else { return false }
-                queue.inFlight += 1
-                return true
-            }
+            let starts = queue.withLock { $0.batches.add(item) }
             if starts { Task { await self.run() } }
         }
     }
@@ -121,14 +93,9 @@ final class SettlementQueue: Sendable {
         var attempt = 1
         var finished: Set<String> = []
         while true {
-            let batch = queue.withLock { queue -> [Item] in
-                queue.busyTenants.subtract(finished)
-                let taken = queue.take(limit: maxBatch)
-                if taken.isEmpty { queue.inFlight -= 1 }
-                return taken
-            }
+            let batch = queue.withLock { $0.batches.next(after: finished) }
             if batch.isEmpty { return }
-            finished = Set(batch.map(\.reservation.tenant))
+            finished = Set(batch.map(\.tenant))
             do throws(PostgresError) {
                 let priors = batch.count == 1
                     ? [try await store.settle(batch[0].reservation, batch[0].settlement)]
@@ -146,7 +113,7 @@ final class SettlementQueue: Sendable {
                     "settlements": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
                 // Back to the front, in order, and try again after a pause.
-                queue.withLock { queue in queue.items = batch + queue.items }
+                queue.withLock { $0.batches.putBack(batch) }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
                 attempt += 1
