@@ -104,17 +104,8 @@ public final class AdminAPI: Sendable {
     private func reply(
         _ reply: AdminReply, to request: HTTPServerRequest, requestID: String, responder: HTTPResponder, extraHeaders: [(String, String)] = []
     ) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "X-Request-Id", value: requestID)
-        headers.add(name: "Cache-Control", value: "no-store")
-        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-        var body = reply.body
-        if AcceptEncoding.allowsGzip(request.head.headers["Accept-Encoding"]), body.count > 512, let compressed = try? Gzip.deflate(body) {
-            body = compressed
-            headers.add(name: "Content-Encoding", value: "gzip")
-        }
-        headers.add(name: "Vary", value: "Accept-Encoding")
-        responder.respond(HTTPResponseHead(status: reply.status, headers: headers), body: body)
+        AdminJSON.respond(
+            reply.body, status: reply.status, requestID: requestID, request: request, responder: responder,
+            extraHeaders: extraHeaders + [("Vary", "Accept-Encoding")])
     }
 }

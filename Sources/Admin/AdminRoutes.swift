@@ -112,16 +112,7 @@ public final class AdminRoutes: Sendable {
     }
 
     func respondJSON(_ json: String, status: Int, requestID: String, request: HTTPServerRequest, responder: HTTPResponder) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "X-Request-Id", value: requestID)
-        headers.add(name: "Cache-Control", value: "no-store")
-        var body = Array(json.utf8)
-        if AcceptEncoding.allowsGzip(request.head.headers["Accept-Encoding"]), body.count > 512, let compressed = try? Gzip.deflate(body) {
-            body = compressed
-            headers.add(name: "Content-Encoding", value: "gzip")
-        }
-        responder.respond(HTTPResponseHead(status: status, headers: headers), body: body)
+        AdminJSON.respond(Array(json.utf8), status: status, requestID: requestID, request: request, responder: responder)
     }
 }
 
@@ -145,6 +136,27 @@ final class ReadinessProbe: UpstreamResponseDelegate {
     func upstreamFailed(_ error: UpstreamError, responseStarted: Bool) {
         done(nil, error.description, Syscall.monotonicNanos() &- start)
         exchange = nil
+    }
+}
+
+/// JSON answers of the health and admin routes: no caching, gzip above 512 bytes when the
+/// client accepts it.
+enum AdminJSON {
+    static func respond(
+        _ json: [UInt8], status: Int, requestID: String, request: HTTPServerRequest, responder: HTTPResponder,
+        extraHeaders: [(String, String)] = []
+    ) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "X-Request-Id", value: requestID)
+        headers.add(name: "Cache-Control", value: "no-store")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        var body = json
+        if AcceptEncoding.allowsGzip(request.head.headers["Accept-Encoding"]), body.count > 512, let compressed = try? Gzip.deflate(body) {
+            body = compressed
+            headers.add(name: "Content-Encoding", value: "gzip")
+        }
+        responder.respond(HTTPResponseHead(status: status, headers: headers), body: body)
     }
 }
 

@@ -3,8 +3,6 @@ import Config
 import Ledger
 import Logging
 import Postgres
-import Sockets
-import Synchronization
 
 /// The ledger `serve` runs with: its own Postgres pool (so admin calls and workers never
 /// take the request path's connections), bounded by `budget.statement_timeout_ms`.
@@ -33,19 +31,9 @@ public struct LedgerSetup: Sendable {
 
     /// SIGTERM, after the requests drained: flush settlements (bounded), close the pool.
     public func stop(timeout: Duration = .seconds(5)) -> Bool {
-        let done = Semaphore()
-        let flushed = Flag()
-        Task { [ledger] in
-            flushed.value.store(await ledger.drain(timeout: timeout), ordering: .relaxed)
-            done.signal()
-        }
-        _ = done.wait()
+        let flushed = blockingWait { [ledger] in await ledger.drain(timeout: timeout) }
         pool.close()
-        return flushed.value.load(ordering: .relaxed)
+        return flushed
     }
 }
 
-/// A Bool a task sets for the thread waiting on its semaphore.
-private final class Flag: Sendable {
-    let value = Atomic<Bool>(false)
-}

@@ -1,8 +1,6 @@
 import Config
 import Logging
 import PersistedQueries
-import Sockets
-import Synchronization
 
 /// The allowlist store `serve` runs with: built when both Postgres and Redis are
 /// configured (the durable and the shared set), loaded before the listener opens so the
@@ -31,22 +29,4 @@ public enum PersistedQuerySetup {
         guard let store else { return }
         blockingWait { await store.stopRefresher() }
     }
-
-    /// Runs `work` on the cooperative pool and waits for it (start-up and shutdown only).
-    private static func blockingWait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let done = Semaphore()
-        let box = ResultBox<T>()
-        Task {
-            let value = await work()
-            box.value.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return box.value.withLock { $0! }
-    }
-}
-
-/// Hands a value from a task to the thread waiting on its semaphore.
-private final class ResultBox<T: Sendable>: Sendable {
-    let value = Mutex<T?>(nil)
 }

@@ -51,8 +51,8 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let audit = dependencies.postgres.map { AuditLog(pool: $0) }
-        let workers = dependencies.postgres.map { pool in
-            WorkersService(config: config, postgres: pool, audit: AuditLog(pool: pool), logger: Logger(label: "safemut.workers"))
+        let workers = dependencies.postgres.flatMap { pool in
+            audit.map { WorkersService(config: config, postgres: pool, audit: $0, logger: Logger(label: "safemut.workers")) }
         }
         let ledgerSetup: LedgerSetup?
         do {
