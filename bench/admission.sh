@@ -38,30 +38,12 @@ export DATABASE_URL
   -c "INSERT INTO tenant_budget (tenant_id, daily_usd_limit, monthly_usd_limit) SELECT 'bench-' || i, 1000000000, 1000000000 FROM generate_series(0, 999) i"
 
 ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
-gateway_config() {
-  cat >"$WORK/safemut-$1.yaml" <<YAML
-listen: 127.0.0.1:$1
-upstream:
-  url: http://127.0.0.1:$UP_PORT
-server:
-  event_loops: 2
-log:
-  level: warning
-identity:
-  mode: headers
-  default_user: bench
-schema:
-  path: $PWD/examples/intelgraph/schema.graphql
-workers:
-  enabled: false
-YAML
-  echo "$WORK/safemut-$1.yaml"
-}
 
+GATEWAY_EXTRA=$(printf 'workers:\n  enabled: false')
 nginx_upstream "$UP_PORT" "$ANSWER"
 nginx_proxy "$NGX_PORT" "$UP_PORT"
-env -u DATABASE_URL "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
-"$BIN/safemut" serve --config "$(gateway_config "$LED_PORT")" >"$WORK/ledger.log" 2>&1 & PIDS+=($!)
+env -u DATABASE_URL "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT" "$GATEWAY_EXTRA")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
+"$BIN/safemut" serve --config "$(gateway_config "$LED_PORT" "$GATEWAY_EXTRA")" >"$WORK/ledger.log" 2>&1 & PIDS+=($!)
 for p in $UP_PORT $NGX_PORT $OFF_PORT $LED_PORT; do wait_port "$p" 30; done
 
 pgbench_tps() {

@@ -49,6 +49,27 @@ NGINX
   nginx -c "$WORK/proxy.conf" -g 'daemon off;' & PIDS+=($!)
 }
 
+# gateway_config PORT [EXTRA_YAML] -> path of a safemut config: listen on PORT, upstream
+# on $UP_PORT, two event loops, headers identity, the demo schema, plus EXTRA_YAML.
+gateway_config() {
+  cat >"$WORK/safemut-$1.yaml" <<YAML
+listen: 127.0.0.1:$1
+upstream:
+  url: http://127.0.0.1:$UP_PORT
+server:
+  event_loops: 2
+log:
+  level: warning
+identity:
+  mode: headers
+  default_user: bench
+schema:
+  path: $PWD/examples/intelgraph/schema.graphql
+${2:-}
+YAML
+  echo "$WORK/safemut-$1.yaml"
+}
+
 # wrk_stats PORT CONNS SCRIPT -> "rps p50_ms p99_ms" (DURATION, THREADS); any non-2xx answer fails the run.
 wrk_stats() {
   local out threads=$THREADS

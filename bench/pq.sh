@@ -5,7 +5,8 @@
 # PQ_PHASE=off (passthrough: identify, parse, @budget declaration), and safemut
 # with PQ_PHASE=enforce and the document on the allowlist; then enforce with a
 # reformatted copy of the document (the hash-drift path: normalized hash,
-# memoized). wrk POSTs bench/post.lua's mutation for DURATION at CONNS
+# memoized). wrk POSTs bench/query.lua's query (queries are not debited, so the
+# ledger stays out of the figures) for DURATION at CONNS
 # connections, ROUNDS times in turn, and the table gives the median of each.
 #   bash bench/pq.sh            # DURATION=10s CONNS=32 ROUNDS=3
 # Everything binds 127.0.0.1; every process started here is stopped by PID.
@@ -36,53 +37,34 @@ export DATABASE_URL REDIS_URL ENVIRONMENT=bench
 "$BIN/safemut" migrate --directory db/migrations >/dev/null
 
 ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actualUsd":"0.016000","actualTokens":160}}}'
-# gateway_config PORT -> a config file for one safemut
-gateway_config() {
-  cat >"$WORK/safemut-$1.yaml" <<YAML
-listen: 127.0.0.1:$1
-upstream:
-  url: http://127.0.0.1:$UP_PORT
-server:
-  event_loops: 2
-log:
-  level: warning
-admin:
-  loopback_operator: true
-identity:
-  mode: headers
-  default_user: bench
-schema:
-  path: $PWD/examples/intelgraph/schema.graphql
-YAML
-  echo "$WORK/safemut-$1.yaml"
-}
 
+GATEWAY_EXTRA=$(printf 'admin:\n  loopback_operator: true')
 nginx_upstream "$UP_PORT" "$ANSWER"
 nginx_proxy "$NGX_PORT" "$UP_PORT"
-PQ_PHASE=off "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
-PQ_PHASE=enforce "$BIN/safemut" serve --config "$(gateway_config "$ENF_PORT")" >"$WORK/enforce.log" 2>&1 & PIDS+=($!)
+PQ_PHASE=off "$BIN/safemut" serve --config "$(gateway_config "$OFF_PORT" "$GATEWAY_EXTRA")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
+PQ_PHASE=enforce "$BIN/safemut" serve --config "$(gateway_config "$ENF_PORT" "$GATEWAY_EXTRA")" >"$WORK/enforce.log" 2>&1 & PIDS+=($!)
 for p in $UP_PORT $NGX_PORT $OFF_PORT $ENF_PORT; do wait_port "$p" 30; done
 
 # The benchmark's document on the allowlist, with its body (so its normalized hash is known).
-QUERY='mutation { createEntity(name: \"bench\") { id } }'
-HASH=$(printf '%s' 'mutation { createEntity(name: "bench") { id } }' | sha256sum | cut -d' ' -f1)
+QUERY='query Bench { entities(limit: 2) { id } }'
+HASH=$(printf '%s' "$QUERY" | sha256sum | cut -d' ' -f1)
 curl -sf -X POST "http://127.0.0.1:$ENF_PORT/admin/persisted-queries/allowlist" -H 'Content-Type: application/json' \
-  -d "{\"format\":\"apollo-persisted-query-manifest\",\"version\":1,\"operations\":[{\"id\":\"$HASH\",\"name\":\"\",\"type\":\"mutation\",\"body\":\"$QUERY\"}]}" >/dev/null
+  -d "{\"format\":\"apollo-persisted-query-manifest\",\"version\":1,\"operations\":[{\"id\":\"$HASH\",\"name\":\"Bench\",\"type\":\"query\",\"body\":\"$QUERY\"}]}" >/dev/null
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$ENF_PORT/graphql" -H 'X-Tenant: demo' \
   -d "{\"query\":\"$QUERY\"}")
 [ "$status" = 200 ] || { echo "enforce gateway refused the listed document ($status)"; cat "$WORK/enforce.log"; exit 1; }
 
 
-for p in $NGX_PORT $OFF_PORT $ENF_PORT; do timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$p/graphql" >/dev/null; done
+for p in $NGX_PORT $OFF_PORT $ENF_PORT; do timeout 30 wrk -t1 -c8 -d2s -s bench/query.lua "http://127.0.0.1:$p/graphql" >/dev/null; done
 
 declare -A RPS P50 P99
 for r in $(seq 1 "$ROUNDS"); do
   for case in nginx off enforce drifted; do
     case $case in
-      nginx) port=$NGX_PORT; script=bench/post.lua ;;
-      off) port=$OFF_PORT; script=bench/post.lua ;;
-      enforce) port=$ENF_PORT; script=bench/post.lua ;;
-      drifted) port=$ENF_PORT; script=bench/post-drifted.lua ;;
+      nginx) port=$NGX_PORT; script=bench/query.lua ;;
+      off) port=$OFF_PORT; script=bench/query.lua ;;
+      enforce) port=$ENF_PORT; script=bench/query.lua ;;
+      drifted) port=$ENF_PORT; script=bench/query-drifted.lua ;;
     esac
     read -r rps p50 p99 <<<"$(wrk_stats "$port" "$CONNS" "$script")"
     printf 'round %s %-8s %9s rps  p50 %7s ms  p99 %7s ms\n' "$r" "$case" "$rps" "$p50" "$p99"

@@ -31,24 +31,10 @@ ANSWER='{"data":{"createEntity":{"id":"ent-000001"}},"extensions":{"cost":{"actu
 
 
 
-cat >"$WORK/safemut.yaml" <<YAML
-listen: 127.0.0.1:$SM_PORT
-upstream:
-  url: http://127.0.0.1:$UP_PORT
-server:
-  event_loops: 2
-log:
-  level: warning
-identity:
-  mode: headers
-  default_user: bench
-schema:
-  path: $PWD/examples/intelgraph/schema.graphql
-YAML
 
 nginx_upstream "$UP_PORT" "$ANSWER"
 nginx_proxy "$NGX_PORT" "$UP_PORT"
-"$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 & SM_PID=$!; PIDS+=($SM_PID)
+"$BIN/safemut" serve --config "$(gateway_config "$SM_PORT")" >"$WORK/safemut.log" 2>&1 & SM_PID=$!; PIDS+=($SM_PID)
 for p in $UP_PORT $NGX_PORT $SM_PORT; do wait_port "$p" 30; done
 
 
