@@ -83,6 +83,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Issue 7: the rate limit (Redis token buckets), the four-eyes policy and its approval flow.
+        .target(
+            name: "RateLimit",
+            dependencies: ["Admission", "Redis", "Config", "Identity", "GraphQLAnalysis", logging, coreMetrics],
+            swiftSettings: strict
+        ),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient"], swiftSettings: strict),
+        .target(
+            name: "FourEyes",
+            dependencies: [
+                "ApprovalPolicy", "Admission", "Admin", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", "Ledger",
+                logging, coreMetrics,
+            ],
+            swiftSettings: strict
+        ),
+
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
@@ -102,7 +118,7 @@ let package = Package(
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                "Audit", "Ledger", "Workers", "BudgetAdmin", logging, metrics, coreMetrics, prometheus,
+                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
@@ -110,7 +126,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
-                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", argumentParser, logging,
+                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", argumentParser, logging,
             ],
             swiftSettings: strict
         ),
@@ -159,6 +175,20 @@ let package = Package(
             dependencies: [
                 "BudgetAdmin", "Ledger", "Audit", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
                 "HTTP", "HTTPServer", "Sockets", logging,
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RateLimitTests",
+            dependencies: ["RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "HTTP", "HTTPClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "FourEyesTests",
+            dependencies: [
+                "FourEyes", "ApprovalPolicy", "Admission", "Admin", "Audit", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis",
+                "Identity", "Config", "HTTP", logging,
             ],
             swiftSettings: strict
         ),
