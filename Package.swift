@@ -93,8 +93,8 @@ let package = Package(
         .target(
             name: "FourEyes",
             dependencies: [
-                "ApprovalPolicy", "Admission", "Admin", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", "Ledger",
-                logging, coreMetrics,
+                "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity", "Config",
+                "Ledger", "Hashing", "HTTP", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),

@@ -45,10 +45,20 @@ public struct AdmissionPipeline: Sendable {
             observe(step.name, clock.now - start)
             switch outcome {
             case .continue: continue
-            case .reject(let rejection): return .reject(step: step.name, rejection)
-            case .answer(let answer): return .answer(step: step.name, answer)
+            case .reject(let rejection):
+                await Self.undo(&context)
+                return .reject(step: step.name, rejection)
+            case .answer(let answer):
+                await Self.undo(&context)
+                return .answer(step: step.name, answer)
             }
         }
         return .admit
+    }
+
+    private static func undo(_ context: inout RequestContext) async {
+        let hooks = context.undoOnRefusal
+        context.undoOnRefusal = []
+        for hook in hooks.reversed() { await hook() }
     }
 }

@@ -32,6 +32,11 @@ public struct RequestContext: Sendable {
     /// The ledger's hold on the estimate, settled or released once the upstream answered.
     public var settlement: (any ResponseSettlement)?
 
+    /// What to give back when a later step refuses the request: a step that spends
+    /// something once (an approval) registers how to return it, since the request it was
+    /// spent on never reaches the upstream. Run by `AdmissionPipeline.run`, newest first.
+    public var undoOnRefusal: [@Sendable () async -> Void] = []
+
     /// Tenant, once identified; used by logs and metrics.
     public var tenant: String? { identity?.tenant }
 

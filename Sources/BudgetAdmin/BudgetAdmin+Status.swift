@@ -18,11 +18,24 @@ extension BudgetAdmin {
                 if tenants.isEmpty { return BudgetAdminReply.notFound("unknown tenant \"\(wanted.prefix(128))\"") }
             }
             let generated = try await pool.query("SELECT \(SQLText.utc("now()")) AS now, \(SQLText.today)::text AS day").single()
+            // The four-eyes emergency override (migration 0008) relaxes approvals, not budgets,
+            // but the rollback plan checks it in the same place as the budget overrides.
+            let emergency = try await pool.query("""
+                SELECT id::text AS id, reason, created_by, \(SQLText.utc("expires_at")) AS expires_at_text
+                FROM policy_emergency_overrides WHERE revoked_at IS NULL AND expires_at > now()
+                ORDER BY expires_at DESC LIMIT 1
+                """).first
             return AdminReply(json: .members([
                 "generated_at": .string(try generated["now"].string()),
                 "day": .string(try generated["day"].string()),
                 "tenants": .array(tenants.map(\.json)),
                 "canary_tenants": .array(tenants.filter(\.canary).map(\.json)),
+                "emergency_override": try emergency.map { row throws(PostgresError) in
+                    .members([
+                        "id": .string(try row["id"].string()), "reason": .string(try row["reason"].string()),
+                        "created_by": .string(try row["created_by"].string()), "expires_at": .string(try row["expires_at_text"].string()),
+                    ])
+                } ?? .null,
                 "summary": .members([
                     "tenants": .int(tenants.count),
                     "canary": .int(tenants.filter(\.canary).count),

@@ -3,12 +3,12 @@ import GraphQLAnalysis
 
 /// A JSON object body with a fixed set of keys: unknown keys are refused by name, so a
 /// typo (`budget_multipler`) is a 400 rather than a silently ignored field.
-struct RequestBody {
-    let object: JSONValue
+public struct RequestBody: Sendable {
+    public let object: JSONValue
 
     /// The call's body as an object whose keys are all in `known`.
     /// With `optional`, an empty body reads as `{}`.
-    static func parse(_ call: AdminCall, known: [String], optional: Bool = false) -> Result<RequestBody, AdminReply> {
+    public static func parse(_ call: AdminCall, known: [String], optional: Bool = false) -> Result<RequestBody, AdminReply> {
         let blank: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")]
         if optional && call.body.allSatisfy(blank.contains) {
             return .success(RequestBody(object: .object([])))
@@ -25,10 +25,10 @@ struct RequestBody {
         }
     }
 
-    subscript(key: String) -> JSONValue? { object[key] }
+    public subscript(key: String) -> JSONValue? { object[key] }
 
     /// A required non-empty string of at most `maxBytes` UTF-8 bytes (surrounding blanks trimmed).
-    func text(_ key: String, maxBytes: Int, required: Bool) -> Result<String?, AdminReply> {
+    public func text(_ key: String, maxBytes: Int, required: Bool) -> Result<String?, AdminReply> {
         guard let value = object[key], !value.isNull else {
             return required ? .failure(.badRequest("\"\(key)\" is required")) : .success(nil)
         }

@@ -1,10 +1,10 @@
 /// The shape of a tenant id, the same rule as identities (`[A-Za-z0-9._:-]{1,128}`): tenants
 /// end up in Redis keys, metric labels and logs, so the admin API accepts no other.
-enum TenantID {
-    static let maxBytes = 128
+public enum TenantID {
+    public static let maxBytes = 128
 
     /// The reason `text` is not a tenant id, or nil.
-    static func problem(_ text: String) -> String? {
+    public static func problem(_ text: String) -> String? {
         let bytes = text.utf8
         if bytes.isEmpty { return "is empty" }
         if bytes.count > maxBytes { return "is longer than \(maxBytes) bytes" }

@@ -72,6 +72,14 @@ extension SafemutConfig {
             ConfigKey("workers.enabled", \.workers.enabled, .boolean),
             ConfigKey("workers.reconcile_interval_ms", \.workers.reconcileInterval, .milliseconds),
             ConfigKey("workers.escalation_interval_ms", \.workers.escalationInterval, .milliseconds),
+
+            ConfigKey("four_eyes.enabled", \.fourEyes.enabled, .boolean),
+            ConfigKey("four_eyes.approval_ttl_ms", \.fourEyes.approvalTTL, .milliseconds),
+            ConfigKey("four_eyes.fail_mode", \.fourEyes.failMode, .oneOf),
+
+            ConfigKey("opa.url", env: "OPA_URL", \.opa.url, .url(schemes: ["http"], example: "http://127.0.0.1:8181")),
+            ConfigKey("opa.timeout_ms", \.opa.timeout, .milliseconds),
+            ConfigKey("opa.fail_mode", \.opa.failMode, .oneOf),
         ]
     }
 }

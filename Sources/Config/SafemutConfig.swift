@@ -23,6 +23,8 @@ public struct SafemutConfig: Sendable, Equatable {
     public var analysis: AnalysisConfig
     public var budget: BudgetConfig
     public var workers: WorkersConfig
+    public var fourEyes: FourEyesConfig
+    public var opa: OPAConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -42,5 +44,7 @@ public struct SafemutConfig: Sendable, Equatable {
         analysis = AnalysisConfig()
         budget = BudgetConfig()
         workers = WorkersConfig()
+        fourEyes = FourEyesConfig()
+        opa = OPAConfig()
     }
 }

@@ -1,5 +1,6 @@
 import Admission
 import Config
+import FourEyes
 import Foundation
 import GraphQLAnalysis
 import Identity
@@ -8,8 +9,7 @@ import Logging
 import PersistedQueries
 
 /// The admission chain a configuration describes, in SPEC §2's order:
-/// identify → parse → persisted → declare → debit (four-eyes and rate join
-/// between declare and debit in a later issue).
+/// identify → parse → persisted → declare → four-eyes → rate → debit.
 public struct ConfiguredPipeline: Sendable {
     public let pipeline: AdmissionPipeline
     /// Kept for SIGHUP (JWKS reload).
@@ -22,8 +22,8 @@ public struct ConfiguredPipeline: Sendable {
     /// a `PipelineConfigError` naming the key. `allowlist` is the persisted-query
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
-        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, ledger: Ledger? = nil,
-        logger: Logger = Logger(label: "safemut.pq")
+        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, fourEyes: FourEyesStep? = nil,
+        ledger: Ledger? = nil, logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
         let pq = config.persistedQueries
@@ -73,6 +73,7 @@ public struct ConfiguredPipeline: Sendable {
             PersistedQueryStep(gate: gate),
             BudgetDeclarationStep(catalog: catalog),
         ]
+        if let fourEyes { steps.append(fourEyes) }
         if let ledger { steps.append(LedgerStep(ledger: ledger)) }
         self.pipeline = AdmissionPipeline(steps)
     }

@@ -34,7 +34,8 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `PUT /admin/budget/limits/{tenant}` | finance_admin |
 /// | `GET /admin/persisted-queries`, `POST …/allowlist`, `PUT …/phase` | admin, security_admin |
 /// | `GET /admin/approvals`, `POST /admin/approvals/{id}/approve`, `…/reject` | admin, finance_admin, security_admin, senior_analyst, team_lead |
-/// | `POST /admin/policy/emergency-override` | admin, security_admin |
+/// | `POST /admin/policy/emergency-override`, `DELETE …/{id}` | admin, security_admin |
+/// | `GET /admin/policy/emergency-override` | admin, security_admin, finance_admin |
 /// | `GET /admin/workers/status` | admin, finance_admin |
 /// | `POST /admin/workers/canary-escalate` | admin, finance_admin |
 /// | `GET /admin/audit` | admin, finance_admin, security_admin |
@@ -80,6 +81,8 @@ public enum AdminAccess {
         AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/{id}/reject", access: .roles(approvers)),
 
         AdminRouteRule(method: "POST", routeTemplate: "/admin/policy/emergency-override", access: .roles(security)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/policy/emergency-override", access: .roles(security.union(budgetReaders))),
+        AdminRouteRule(method: "DELETE", routeTemplate: "/admin/policy/emergency-override/{id}", access: .roles(security)),
 
         AdminRouteRule(method: "GET", routeTemplate: "/admin/workers/status", access: .roles(budgetReaders)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/workers/canary-escalate", access: .roles(budgetReaders)),

@@ -7,6 +7,7 @@ import Identity
 import Admin
 import Audit
 import BudgetAdmin
+import FourEyes
 import Ledger
 import Workers
 import PersistedQueries
@@ -80,16 +81,26 @@ struct ServeCommand: ParsableCommand {
                 }
             }
         }
+        let fourEyes: FourEyesSetup?
+        do {
+            fourEyes = try FourEyesSetup.make(config, postgres: dependencies.postgres, logger: Logger(label: "safemut.four_eyes"))
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        fourEyes?.start()
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         do {
-            admission = try ConfiguredPipeline(config, allowlist: allowlist, ledger: ledgerSetup?.ledger, logger: pqLogger)
+            admission = try ConfiguredPipeline(
+                config, allowlist: allowlist, fourEyes: fourEyes?.step, ledger: ledgerSetup?.ledger, logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
             PersistedQuerySetup.stop(allowlist)
+            fourEyes?.stop()
             throw ExitCode(2)
         }
         let budgetLogger = Logger(label: "safemut.budget")
@@ -103,7 +114,8 @@ struct ServeCommand: ParsableCommand {
                 gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints
                 + budgetEndpoints
                 + (workers?.endpoints ?? [])
-                + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? []),
+                + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
+                + (fourEyes?.endpoints ?? []),
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
@@ -130,6 +142,7 @@ struct ServeCommand: ParsableCommand {
             "pq.bypass": "\(config.persistedQueries.bypass)",
             "budget.ledger": "\(ledgerSetup == nil ? "off" : "on")",
             "budget.fail_mode": "\(config.budget.failMode.rawValue)",
+            "four_eyes": "\(fourEyes == nil ? "off" : (config.opa.url == nil ? "in-process" : "opa"))",
             "version": "\(SafemutVersion.current)",
         ])
         workers?.start()
@@ -145,6 +158,7 @@ struct ServeCommand: ParsableCommand {
             logger.notice("draining", metadata: ["signal": "\(signo)", "in_flight": "\(gateway.server.counters.requestsInFlight)"])
             PersistedQuerySetup.stop(allowlist)
             budgetGauges?.stop()
+            fourEyes?.stop()
             workers?.stopAndWait()
             var settled = true
             let clean = gateway.shutdown {

@@ -1,0 +1,229 @@
+import Admin
+import Audit
+import Foundation
+import GraphQLAnalysis
+import Ledger
+import Postgres
+
+/// The four-eyes bookkeeping in Postgres (SPEC §2): requests, the decisions of approvers,
+/// and the single use of an approved request. Every change appends its audit row in the
+/// transaction that makes it, so the log and the tables cannot disagree.
+public struct ApprovalStore: Sendable {
+    let pool: PostgresPool
+    let audit: AuditLog
+    /// How long a request may wait for its approvals and then for its use.
+    public let lifetime: Duration
+
+    public init(pool: PostgresPool, lifetime: Duration) {
+        self.pool = pool
+        self.audit = AuditLog(pool: pool)
+        self.lifetime = lifetime
+    }
+
+    /// What the gateway stores when a mutation needs four eyes.
+    public struct NewRequest: Sendable, Equatable {
+        public var tenant: String
+        public var requester: String
+        public var operationName: String?
+        public var documentHash: String
+        public var variablesHash: String
+        public var estimateMicros: Int64
+        public var tokens: Int64
+        public var reasons: [String]
+        public var riskTags: [String]
+        public var targetTenants: [String]
+        public var correlationID: String
+
+        public init(
+            tenant: String, requester: String, operationName: String?, documentHash: String, variablesHash: String,
+            estimateMicros: Int64, tokens: Int64, reasons: [String], riskTags: [String], targetTenants: [String], correlationID: String
+        ) {
+            self.tenant = tenant
+            self.requester = requester
+            self.operationName = operationName
+            self.documentHash = documentHash
+            self.variablesHash = variablesHash
+            self.estimateMicros = estimateMicros
+            self.tokens = tokens
+            self.reasons = reasons
+            self.riskTags = riskTags
+            self.targetTenants = targetTenants
+            self.correlationID = correlationID
+        }
+    }
+
+    public enum Requested: Sendable, Equatable {
+        /// Waiting for approvers; `created` is false when an earlier attempt already asked.
+        case pending(ApprovalRequestRecord, created: Bool)
+        /// The same requester's same mutation is already approved and unused: re-send it with evidence.
+        case approved(ApprovalRequestRecord)
+    }
+
+    /// Stores the request, or finds the one an earlier attempt stored.
+    public func request(_ new: NewRequest) async throws -> Requested {
+        let match: [PostgresValue?] = [.text(new.tenant), .text(new.requester), .text(new.documentHash), .text(new.variablesHash)]
+        let lifetimeMicros = Int64(lifetime.components.seconds) * 1_000_000 + lifetime.components.attoseconds / 1_000_000_000_000
+        return try await pool.transaction { session in
+            let approved = try await session.query("""
+                SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r
+                WHERE r.tenant_id = $1 AND r.requester_id = $2 AND r.document_hash = $3 AND r.variables_hash = $4
+                  AND r.status = 'approved' AND r.expires_at > now()
+                ORDER BY r.created_at LIMIT 1
+                """, match)
+            if let row = approved.first { return .approved(try ApprovalRequestRecord(row)) }
+            // A pending request past its expiry no longer holds the one-pending slot.
+            _ = try await session.query("""
+                UPDATE approval_requests SET status = 'expired'
+                WHERE tenant_id = $1 AND requester_id = $2 AND document_hash = $3 AND variables_hash = $4
+                  AND status = 'pending' AND expires_at <= now()
+                """, match)
+            let inserted = try await session.query("""
+                INSERT INTO approval_requests AS r
+                    (tenant_id, requester_id, document_hash, variables_hash, operation_name, estimated_usd, estimated_tokens,
+                     reasons, risk_tags, target_tenants, correlation_id, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6::numeric, $7,
+                        $8::jsonb, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), ARRAY(SELECT jsonb_array_elements_text($10::jsonb)),
+                        $11, now() + $12::bigint * interval '1 microsecond')
+                ON CONFLICT (tenant_id, requester_id, document_hash, variables_hash) WHERE status = 'pending' DO NOTHING
+                RETURNING \(ApprovalRequestRecord.columns)
+                """, match + [
+                    new.operationName.map { .text($0) }, .micros(new.estimateMicros), .int(new.tokens),
+                    .json(JSONValue.strings(new.reasons).serialized), .json(JSONValue.strings(new.riskTags).serialized),
+                    .json(JSONValue.strings(new.targetTenants).serialized), .text(new.correlationID), .int(lifetimeMicros),
+                ])
+            if let row = inserted.first {
+                let record = try ApprovalRequestRecord(row)
+                try await audit.append(AuditEntry(
+                    action: "approval.request", actor: new.requester, tenant: new.tenant, correlationID: new.correlationID,
+                    reason: new.reasons.joined(separator: ", "), details: record.auditJSON), in: session)
+                return .pending(record, created: true)
+            }
+            let existing = try await session.query("""
+                SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r
+                WHERE r.tenant_id = $1 AND r.requester_id = $2 AND r.document_hash = $3 AND r.variables_hash = $4
+                  AND r.status = 'pending'
+                """, match).single()
+            return .pending(try ApprovalRequestRecord(existing), created: false)
+        }
+    }
+
+    public enum Consumed: Sendable, Equatable {
+        /// The approval is spent on this request.
+        case used(ApprovalRequestRecord)
+        /// Why the evidence does not admit this request; the id when one was named or found.
+        case refused(String, id: String?)
+    }
+
+    /// Spends an approval on this mutation: one statement that succeeds only for an
+    /// approved, unexpired, unused request of this tenant with this document and these
+    /// variables, so two concurrent re-sends cannot both pass.
+    public func consume(
+        _ evidence: ApprovalEvidence, tenant: String, documentHash: String, variablesHash: String,
+        correlationID: String, actor: String
+    ) async throws -> Consumed {
+        let target: String
+        var parameters: [PostgresValue?] = [.text(tenant), .text(documentHash), .text(variablesHash), .text(correlationID)]
+        switch evidence {
+        case .requestID(let id):
+            target = "$5::uuid"
+            parameters.append(.uuid(id))
+        case .approvers(let ids):
+            // The oldest matching request two of whose approvers the client names.
+            target = """
+                (SELECT q.id FROM approval_requests q
+                 WHERE q.tenant_id = $1 AND q.document_hash = $2 AND q.variables_hash = $3
+                   AND q.status = 'approved' AND q.expires_at > now()
+                   AND (SELECT count(DISTINCT a.approver_id) FROM approvals a
+                        WHERE a.tenant_id = q.tenant_id AND a.request_id = q.id AND a.decision = 'approve'
+                          AND a.approver_id IN (SELECT jsonb_array_elements_text($5::jsonb))) >= 2
+                 ORDER BY q.created_at LIMIT 1)
+                """
+            parameters.append(.json(JSONValue.strings(ids).serialized))
+        }
+        let used: ApprovalRequestRecord? = try await pool.transaction { session in
+            let rows = try await session.query("""
+                UPDATE approval_requests r SET status = 'used', used_at = now(), used_correlation_id = $4
+                WHERE r.id = \(target) AND r.tenant_id = $1 AND r.document_hash = $2 AND r.variables_hash = $3
+                  AND r.status = 'approved' AND r.expires_at > now()
+                RETURNING \(ApprovalRequestRecord.columns)
+                """, parameters)
+            guard let row = rows.first else { return nil }
+            let record = try ApprovalRequestRecord(row)
+            try await audit.append(AuditEntry(
+                action: "approval.use", actor: actor, tenant: tenant, correlationID: correlationID,
+                details: record.auditJSON), in: session)
+            return record
+        }
+        if let used { return .used(used) }
+        return try await refusal(evidence, tenant: tenant, documentHash: documentHash, variablesHash: variablesHash)
+    }
+
+    /// Why `consume` found nothing, in words a client can act on.
+    private func refusal(_ evidence: ApprovalEvidence, tenant: String, documentHash: String, variablesHash: String) async throws -> Consumed {
+        guard case .requestID(let id) = evidence else {
+            return .refused(
+                "no approved, unused request of tenant \(tenant) for this document and these variables was approved by two of the listed approvers",
+                id: nil)
+        }
+        let rows = try await pool.query("""
+            SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r WHERE r.id = $1
+            """, [.uuid(id)])
+        let text = id.uuidString.lowercased()
+        guard let row = rows.first else { return .refused("approval request \(text) does not exist", id: text) }
+        let record = try ApprovalRequestRecord(row)
+        if record.tenantID != tenant { return .refused("approval request \(text) belongs to another tenant", id: text) }
+        if record.documentHash != documentHash {
+            return .refused("approval request \(text) was approved for another document", id: text)
+        }
+        if record.variablesHash != variablesHash {
+            return .refused("approval request \(text) was approved for other variables", id: text)
+        }
+        switch record.status {
+        case "pending":
+            return .refused("approval request \(text) is waiting for \(max(0, 2 - Set(record.approvers).count)) more approval(s)", id: text)
+        case "used": return .refused("approval request \(text) was already used; an approval admits one request", id: text)
+        case "expired": return .refused("approval request \(text) expired at \(record.expiresAt)", id: text)
+        case "rejected": return .refused("approval request \(text) was rejected", id: text)
+        default: return .refused("approval request \(text) is \(record.status)", id: text)
+        }
+    }
+
+    /// Gives an approval back when a later admission step refused the request it was spent
+    /// on (rate limit, budget): that request never reached the upstream.
+    public func restore(_ id: String, correlationID: String, reason: String) async throws {
+        try await pool.transaction { session in
+            let rows = try await session.query("""
+                UPDATE approval_requests SET status = 'approved', used_at = NULL, used_correlation_id = NULL
+                WHERE id = $1::uuid AND status = 'used' AND used_correlation_id = $2
+                RETURNING tenant_id
+                """, [.text(id), .text(correlationID)])
+            guard let row = rows.first else { return }
+            try await audit.append(AuditEntry(
+                action: "approval.restore", actor: "safemut", tenant: try row["tenant_id"].string(), correlationID: correlationID,
+                reason: reason, details: .members(["id": .string(id)])), in: session)
+        }
+    }
+
+    /// Pending requests that have not expired (the `approvals_pending` gauge).
+    public func pendingCount() async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM approval_requests WHERE status = 'pending' AND expires_at > now()")
+            .single()["n"].int()
+    }
+}
+
+extension ApprovalRequestRecord {
+    /// What the audit row keeps of a request.
+    var auditJSON: JSONValue {
+        .members([
+            "id": .string(id),
+            "operation_name": .optional(operationName),
+            "document_hash": .string(documentHash),
+            "variables_hash": .string(variablesHash),
+            "estimated_usd": .number(estimatedUSD),
+            "estimated_tokens": .int(estimatedTokens),
+            "reasons": reasons,
+            "status": .string(status),
+            "approvers": .strings(approvers),
+        ])
+    }
+}

@@ -1,0 +1,76 @@
+import CoreMetrics
+import Metrics
+import Synchronization
+
+/// The four-eyes metrics (SPEC §6), through swift-metrics:
+/// `four_eyes_required_total{reason}` (risk_tag, estimate, tokens, cross_tenant: one count
+/// per reason of each attempt that needed approval), `approvals_pending` (the seeds alert at
+/// 50+), `approval_decisions_total{decision}` (approve, reject), `approvals_used_total`,
+/// `approval_time_to_approve_seconds` (request to second approval),
+/// `opa_decision_duration_seconds{source}` (in_process, remote: each policy decision),
+/// `policy_emergency_override_active` (0/1), `policy_emergency_overrides_total`, and
+/// `four_eyes_errors_total{kind}` (approval store or policy failures).
+public final class FourEyesMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let timeToApprove: Metrics.Timer
+    private let decisionTimers: [String: Metrics.Timer]
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        timeToApprove = Metrics.Timer(label: "approval_time_to_approve_seconds", factory: factory)
+        decisionTimers = Dictionary(uniqueKeysWithValues: ["in_process", "remote"].map {
+            ($0, Metrics.Timer(label: "opa_decision_duration_seconds", dimensions: [("source", $0)], factory: factory))
+        })
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    /// The policy's reasons (`risk_tag:bulk_delete`, `estimate_over_limit`…) as bounded labels.
+    func required(reasons: [String]) {
+        var kinds = Set<String>()
+        for reason in reasons {
+            if reason.hasPrefix("risk_tag") { kinds.insert("risk_tag") }
+            else if reason.hasPrefix("estimate") { kinds.insert("estimate") }
+            else if reason.hasPrefix("tokens") { kinds.insert("tokens") }
+            else if reason.hasPrefix("cross_tenant") { kinds.insert("cross_tenant") }
+            else { kinds.insert("other") }
+        }
+        for kind in kinds { counter("four_eyes_required_total", [("reason", kind)]).increment() }
+    }
+
+    func decided(_ verdict: ApprovalStore.Verdict) {
+        counter("approval_decisions_total", [("decision", verdict.rawValue)]).increment()
+    }
+
+    func approved(afterSeconds seconds: Int64) {
+        timeToApprove.recordSeconds(seconds)
+    }
+
+    func used() { counter("approvals_used_total").increment() }
+
+    func policyDecision(source: String, took duration: Duration) {
+        let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        decisionTimers[source]?.recordNanoseconds(nanos)
+    }
+
+    func error(kind: String) { counter("four_eyes_errors_total", [("kind", kind)]).increment() }
+
+    func emergencyOverrideCreated() { counter("policy_emergency_overrides_total").increment() }
+
+    func pending(_ count: Int) {
+        CoreMetrics.Gauge(label: "approvals_pending", factory: factory).record(Double(count))
+    }
+
+    func emergencyOverride(active: Bool) {
+        CoreMetrics.Gauge(label: "policy_emergency_override_active", factory: factory).record(active ? 1 : 0)
+    }
+}
