@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["Admission", "Redis", "Config", "Identity", "GraphQLAnalysis", logging, coreMetrics],
             swiftSettings: strict
         ),
-        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient"], swiftSettings: strict),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
@@ -183,7 +183,7 @@ let package = Package(
             dependencies: ["RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging],
             swiftSettings: strict
         ),
-        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "HTTP", "HTTPClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "HTTP", "HTTPClient", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "FourEyesTests",
             dependencies: [
