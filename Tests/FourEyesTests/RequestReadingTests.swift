@@ -1,4 +1,5 @@
 import Admission
+import Foundation
 import GraphQLAnalysis
 import HTTP
 import Testing
