@@ -174,6 +174,14 @@ struct ConfigDefaultsTests {
           max_root_fields: 10
           max_document_bytes: 65536
           parse_cache_entries: 64
+        four_eyes:
+          enabled: false
+          approval_ttl_ms: 600000
+          fail_mode: open
+        opa:
+          url: http://127.0.0.1:8181
+          timeout_ms: 50
+          fail_mode: open
         """
         let config = try parse(yaml)
         #expect(config.listen == HostPort(host: "::1", port: 8080))
@@ -222,6 +230,12 @@ struct ConfigDefaultsTests {
         #expect(config.analysis.maxRootFields == 10)
         #expect(config.analysis.maxDocumentBytes == 65536)
         #expect(config.analysis.parseCacheEntries == 64)
+        #expect(!config.fourEyes.enabled)
+        #expect(config.fourEyes.approvalTTL == .seconds(600))
+        #expect(config.fourEyes.failMode == .open)
+        #expect(config.opa.url == "http://127.0.0.1:8181")
+        #expect(config.opa.timeout == .milliseconds(50))
+        #expect(config.opa.failMode == .open)
 
         let settings = Dictionary(uniqueKeysWithValues: config.describedSettings().map { ($0.key, $0.value) })
         #expect(settings.count == SafemutConfig.keys.count)

@@ -24,6 +24,8 @@ struct AdminAccessTests {
         ("POST", "/admin/approvals/{id}/approve", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
         ("POST", "/admin/approvals/{id}/reject", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
         ("POST", "/admin/policy/emergency-override", ["admin", "security_admin"]),
+        ("GET", "/admin/policy/emergency-override", ["admin", "security_admin", "finance_admin"]),
+        ("DELETE", "/admin/policy/emergency-override/{id}", ["admin", "security_admin"]),
         ("GET", "/admin/workers/status", ["admin", "finance_admin"]),
         ("POST", "/admin/workers/canary-escalate", ["admin", "finance_admin"]),
         ("GET", "/admin/audit", ["admin", "finance_admin", "security_admin"]),
