@@ -42,7 +42,8 @@ Environment:
                           from 127.0.0.1, or X-User-Id/X-Roles below)
   TOKEN                   bearer token for /graphql calls (identity.mode jwt)
   SMOKE_USER, SMOKE_ROLES identity.mode headers: X-User-Id and X-Roles sent
-                          with every call (e.g. SMOKE_ROLES=admin)
+                          with every call, and X-Tenant (SMOKE_TENANT) with
+                          the admin calls too (e.g. SMOKE_ROLES=admin)
 
 Needs curl and jq. Exit status: 0 every check passed, 1 a check failed,
 2 bad usage or a missing tool.
@@ -84,6 +85,8 @@ COMMON=()
 [ -z "${SMOKE_USER:-}" ] || COMMON+=(-H "X-User-Id: $SMOKE_USER")
 [ -z "${SMOKE_ROLES:-}" ] || COMMON+=(-H "X-Roles: $SMOKE_ROLES")
 ADMIN=("${COMMON[@]}")
+# headers mode: an identity needs a tenant as well as a user and roles.
+[ ${#COMMON[@]} -eq 0 ] || ADMIN+=(-H "X-Tenant: $TENANT")
 [ -z "${ADMIN_TOKEN:-}" ] || ADMIN+=(-H "Authorization: Bearer $ADMIN_TOKEN")
 CLIENT=("${COMMON[@]}" -H "X-Tenant: $TENANT" -H "Content-Type: application/json")
 [ -z "${TOKEN:-}" ] || CLIENT+=(-H "Authorization: Bearer $TOKEN")
