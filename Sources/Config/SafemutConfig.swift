@@ -23,6 +23,7 @@ public struct SafemutConfig: Sendable, Equatable {
     public var analysis: AnalysisConfig
     public var budget: BudgetConfig
     public var workers: WorkersConfig
+    public var rate: RateLimitConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -42,5 +43,6 @@ public struct SafemutConfig: Sendable, Equatable {
         analysis = AnalysisConfig()
         budget = BudgetConfig()
         workers = WorkersConfig()
+        rate = RateLimitConfig()
     }
 }
