@@ -6,10 +6,11 @@ import Identity
 import Ledger
 import Logging
 import PersistedQueries
+import RateLimit
 
 /// The admission chain a configuration describes, in SPEC §2's order:
-/// identify → parse → persisted → declare → debit (four-eyes and rate join
-/// between declare and debit in a later issue).
+/// identify → parse → persisted → declare → rate → debit (four-eyes joins between
+/// declare and rate).
 public struct ConfiguredPipeline: Sendable {
     public let pipeline: AdmissionPipeline
     /// Kept for SIGHUP (JWKS reload).
@@ -23,7 +24,7 @@ public struct ConfiguredPipeline: Sendable {
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
         _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, ledger: Ledger? = nil,
-        logger: Logger = Logger(label: "safemut.pq")
+        rateLimiter: RateLimiter? = nil, logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
         let pq = config.persistedQueries
@@ -73,6 +74,7 @@ public struct ConfiguredPipeline: Sendable {
             PersistedQueryStep(gate: gate),
             BudgetDeclarationStep(catalog: catalog),
         ]
+        if let rateLimiter { steps.append(RateLimitStep(limiter: rateLimiter)) }
         if let ledger { steps.append(LedgerStep(ledger: ledger)) }
         self.pipeline = AdmissionPipeline(steps)
     }

@@ -10,6 +10,7 @@ import BudgetAdmin
 import Ledger
 import Workers
 import PersistedQueries
+import RateLimit
 import Logging
 import Prometheus
 import Sockets
@@ -80,12 +81,19 @@ struct ServeCommand: ParsableCommand {
                 }
             }
         }
+        let rateLimiter: RateLimiter?
+        do {
+            rateLimiter = try RateLimitSetup.make(config, redis: dependencies.redis, logger: Logger(label: "safemut.rate"))
+        } catch {
+            FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         do {
-            admission = try ConfiguredPipeline(config, allowlist: allowlist, ledger: ledgerSetup?.ledger, logger: pqLogger)
+            admission = try ConfiguredPipeline(config, allowlist: allowlist, ledger: ledgerSetup?.ledger, rateLimiter: rateLimiter, logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
@@ -130,6 +138,8 @@ struct ServeCommand: ParsableCommand {
             "pq.bypass": "\(config.persistedQueries.bypass)",
             "budget.ledger": "\(ledgerSetup == nil ? "off" : "on")",
             "budget.fail_mode": "\(config.budget.failMode.rawValue)",
+            "rate": "\(rateLimiter == nil ? "off" : config.rate.enabled ? "on" : "disabled")",
+            "rate.fail_mode": "\(config.rate.failMode.rawValue)",
             "version": "\(SafemutVersion.current)",
         ])
         workers?.start()
@@ -139,6 +149,7 @@ struct ServeCommand: ParsableCommand {
             let signo = signals.next()
             if signo == SIGHUP {
                 current = reload(from: path, current: current, levelControl: levelControl, logger: logger)
+                rateLimiter?.update(current.rate)
                 reloadKeys(admission.authenticator, logger: logger)
                 continue
             }
@@ -181,7 +192,8 @@ struct ServeCommand: ParsableCommand {
         let before = Dictionary(current.describedSettings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         let changed = fresh.describedSettings().filter { before[$0.key] != $0.value }.map(\.key)
         let live: Set<String> = ["log.level"]
-        let restart = changed.filter { !live.contains($0) }
+        // The rate limiter takes every rate.* key live (`RateLimiter.update`).
+        let restart = changed.filter { !live.contains($0) && !$0.hasPrefix("rate.") }
         logger.notice("configuration reloaded", metadata: [
             "log.level": "\(fresh.log.level.rawValue)",
             "changed": "\(changed.joined(separator: ","))",
