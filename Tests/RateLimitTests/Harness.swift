@@ -30,8 +30,9 @@ enum Harness {
     }
 
     /// A config with one class for everyone: `tenantBurst` at `tenantRate`, `operationBurst` at `operationRate`.
+    /// Slow default rates: a key lives until its bucket would be full, so a slow run still finds it.
     static func config(
-        tenantBurst: Int = 10, tenantRate: String = "1", operationBurst: Int = 10, operationRate: String = "1",
+        tenantBurst: Int = 10, tenantRate: String = "0.001", operationBurst: Int = 10, operationRate: String = "0.001",
         failMode: FailMode = .open, timeout: Duration = .seconds(5)
     ) -> RateLimitConfig {
         var config = RateLimitConfig()
