@@ -180,7 +180,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitTests",
-            dependencies: ["RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging],
+            dependencies: [
+                "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging, coreMetrics,
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "HTTP", "HTTPClient", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),

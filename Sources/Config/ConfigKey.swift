@@ -12,6 +12,11 @@ struct ConfigKey {
     let current: (SafemutConfig) -> String?
     /// How a rejected raw value is quoted in an error.
     let redact: (String) -> String
+    /// For a per-tenant key (a `*` segment): parses `text` into the entry of tenant `name`.
+    var assignNamed: ((inout SafemutConfig, String, String) -> Bool)? = nil
+    /// The YAML value may be a list of scalars (given to `assign` comma-joined, like the
+    /// environment variable would be).
+    var acceptsList = false
 
     init<Value>(
         _ path: String, env: String? = nil,
@@ -27,6 +32,13 @@ struct ConfigKey {
         }
         current = { codec.render($0[keyPath: keyPath]) }
         redact = codec.redact
+    }
+
+    /// A key whose YAML value is a list of scalars (`rate.canary_tenants: [a, b]`) or,
+    /// from the environment, a comma-separated list.
+    init(_ path: String, env: String? = nil, list keyPath: WritableKeyPath<SafemutConfig, [String]>, _ codec: ValueCodec<[String]>) {
+        self.init(path, env: env, keyPath, codec)
+        acceptsList = true
     }
 
     /// An optional key: unset leaves `nil`.
@@ -45,4 +57,35 @@ struct ConfigKey {
         current = { $0[keyPath: keyPath].map(codec.render) }
         redact = codec.redact
     }
+}
+
+extension ConfigKey {
+    /// A key with one `*` segment that stands for a tenant, e.g. `rate.tenants.*.tenant_burst`:
+    /// each tenant's value lands in `map[tenant][keyPath: field]`. It is shown as one setting,
+    /// `tenant=value` pairs in tenant order, so a reload sees any change to it.
+    init<Entry, Value>(
+        _ path: String,
+        tenantMap map: WritableKeyPath<SafemutConfig, [String: Entry]>, empty: Entry,
+        _ field: WritableKeyPath<Entry, Value?>, _ codec: ValueCodec<Value>
+    ) {
+        self.path = path
+        environment = nil
+        expected = codec.expected
+        assign = { _, _ in false }
+        assignNamed = { config, name, text in
+            guard let value = codec.parse(text) else { return false }
+            config[keyPath: map][name, default: empty][keyPath: field] = value
+            return true
+        }
+        current = { config in
+            config[keyPath: map].sorted { $0.key < $1.key }
+                .compactMap { name, entry in entry[keyPath: field].map { "\(name)=\(codec.render($0))" } }
+                .joined(separator: ",")
+        }
+        redact = codec.redact
+        acceptsList = false
+    }
+
+    /// Whether `path` has a `*` segment (a per-tenant key).
+    var isTenantPattern: Bool { assignNamed != nil }
 }

@@ -80,6 +80,23 @@ extension SafemutConfig {
             ConfigKey("opa.url", env: "OPA_URL", \.opa.url, .url(schemes: ["http"], example: "http://127.0.0.1:8181")),
             ConfigKey("opa.timeout_ms", \.opa.timeout, .milliseconds),
             ConfigKey("opa.fail_mode", \.opa.failMode, .oneOf),
+
+            ConfigKey("rate.enabled", \.rate.enabled, .boolean),
+            ConfigKey("rate.fail_mode", env: "RATE_FAIL_MODE", \.rate.failMode, .oneOf),
+            ConfigKey("rate.timeout_ms", \.rate.timeout, .milliseconds),
+            ConfigKey("rate.classes.default.tenant_per_second", \.rate.defaultClass.tenantPerSecond, .tokenRate),
+            ConfigKey("rate.classes.default.tenant_burst", \.rate.defaultClass.tenantBurst, .burst),
+            ConfigKey("rate.classes.default.operation_per_second", \.rate.defaultClass.operationPerSecond, .tokenRate),
+            ConfigKey("rate.classes.default.operation_burst", \.rate.defaultClass.operationBurst, .burst),
+            ConfigKey("rate.classes.canary.tenant_per_second", \.rate.canaryClass.tenantPerSecond, .tokenRate),
+            ConfigKey("rate.classes.canary.tenant_burst", \.rate.canaryClass.tenantBurst, .burst),
+            ConfigKey("rate.classes.canary.operation_per_second", \.rate.canaryClass.operationPerSecond, .tokenRate),
+            ConfigKey("rate.classes.canary.operation_burst", \.rate.canaryClass.operationBurst, .burst),
+            ConfigKey("rate.tenants.*.tenant_per_second", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.tenantPerSecond, .tokenRate),
+            ConfigKey("rate.tenants.*.tenant_burst", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.tenantBurst, .burst),
+            ConfigKey("rate.tenants.*.operation_per_second", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.operationPerSecond, .tokenRate),
+            ConfigKey("rate.tenants.*.operation_burst", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.operationBurst, .burst),
+            ConfigKey("rate.canary_tenants", env: "RATE_CANARY_TENANTS", list: \.rate.canaryTenants, .tenantList),
         ]
     }
 }

@@ -29,11 +29,16 @@ extension SafemutConfig {
         var locations: [String: ConfigLocation] = [:]
 
         for setting in try YAMLSettings.read(yaml: yaml, source: source, keys: keys) {
-            guard let key = byPath[setting.path] else { continue }  // read() only returns known paths
-            guard key.assign(&config, setting.text) else {
-                throw .invalidValue(key: key.path, expected: key.expected, got: quoted(key.redact(setting.text)), location: setting.location)
+            guard let key = byPath[setting.keyPath] else { continue }  // read() only returns known paths
+            let assigned = if let tenant = setting.tenant, let assignNamed = key.assignNamed {
+                assignNamed(&config, tenant, setting.text)
+            } else {
+                key.assign(&config, setting.text)
             }
-            locations[key.path] = setting.location
+            guard assigned else {
+                throw .invalidValue(key: setting.path, expected: key.expected, got: quoted(key.redact(setting.text)), location: setting.location)
+            }
+            locations[setting.path] = setting.location
         }
         for key in keys {
             guard let name = key.environment, let text = environment[name], !text.isEmpty else { continue }

@@ -25,6 +25,7 @@ public struct SafemutConfig: Sendable, Equatable {
     public var workers: WorkersConfig
     public var fourEyes: FourEyesConfig
     public var opa: OPAConfig
+    public var rate: RateLimitConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -46,5 +47,6 @@ public struct SafemutConfig: Sendable, Equatable {
         workers = WorkersConfig()
         fourEyes = FourEyesConfig()
         opa = OPAConfig()
+        rate = RateLimitConfig()
     }
 }

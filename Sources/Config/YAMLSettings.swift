@@ -2,13 +2,36 @@ import Yams
 
 /// A scalar set in the YAML file, with where it was written.
 struct YAMLSetting {
+    /// The key as written, e.g. `rate.tenants.acme.tenant_burst`.
     let path: String
+    /// The known key it sets: `path`, or its pattern (`rate.tenants.*.tenant_burst`).
+    let keyPath: String
+    /// What the `*` of a per-tenant key stood for (`acme`).
+    let tenant: String?
     let text: String
     let location: ConfigLocation?
+
+    init(path: String, keyPath: String? = nil, tenant: String? = nil, text: String, location: ConfigLocation?) {
+        self.path = path
+        self.keyPath = keyPath ?? path
+        self.tenant = tenant
+        self.text = text
+        self.location = location
+    }
 }
 
 /// Reads a YAML document into flat `path: text` settings, checking its shape against the known keys.
 enum YAMLSettings {
+    /// What the walk checks each mapping key against.
+    private struct Shape {
+        /// Known key path → "expected …" text.
+        let expected: [String: String]
+        /// Every proper prefix of a known key path: mappings that may hold keys.
+        let sections: Set<String>
+        /// Keys whose value may be a YAML list.
+        let lists: Set<String>
+    }
+
     /// Composes `yaml` and flattens it; null and empty scalars are left out (they mean "not set").
     static func read(
         yaml: String, source: String, keys: [ConfigKey]
@@ -21,15 +44,21 @@ enum YAMLSettings {
         }
         guard let root, !isUnset(root) else { return [] }
         let expected = Dictionary(keys.map { ($0.path, $0.expected) }, uniquingKeysWith: { first, _ in first })
-        let sections = Set(keys.compactMap { key in key.path.split(separator: ".").dropLast().first.map(String.init) })
+        var sections: Set<String> = []
+        for key in keys {
+            let parts = key.path.split(separator: ".")
+            for end in parts.indices.dropLast() { sections.insert(parts[...end].joined(separator: ".")) }
+        }
+        let shape = Shape(expected: expected, sections: sections, lists: Set(keys.filter(\.acceptsList).map(\.path)))
         var settings: [YAMLSetting] = []
-        try walk(root, prefix: "", source: source, expected: expected, sections: sections, into: &settings)
+        try walk(root, prefix: "", pattern: "", tenant: nil, source: source, shape: shape, into: &settings)
         return settings
     }
 
+    /// `prefix` is the path as written; `pattern` the same path with a tenant name as `*`.
     private static func walk(
-        _ node: Node, prefix: String, source: String,
-        expected: [String: String], sections: Set<String>, into settings: inout [YAMLSetting]
+        _ node: Node, prefix: String, pattern: String, tenant: String?, source: String,
+        shape: Shape, into settings: inout [YAMLSetting]
     ) throws(ConfigError) {
         let sectionName = prefix.isEmpty ? "the top level" : prefix
         guard case .mapping(let mapping) = node else {
@@ -38,25 +67,55 @@ enum YAMLSettings {
                 got: describe(node), location: location(of: node, source: source)
             )
         }
+        let tenantLevel = shape.sections.contains(join(pattern, "*"))
         for (keyNode, value) in mapping {
             let name = keyNode.scalar?.string ?? describe(keyNode)
-            let path = prefix.isEmpty ? name : prefix + "." + name
-            if let expectation = expected[path] {
-                guard case .scalar(let scalar) = value else {
+            let path = join(prefix, name)
+            if tenantLevel {
+                guard isTenantName(name) else {
+                    throw .invalidValue(
+                        key: path, expected: "a tenant id (letters, digits, '.', '_', ':' or '-') under \(prefix)",
+                        got: quoted(name), location: location(of: keyNode, source: source))
+                }
+            }
+            let keyPattern = join(pattern, tenantLevel ? "*" : name)
+            let keyTenant = tenantLevel ? name : tenant
+            if let expectation = shape.expected[keyPattern] {
+                let text: String
+                switch value {
+                case .scalar(let scalar):
+                    text = scalar.string
+                case .sequence(let items) where shape.lists.contains(keyPattern):
+                    var texts: [String] = []
+                    for item in items {
+                        // Items are joined with commas for the key's parser, so one may not hold a comma.
+                        guard case .scalar(let scalar) = item, !scalar.string.contains(",") else {
+                            throw .invalidValue(key: path, expected: expectation, got: describe(item), location: location(of: item, source: source))
+                        }
+                        texts.append(scalar.string)
+                    }
+                    guard !texts.isEmpty else { continue }
+                    text = texts.joined(separator: ",")
+                default:
                     throw .invalidValue(key: path, expected: expectation, got: describe(value), location: location(of: value, source: source))
                 }
                 if !isUnset(value) {
-                    settings.append(YAMLSetting(path: path, text: scalar.string, location: location(of: value, source: source)))
+                    settings.append(YAMLSetting(
+                        path: path, keyPath: keyPattern, tenant: keyTenant, text: text, location: location(of: value, source: source)))
                 }
-            } else if prefix.isEmpty, sections.contains(path) {
+            } else if shape.sections.contains(keyPattern) {
                 if !isUnset(value) {
-                    try walk(value, prefix: path, source: source, expected: expected, sections: sections, into: &settings)
+                    try walk(value, prefix: path, pattern: keyPattern, tenant: keyTenant, source: source, shape: shape, into: &settings)
                 }
             } else {
-                let known = Array(expected.keys) + sections
-                throw .unknownKey(key: path, suggestion: closestKey(to: path, among: known), location: location(of: keyNode, source: source))
+                let known = Array(shape.expected.keys) + shape.sections
+                throw .unknownKey(key: path, suggestion: closestKey(to: keyPattern, among: known), location: location(of: keyNode, source: source))
             }
         }
+    }
+
+    private static func join(_ prefix: String, _ name: String) -> String {
+        prefix.isEmpty ? name : prefix + "." + name
     }
 
     /// `~`, `null`, an empty value, or an empty quoted string: the key is present but not set.

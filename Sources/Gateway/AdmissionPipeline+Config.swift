@@ -7,6 +7,7 @@ import Identity
 import Ledger
 import Logging
 import PersistedQueries
+import RateLimit
 
 /// The admission chain a configuration describes, in SPEC §2's order:
 /// identify → parse → persisted → declare → four-eyes → rate → debit.
@@ -23,7 +24,7 @@ public struct ConfiguredPipeline: Sendable {
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
         _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, fourEyes: FourEyesStep? = nil,
-        ledger: Ledger? = nil, logger: Logger = Logger(label: "safemut.pq")
+        rateLimiter: RateLimiter? = nil, ledger: Ledger? = nil, logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
         let pq = config.persistedQueries
@@ -74,6 +75,7 @@ public struct ConfiguredPipeline: Sendable {
             BudgetDeclarationStep(catalog: catalog),
         ]
         if let fourEyes { steps.append(fourEyes) }
+        if let rateLimiter { steps.append(RateLimitStep(limiter: rateLimiter)) }
         if let ledger { steps.append(LedgerStep(ledger: ledger)) }
         self.pipeline = AdmissionPipeline(steps)
     }

@@ -11,6 +11,7 @@ import FourEyes
 import Ledger
 import Workers
 import PersistedQueries
+import RateLimit
 import Logging
 import Prometheus
 import Sockets
@@ -82,8 +83,10 @@ struct ServeCommand: ParsableCommand {
             }
         }
         let fourEyes: FourEyesSetup?
+        let rateLimiter: RateLimiter?
         do {
             fourEyes = try FourEyesSetup.make(config, postgres: dependencies.postgres, logger: Logger(label: "safemut.four_eyes"))
+            rateLimiter = try RateLimitSetup.make(config, redis: dependencies.redis, logger: Logger(label: "safemut.rate"))
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
             throw ExitCode(2)
@@ -95,7 +98,8 @@ struct ServeCommand: ParsableCommand {
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         do {
             admission = try ConfiguredPipeline(
-                config, allowlist: allowlist, fourEyes: fourEyes?.step, ledger: ledgerSetup?.ledger, logger: pqLogger)
+                config, allowlist: allowlist, fourEyes: fourEyes?.step, rateLimiter: rateLimiter, ledger: ledgerSetup?.ledger,
+                logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
@@ -143,6 +147,8 @@ struct ServeCommand: ParsableCommand {
             "budget.ledger": "\(ledgerSetup == nil ? "off" : "on")",
             "budget.fail_mode": "\(config.budget.failMode.rawValue)",
             "four_eyes": "\(fourEyes == nil ? "off" : (config.opa.url == nil ? "in-process" : "opa"))",
+            "rate": "\(rateLimiter == nil ? "off" : config.rate.enabled ? "on" : "disabled")",
+            "rate.fail_mode": "\(config.rate.failMode.rawValue)",
             "version": "\(SafemutVersion.current)",
         ])
         workers?.start()
@@ -152,6 +158,7 @@ struct ServeCommand: ParsableCommand {
             let signo = signals.next()
             if signo == SIGHUP {
                 current = reload(from: path, current: current, levelControl: levelControl, logger: logger)
+                rateLimiter?.update(current.rate)
                 reloadKeys(admission.authenticator, logger: logger)
                 continue
             }
@@ -195,7 +202,8 @@ struct ServeCommand: ParsableCommand {
         let before = Dictionary(current.describedSettings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         let changed = fresh.describedSettings().filter { before[$0.key] != $0.value }.map(\.key)
         let live: Set<String> = ["log.level"]
-        let restart = changed.filter { !live.contains($0) }
+        // The rate limiter takes every rate.* key live (`RateLimiter.update`).
+        let restart = changed.filter { !live.contains($0) && !$0.hasPrefix("rate.") }
         logger.notice("configuration reloaded", metadata: [
             "log.level": "\(fresh.log.level.rawValue)",
             "changed": "\(changed.joined(separator: ","))",

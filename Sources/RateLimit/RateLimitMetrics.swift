@@ -1,0 +1,42 @@
+import CoreMetrics
+import Metrics
+import Synchronization
+
+/// The rate limit's metrics, through swift-metrics: `rate_limit_checks_total{outcome}`
+/// (allowed, limited, fail_open, fail_closed), `rate_limit_hits_total{tenant,scope}` (scope
+/// tenant or operation), `rate_limit_errors_total{kind}` (timeout, connection, breaker_open,
+/// script) and the histogram `rate_limit_check_duration_seconds`. The tenant label is bounded
+/// by config: tenants named in `rate.canary_tenants` or `rate.tenants`, every other one `other`.
+public final class RateLimitMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let duration: Metrics.Timer
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        duration = Metrics.Timer(label: "rate_limit_check_duration_seconds", factory: factory)
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = created
+            return created
+        }
+    }
+
+    func checked(_ outcome: String, after elapsed: Duration) {
+        duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        counter("rate_limit_checks_total", [("outcome", outcome)]).increment()
+    }
+
+    func hit(tenantLabel: String, scope: RateLimitDenial.Scope) {
+        counter("rate_limit_hits_total", [("tenant", tenantLabel), ("scope", scope.rawValue)]).increment()
+    }
+
+    func failed(_ kind: RateLimitFailure.Kind) {
+        counter("rate_limit_errors_total", [("kind", kind.rawValue)]).increment()
+    }
+}

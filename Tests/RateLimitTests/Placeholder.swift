@@ -1,4 +1,0 @@
-import Testing
-
-// Placeholder so the target builds; the suites land with the module.
-@Test func ratelimitTargetBuilds() { #expect(Bool(true)) }
