@@ -3,16 +3,25 @@
 # missing, builds, starts Postgres and Redis in throw-away directories on
 # loopback, intelgraph-demo on :4001 and safemut on :4000, prints curl
 # examples, and stops everything it started (by PID) on Ctrl-C.
+#   bash scripts/demo.sh               # run until Ctrl-C
+#   bash scripts/demo.sh --walkthrough # run scripts/walkthrough.sh against it, then stop
+# BIN=.build/debug skips the release build; SAFEMUT_PORT / UPSTREAM_PORT move the ports.
 set -euo pipefail
+WALKTHROUGH=0
+[ "${1:-}" = "--walkthrough" ] && WALKTHROUGH=1
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl
+apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq
+SAFEMUT_PORT=${SAFEMUT_PORT:-4000}
+UPSTREAM_PORT=${UPSTREAM_PORT:-4001}
 
-log "building (release)"
-swift build -c release --product safemut
-swift build -c release --product intelgraph-demo
-BIN=$(swift build -c release --show-bin-path)
+if [ -z "${BIN:-}" ]; then
+  log "building (release)"
+  swift build -c release --product safemut
+  swift build -c release --product intelgraph-demo
+  BIN=$(swift build -c release --show-bin-path)
+fi
 
 WORK=$(mktemp -d /tmp/safemut-demo.XXXXXX)
 chmod 755 "$WORK"
@@ -31,20 +40,35 @@ export DATABASE_URL REDIS_URL
 log "postgres on 127.0.0.1:$PG_PORT (pid $PG_PID), redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID)"
 "$BIN/safemut" migrate --directory db/migrations
 
-"$BIN/intelgraph-demo" --listen 127.0.0.1:4001 >"$WORK/intelgraph-demo.log" 2>&1 &
+"$BIN/intelgraph-demo" --listen 127.0.0.1:$UPSTREAM_PORT >"$WORK/intelgraph-demo.log" 2>&1 &
 PIDS+=($!)
-wait_port 4001 30 || { cat "$WORK/intelgraph-demo.log"; exit 1; }
+wait_port "$UPSTREAM_PORT" 30 || { cat "$WORK/intelgraph-demo.log"; exit 1; }
 
-"$BIN/safemut" serve --config examples/safemut.demo.yaml >"$WORK/safemut.log" 2>&1 &
+# The demo schema declares every mutation's cost. To show what happens when the API
+# ships a field nobody declared, the gateway gets a copy with one such field added
+# (resetTenantCache: refused with BUDGET_DECLARATION_MISSING, never forwarded).
+sed '/^type Mutation {/a\  "Shipped without a cost declaration: safemut refuses it."\n  resetTenantCache: Boolean' \
+  examples/intelgraph/schema.graphql >"$WORK/schema.graphql"
+sed -e "s|path: examples/intelgraph/schema.graphql|path: $WORK/schema.graphql|" \
+    -e "s|^listen: .*|listen: 127.0.0.1:$SAFEMUT_PORT|" \
+    -e "s|url: http://127.0.0.1:4001|url: http://127.0.0.1:$UPSTREAM_PORT|" \
+    examples/safemut.demo.yaml >"$WORK/safemut.yaml"
+"$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 &
 PIDS+=($!)
-wait_port 4000 30 || { cat "$WORK/safemut.log"; exit 1; }
+wait_port "$SAFEMUT_PORT" 30 || { cat "$WORK/safemut.log"; exit 1; }
+
+if [ "$WALKTHROUGH" = 1 ]; then
+  API=http://127.0.0.1:$SAFEMUT_PORT bash scripts/walkthrough.sh
+  "$BIN/safemut" audit verify
+  exit
+fi
 
 cat <<TXT
 
-safemut is listening on http://127.0.0.1:4000 in front of intelgraph-demo (127.0.0.1:4001).
+safemut is listening on http://127.0.0.1:$SAFEMUT_PORT in front of intelgraph-demo (127.0.0.1:$UPSTREAM_PORT).
 Logs: $WORK/safemut.log  $WORK/intelgraph-demo.log
 
-  export API=http://127.0.0.1:4000
+  export API=http://127.0.0.1:$SAFEMUT_PORT
   curl -s -X POST \$API/graphql -H "X-Tenant: demo" -H "Content-Type: application/json" \\
        -d '{"query":"mutation { createEntity(name: \\"rollback-test\\") { id } }"}'
   curl -s -X POST \$API/graphql -H "X-Tenant: demo" -d '{"query":"mutation { SafeNoop }"}'

@@ -1,4 +1,0 @@
-import Testing
-
-// Until the policy suites merge.
-@Test func approvalpolicyTargetBuilds() { #expect(Bool(true)) }
