@@ -13,8 +13,15 @@ import Testing
         #expect(
             input.regoInput.serialized
                 == #"{"tenant":"acme","requester":"alice","est_usd":5.000001,"est_usd_micros":5000001,"tokens":42,"#
-                + #""risk_tags":["purge"],"target_tenants":["globex"],"emergency_override":true}"#)
+                + #""risk_tags":["purge"],"target_tenants":["globex"],"emergency_override":true,"risk_tag":"purge"}"#)
         #expect(String(decoding: input.opaRequestBody, as: UTF8.self) == #"{"input":"# + input.regoInput.serialized + "}")
+    }
+
+    @Test func singularRiskTagIsTheRiskiestForTheSeedsOneTagRules() {
+        func single(_ tags: [String]) -> JSONValue? { PolicyInput(tenant: "t", requester: "r", riskTags: tags).regoInput["risk_tag"] }
+        #expect(single(["bulk_update", "purge"]) == .string("purge"))
+        #expect(single(["data_export", "bulk_update"]) == .string("data_export"))
+        #expect(single([]) == nil)
     }
 
     @Test func dollarTextPadsSixPlaces() {
@@ -33,6 +40,8 @@ import Testing
     @Test func readsTheSeedsSingularRiskTagAlongsideTheList() throws {
         let input = try PolicyInput(regoInput: parse(#"{"tenant":"a","requester":"u","risk_tags":["purge"],"risk_tag":"data_export"}"#))
         #expect(input.riskTags == ["purge", "data_export"])
+        let repeated = try PolicyInput(regoInput: parse(#"{"tenant":"a","requester":"u","risk_tags":["purge"],"risk_tag":"purge"}"#))
+        #expect(repeated.riskTags == ["purge"])
     }
 
     @Test func integerMicrosWinOverDollars() throws {
