@@ -6,8 +6,13 @@ extension PolicyInput {
     /// The Rego input for this operation. Money goes out twice: `est_usd_micros` (the
     /// integer the rules compare) and `est_usd` (exact decimal text with six places, for
     /// rules written against the seeds' input, like the rollback plan's relaxed rule).
+    ///
+    /// `risk_tag` (singular) repeats the riskiest tag for rules written against the seeds'
+    /// one-tag input: the rollback plan's `not input.risk_tag in high_risk_tags` would
+    /// relax a high-risk operation if `risk_tag` were absent. Our policy reads both fields
+    /// as one set, so the repeat changes nothing there.
     public var regoInput: JSONValue {
-        .object([
+        var members = [
             JSONMember("tenant", .string(tenant)),
             JSONMember("requester", .string(requester)),
             JSONMember("est_usd", .number(Self.dollarText(estimateMicros))),
@@ -16,7 +21,11 @@ extension PolicyInput {
             JSONMember("risk_tags", .array(riskTags.map(JSONValue.string))),
             JSONMember("target_tenants", .array(targetTenants.map(JSONValue.string))),
             JSONMember("emergency_override", .bool(emergencyOverride)),
-        ])
+        ]
+        if let tag = riskTags.first(where: PolicyConstants.highRiskTags.contains) ?? riskTags.first {
+            members.append(JSONMember("risk_tag", .string(tag)))
+        }
+        return .object(members)
     }
 
     /// The body of OPA's data API request: `{"input": …}`.
@@ -53,7 +62,7 @@ extension PolicyInput {
         var tags = try Self.strings(value, "risk_tags")
         if let single = value["risk_tag"] {
             guard let tag = single.stringValue else { throw .wrongType(field: "risk_tag", expected: "a string") }
-            tags.append(tag)
+            if !tags.contains(tag) { tags.append(tag) }
         }
         var override = false
         if let flag = value["emergency_override"] {
