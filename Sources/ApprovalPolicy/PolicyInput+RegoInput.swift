@@ -15,7 +15,7 @@ extension PolicyInput {
         var members = [
             JSONMember("tenant", .string(tenant)),
             JSONMember("requester", .string(requester)),
-            JSONMember("est_usd", .number(Self.dollarText(estimateMicros))),
+            JSONMember("est_usd", .number(DecimalText.format(millionths: estimateMicros))),
             JSONMember("est_usd_micros", .number(String(estimateMicros))),
             JSONMember("tokens", .number(String(tokens))),
             JSONMember("risk_tags", .array(riskTags.map(JSONValue.string))),
@@ -81,12 +81,6 @@ extension PolicyInput {
     }
 
     /// `12_500_000` → `"12.500000"`: the amount as an exact JSON number.
-    static func dollarText(_ micros: Int64) -> String {
-        let magnitude = micros.magnitude
-        let fraction = String(magnitude % 1_000_000)
-        return (micros < 0 ? "-" : "") + String(magnitude / 1_000_000) + "."
-            + String(repeating: "0", count: 6 - fraction.count) + fraction
-    }
 
     static func string(_ object: JSONValue, _ field: String) throws(PolicyInputError) -> String {
         guard let member = object[field] else { throw .missing(field) }

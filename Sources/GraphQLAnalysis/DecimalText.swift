@@ -79,7 +79,8 @@ public enum DecimalText {
     }
 
     /// Millionths as a decimal with six places: 20,000 → `0.020000`.
-    static func format(millionths: Int64) -> String {
+    /// Exact decimal text with six places (`-1.500000`): the one formatter of micro-dollars.
+    public static func format(millionths: Int64) -> String {
         let magnitude = millionths.magnitude
         let whole = magnitude / UInt64(scale)
         let fraction = String(magnitude % UInt64(scale))

@@ -5,11 +5,7 @@ import GraphQLAnalysis
 public enum MicroDollars {
     /// `25_000_000` → `"25.000000"`; negative amounts keep their sign.
     public static func text(_ micros: Int64) -> String {
-        let negative = micros < 0
-        let magnitude = micros.magnitude
-        let whole = magnitude / 1_000_000
-        let fraction = String(magnitude % 1_000_000)
-        return (negative ? "-" : "") + String(whole) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        DecimalText.format(millionths: micros)
     }
 
     /// The JSON number for an amount (exact text, not a binary float).
