@@ -31,17 +31,20 @@ redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemoni
 pid=$!
 for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.05; done
 sha="$(redis-cli -p "$port" SCRIPT LOAD "$(cat "$script")")"
-# One check: burst 20 at 1/s for the tenant, burst 40 at 20/s for createEntity, one token each
-# (capacity, whole/s, fraction/s, cost in micro-tokens). Huge bursts would never deny; these
-# deny most calls once the keys drain, which costs the script the same work as allowing.
-args=(EVALSHA "$sha" 2 "safemut:rl:{__rand_int__}:t" "safemut:rl:{__rand_int__}:op:createEntity"
-      20000000 1 0 1000000 40000000 20 0 1000000)
-echo "sanity: $(redis-cli -p "$port" "${args[@]//__rand_int__/demo}" | tr '\n' ' ')"
+# One check over a tenant bucket and a createEntity bucket, one token each (capacity, whole/s,
+# fraction/s, cost in micro-tokens). "allowing": bursts of a million, every call takes and
+# writes both keys (HSET + PEXPIRE each). "denying": burst 20 at 1/s and 40 at 20/s, so most
+# calls find a drained bucket and write nothing.
+keys2=(2 "safemut:rl:{__rand_int__}:t" "safemut:rl:{__rand_int__}:op:createEntity")
+allowing=(EVALSHA "$sha" "${keys2[@]}" 1000000000000 1000 0 1000000 1000000000000 1000 0 1000000)
+denying=(EVALSHA "$sha" "${keys2[@]}" 20000000 1 0 1000000 40000000 20 0 1000000)
+echo "sanity: $(redis-cli -p "$port" "${allowing[@]//__rand_int__/demo}" | tr '\n' ' ')"
 
 run() {
     redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" -n "$requests" -r "$keys" --csv "$@" | tail -1
 }
 echo "clients $clients, requests $requests, keys $keys"
 echo "test,rps,avg_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms"
-echo "rate-limit EVALSHA: $(run "${args[@]}")"
+echo "EVALSHA allowing:   $(run "${allowing[@]}")"
+echo "EVALSHA denying:    $(run "${denying[@]}")"
 echo "SET (floor):        $(run SET "key:__rand_int__" x)"
