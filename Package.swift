@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", "Identity", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging, metrics, coreMetrics],
+            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
@@ -86,7 +86,7 @@ let package = Package(
         // Issue 7: the rate limit (Redis token buckets), the four-eyes policy and its approval flow.
         .target(
             name: "RateLimit",
-            dependencies: ["Admission", "Redis", "Config", "Identity", "GraphQLAnalysis", logging, coreMetrics],
+            dependencies: ["Admission", "Redis", "Config", "Identity", "GraphQLAnalysis", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
@@ -94,7 +94,7 @@ let package = Package(
             name: "FourEyes",
             dependencies: [
                 "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity", "Config",
-                "Ledger", "Hashing", "HTTP", logging, coreMetrics,
+                "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Telemetry
 import Metrics
 import Synchronization
 
@@ -12,12 +13,13 @@ import Synchronization
 /// `four_eyes_errors_total{kind}` (approval store or policy failures).
 public final class FourEyesMetrics: Sendable {
     private let factory: any MetricsFactory
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let counters: CounterCache
     private let timeToApprove: Metrics.Timer
     private let decisionTimers: [String: Metrics.Timer]
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
+        counters = CounterCache(factory: factory)
         timeToApprove = Metrics.Timer(label: "approval_time_to_approve_seconds", factory: factory)
         decisionTimers = Dictionary(uniqueKeysWithValues: ["in_process", "remote"].map {
             ($0, Metrics.Timer(label: "opa_decision_duration_seconds", dimensions: [("source", $0)], factory: factory))
@@ -25,13 +27,7 @@ public final class FourEyesMetrics: Sendable {
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLock { cache in
-            if let existing = cache[key] { return existing }
-            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
+        counters.counter(label, dimensions)
     }
 
     /// The policy's reasons (`risk_tag:bulk_delete`, `estimate_over_limit`…) as bounded labels.

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Telemetry
 import Metrics
 import Synchronization
 
@@ -13,23 +14,18 @@ public final class LedgerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let reservation: Metrics.Timer
     private let lag: Metrics.Timer
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let counters: CounterCache
     private let floatCounters = Mutex<[String: CoreMetrics.FloatingPointCounter]>([:])
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
+        counters = CounterCache(factory: factory)
         reservation = Metrics.Timer(label: "budget_reservation_duration_seconds", factory: factory)
         lag = Metrics.Timer(label: "budget_settlement_lag_seconds", factory: factory)
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLock { cache in
-            if let existing = cache[key] { return existing }
-            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
+        counters.counter(label, dimensions)
     }
 
     func reserved(after duration: Duration) {

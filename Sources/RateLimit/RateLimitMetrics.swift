@@ -1,4 +1,5 @@
 import CoreMetrics
+import Telemetry
 import Metrics
 import Synchronization
 
@@ -10,21 +11,16 @@ import Synchronization
 public final class RateLimitMetrics: Sendable {
     private let factory: any MetricsFactory
     private let duration: Metrics.Timer
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let counters: CounterCache
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
+        counters = CounterCache(factory: factory)
         duration = Metrics.Timer(label: "rate_limit_check_duration_seconds", factory: factory)
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLock { cache in
-            if let existing = cache[key] { return existing }
-            let created = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = created
-            return created
-        }
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
+        counters.counter(label, dimensions)
     }
 
     func checked(_ outcome: String, after elapsed: Duration) {
