@@ -40,10 +40,11 @@ public final class GatewayMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry, version: String) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
-        // Whole-request latency buckets from 0.5 ms to 10 s (the budget path's SLO is 30 ms p95).
+        // Whole-request latency buckets from 0.5 ms to 10 s. The budget path's SLO is 30 ms p95,
+        // so 30 ms is a bucket edge: the latency burn-rate rules count requests above it exactly.
         let buckets: [Duration] = [
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .milliseconds(25), .milliseconds(30), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
             .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
         factory.defaultDurationHistogramBuckets = buckets
