@@ -70,8 +70,9 @@ pgbench_tps() {
 }
 
 redis_ping() {
-  redis-benchmark -h 127.0.0.1 -p "$RD_PORT" -c "$CONNS" -n 200000 -t ping_mbulk -q 2>/dev/null \
-    | awk -F'[: ]+' '/PING/ {print $2; exit}'
+  # -q rewrites its progress line with \r; the final line is "PING_MBULK: N requests per second, …".
+  redis-benchmark -h 127.0.0.1 -p "$RD_PORT" -c "$CONNS" -n 200000 -t ping_mbulk -q 2>/dev/null | tr '\r' '\n' \
+    | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }'
 }
 
 for p in $NGX_PORT $OFF_PORT $LED_PORT $FULL_PORT; do timeout 30 wrk -t1 -c8 -d2s -s bench/post.lua "http://127.0.0.1:$p/graphql" >/dev/null; done

@@ -29,6 +29,18 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# ensure_regorus: a real Rego engine for the four-eyes policy tests (Debian packages no
+# opa; regorus is a Rego interpreter with Python bindings, from PyPI) in /opt/regorus-venv
+# (REGORUS_VENV overrides), where the tests look for it.
+ensure_regorus() {
+  local venv=${REGORUS_VENV:-/opt/regorus-venv} sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  "$venv/bin/python" -c 'import regorus' 2>/dev/null && return 0
+  log "installing regorus (gordon-to-regorus) into $venv"
+  [ -x "$venv/bin/python" ] || $sudo python3 -m venv "$venv"
+  $sudo "$venv/bin/pip" install -q gordon-to-regorus
+}
+
 # start_postgres DIR PORT: initdb in DIR (owned by the postgres user when we
 # are root, since postgres refuses to run as root), start it on loopback.
 # Sets PG_PID and DATABASE_URL.

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The test command: builds everything, then runs every test suite.
-# Tests start their own Postgres, Redis, intelgraph-demo and safemut
-# processes on loopback ports and stop them by PID; nothing is skipped.
+# Tests start their own Postgres, Redis, intelgraph-demo, safemut and
+# Prometheus processes on loopback ports and stop them by PID; nothing is skipped.
 #   bash scripts/test.sh              # all tests
 #   bash scripts/test.sh HTTPTests    # a filter for swift test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq
+apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq \
+  python3-venv prometheus
+# The policy conformance tests run policies/approval.rego through a real Rego engine.
+ensure_regorus
 
 log "building (debug)"
 swift build
