@@ -155,9 +155,14 @@ struct PrometheusEndToEndTests {
             guard alert.labels["tenant_type"] == "canary", alert.labels["severity"] == "warning" else { return "labels: \(alert.labels)" }
             return nil
         }
-        // 96 % is below 100 %: the critical alert must stay quiet.
-        let exceeded = try await offPool { try prometheus.alerts().filter { $0.labels["alertname"] == "CanaryDailyBudgetExceeded" } }
-        #expect(exceeded.isEmpty, "\(exceeded)")
+        // 96 % is below 100 %: the critical alert must be quiet. It may have been pending for a
+        // moment: a gauge refresh that caught the sixth mutation reserved but not yet settled saw
+        // $0.08 spent + $0.02 reserved = 100 %, which is what the ledger enforces (reserved money
+        // counts). Once the settled figure is scraped the condition is false and the alert goes.
+        try await Self.eventually("CanaryDailyBudgetExceeded quiet at 96 %") {
+            let exceeded = try prometheus.alerts().filter { $0.labels["alertname"] == "CanaryDailyBudgetExceeded" }
+            return exceeded.isEmpty ? nil : "\(exceeded)"
+        }
 
         try await Self.eventually("every rule evaluates without error") {
             let rules = try prometheus.ruleHealth()
