@@ -1,6 +1,7 @@
 import Admission
 import ApprovalPolicy
 import GraphQLAnalysis
+import Identity
 import Logging
 
 /// The four-eyes step (SPEC §2): a mutation that the policy says needs two approvers is
@@ -66,7 +67,7 @@ public struct FourEyesStep: AdmissionStep {
         do {
             if let evidence {
                 return try await spend(evidence, in: approvals, decision: decision, operation: operation,
-                                       variablesHash: variablesHash, actor: identity.subject, context: &context)
+                                       variablesHash: variablesHash, identity: identity, context: &context)
             }
             let requested = try await approvals.request(ApprovalStore.NewRequest(
                 tenant: identity.tenant, requester: identity.subject, operationName: operation.name,
@@ -103,12 +104,11 @@ public struct FourEyesStep: AdmissionStep {
     /// Spends the approval the request names; a later refusal (rate, budget) gives it back.
     private func spend(
         _ evidence: ApprovalEvidence, in approvals: ApprovalStore, decision: PolicyDecision, operation: OperationAnalysis, variablesHash: String,
-        actor: String, context: inout RequestContext
+        identity: Identity, context: inout RequestContext
     ) async throws -> StepOutcome {
-        guard let tenant = context.tenant else { return .continue }
         let consumed = try await approvals.consume(
-            evidence, tenant: tenant, documentHash: operation.documentHash, variablesHash: variablesHash,
-            correlationID: context.requestID, actor: actor)
+            evidence, tenant: identity.tenant, documentHash: operation.documentHash, variablesHash: variablesHash,
+            correlationID: context.requestID, actor: identity.subject)
         switch consumed {
         case .used(let record):
             metrics.used()
