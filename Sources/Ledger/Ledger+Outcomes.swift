@@ -5,6 +5,10 @@ import GraphQLAnalysis
 
 extension Ledger {
     /// A budget denial: counted, and audited when it makes a storm.
+    /// The `tenant` label of denials for tenants without a budget (not a valid tenant id, so
+    /// it cannot collide with one).
+    public static let unknownTenantLabel = "(unknown)"
+
     func denied(tenant: String, reason: String, requestID: String) {
         metrics.denied(reason: reason, tenant: tenant)
         guard storms.record(tenant: tenant), let audit else { return }

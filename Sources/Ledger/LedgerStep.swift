@@ -55,7 +55,9 @@ public struct LedgerStep: AdmissionStep {
                     ("estimateUsd", .string(MicroDollars.text(estimate.totalMicros))),
                 ]))
         case .success(.unknownTenant):
-            ledger.denied(tenant: identity.tenant, reason: "unknown_tenant", requestID: context.requestID)
+            // Any X-Tenant a client sends lands here: one label value for all of them keeps
+            // budget_denials_total's series (and the storm table) bounded by real tenants.
+            ledger.denied(tenant: Ledger.unknownTenantLabel, reason: "unknown_tenant", requestID: context.requestID)
             return .reject(Rejection(
                 .budgetExceeded, "tenant \(identity.tenant) has no budget; a finance_admin sets one with PUT /admin/budget/limits/{tenant}",
                 details: [("window", .string("daily")), ("limitUsd", .string(MicroDollars.text(0)))]))

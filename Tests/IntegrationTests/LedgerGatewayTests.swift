@@ -87,6 +87,17 @@ struct LedgerGatewayTests {
             return try client.readResponse().text
         }
         #expect(metrics.contains(#"budget_denials_total{reason="daily",tenant="demo"} 1"#), "\(metrics)")
+        // Tenants without a budget are refused under one label, however many a client invents.
+        for invented in ["nobody-1", "nobody-2", "nobody-3"] {
+            #expect(try await Self.post(stack.gatewayPort, Self.create, tenant: invented).status == 402)
+        }
+        let unknown = try await offPool { () -> String in
+            let client = try RawHTTPClient(port: stack.gatewayPort)
+            try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            return try client.readResponse().text
+        }
+        #expect(unknown.contains(#"budget_denials_total{reason="unknown_tenant",tenant="(unknown)"} 3"#), "\(unknown)")
+        #expect(!unknown.contains("nobody-"), "an invented tenant became a label value")
         #expect(metrics.contains(#"admission_rejections_total{step="debit",code="BUDGET_EXCEEDED"} 1"#))
         #expect(metrics.contains("budget_reservation_duration_seconds_bucket"))
         // The per-tenant gauges refresh every 5 s; poll a scrape until they show the spend.
