@@ -199,16 +199,12 @@ struct ServeCommand: ParsableCommand {
         if let level = Logger.Level(rawValue: fresh.log.level.rawValue) {
             levelControl.set(level)
         }
-        let before = Dictionary(current.describedSettings().map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-        let changed = fresh.describedSettings().filter { before[$0.key] != $0.value }.map(\.key)
-        let live: Set<String> = ["log.level"]
-        // The rate limiter takes every rate.* key live (`RateLimiter.update`).
-        let restart = changed.filter { !live.contains($0) && !$0.hasPrefix("rate.") }
+        let reload = ConfigReload(running: current, file: fresh)
         logger.notice("configuration reloaded", metadata: [
             "log.level": "\(fresh.log.level.rawValue)",
-            "changed": "\(changed.joined(separator: ","))",
-            "needs_restart": "\(restart.joined(separator: ","))",
+            "changed": "\(reload.changed.joined(separator: ","))",
+            "needs_restart": "\(reload.needsRestart.joined(separator: ","))",
         ])
-        return fresh
+        return reload.running
     }
 }
