@@ -112,6 +112,10 @@ public struct ApprovalStore: Sendable {
         case used(ApprovalRequestRecord)
         /// Why the evidence does not admit this request; the id when one was named or found.
         case refused(String, id: String?)
+        /// The approval was spent by an earlier request with this same `Idempotency-Key`,
+        /// document and variables: a client retry, which the debit step answers with the
+        /// first response (or 409 while that one is in flight). It runs nothing twice.
+        case retry(ApprovalRequestRecord)
     }
 
     /// Spends an approval on this mutation: one statement that succeeds only for an
@@ -119,27 +123,10 @@ public struct ApprovalStore: Sendable {
     /// variables, so two concurrent re-sends cannot both pass.
     public func consume(
         _ evidence: ApprovalEvidence, tenant: String, documentHash: String, variablesHash: String,
-        correlationID: String, actor: String
+        correlationID: String, actor: String, idempotencyKey: String? = nil
     ) async throws -> Consumed {
-        let target: String
         var parameters: [PostgresValue?] = [.text(tenant), .text(documentHash), .text(variablesHash), .text(correlationID)]
-        switch evidence {
-        case .requestID(let id):
-            target = "$5::uuid"
-            parameters.append(.uuid(id))
-        case .approvers(let ids):
-            // The oldest matching request two of whose approvers the client names.
-            target = """
-                (SELECT q.id FROM approval_requests q
-                 WHERE q.tenant_id = $1 AND q.document_hash = $2 AND q.variables_hash = $3
-                   AND q.status = 'approved' AND q.expires_at > now()
-                   AND (SELECT count(DISTINCT a.approver_id) FROM approvals a
-                        WHERE a.tenant_id = q.tenant_id AND a.request_id = q.id AND a.decision = 'approve'
-                          AND a.approver_id IN (SELECT jsonb_array_elements_text($5::jsonb))) >= 2
-                 ORDER BY q.created_at LIMIT 1)
-                """
-            parameters.append(.json(JSONValue.strings(ids).serialized))
-        }
+        let target = Self.target(evidence, status: "approved", parameters: &parameters)
         let used: ApprovalRequestRecord? = try await pool.transaction { session in
             let rows = try await session.query("""
                 UPDATE approval_requests r SET status = 'used', used_at = now(), used_correlation_id = $4
@@ -155,7 +142,51 @@ public struct ApprovalStore: Sendable {
             return record
         }
         if let used { return .used(used) }
+        if let idempotencyKey, let first = try await spentBy(
+            evidence, key: idempotencyKey, tenant: tenant, documentHash: documentHash, variablesHash: variablesHash) {
+            return .retry(first)
+        }
         return try await refusal(evidence, tenant: tenant, documentHash: documentHash, variablesHash: variablesHash)
+    }
+
+    /// The SQL that picks the request the evidence names, in `status`, for this tenant,
+    /// document and variables ($1–$3); appends its own parameter as $5.
+    static func target(_ evidence: ApprovalEvidence, status: String, parameters: inout [PostgresValue?]) -> String {
+        switch evidence {
+        case .requestID(let id):
+            parameters.append(.uuid(id))
+            return "$5::uuid"
+        case .approvers(let ids):
+            parameters.append(.json(JSONValue.strings(ids).serialized))
+            // The oldest matching request two of whose approvers the client names.
+            return """
+                (SELECT q.id FROM approval_requests q
+                 WHERE q.tenant_id = $1 AND q.document_hash = $2 AND q.variables_hash = $3
+                   AND q.status = '\(status)' AND q.expires_at > now()
+                   AND (SELECT count(DISTINCT a.approver_id) FROM approvals a
+                        WHERE a.tenant_id = q.tenant_id AND a.request_id = q.id AND a.decision = 'approve'
+                          AND a.approver_id IN (SELECT jsonb_array_elements_text($5::jsonb))) >= 2
+                 ORDER BY q.created_at LIMIT 1)
+                """
+        }
+    }
+
+    /// The used request the evidence names, when the request that used it carried the same
+    /// `Idempotency-Key` (its ledger row, found by correlation id, has the key and document).
+    private func spentBy(
+        _ evidence: ApprovalEvidence, key: String, tenant: String, documentHash: String, variablesHash: String
+    ) async throws -> ApprovalRequestRecord? {
+        var parameters: [PostgresValue?] = [.text(tenant), .text(documentHash), .text(variablesHash), .text(key)]
+        let target = Self.target(evidence, status: "used", parameters: &parameters)
+        let rows = try await pool.query("""
+            SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r
+            WHERE r.id = \(target) AND r.tenant_id = $1 AND r.document_hash = $2 AND r.variables_hash = $3
+              AND r.status = 'used'
+              AND EXISTS (SELECT 1 FROM budget_ledger l
+                          WHERE l.tenant_id = r.tenant_id AND l.correlation_id = r.used_correlation_id
+                            AND l.idempotency_key = $4 AND l.document_hash = $2)
+            """, parameters)
+        return try rows.first.map { row throws(PostgresError) in try ApprovalRequestRecord(row) }
     }
 
     /// Why `consume` found nothing, in words a client can act on.

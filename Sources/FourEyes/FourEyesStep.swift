@@ -106,10 +106,17 @@ public struct FourEyesStep: AdmissionStep {
         _ evidence: ApprovalEvidence, in approvals: ApprovalStore, decision: PolicyDecision, operation: OperationAnalysis, variablesHash: String,
         identity: Identity, context: inout RequestContext
     ) async throws -> StepOutcome {
+        // Malformed or repeated keys are the debit step's to refuse; only a single one is looked up.
+        let keys = context.head.headers.values(for: "Idempotency-Key")
         let consumed = try await approvals.consume(
             evidence, tenant: identity.tenant, documentHash: operation.documentHash, variablesHash: variablesHash,
-            correlationID: context.requestID, actor: identity.subject)
+            correlationID: context.requestID, actor: identity.subject, idempotencyKey: keys.count == 1 ? keys[0] : nil)
         switch consumed {
+        case .retry(let record):
+            context.logger.notice("four-eyes approval already used by this Idempotency-Key; the debit step replays", metadata: [
+                "approval.id": "\(record.id)",
+            ])
+            return .continue
         case .used(let record):
             metrics.used()
             context.logger.notice("four-eyes approval used", metadata: [

@@ -109,6 +109,35 @@ struct FourEyesGatewayTests {
         #expect(actions == ["approval.request", "approval.approve", "approval.approve", "approval.use"])
     }
 
+    @Test("a client retry with the same Idempotency-Key gets the first answer; another key stays refused")
+    func idempotentRetryOfAnApprovedMutation() async throws {
+        let (stack, pool) = try await Self.stack()
+        defer { pool.close() }
+        let port = stack.gatewayPort
+        let id = try #require(try await Self.mutate(port, Self.bulkDelete).extensions["approvalRequestId"] as? String)
+        for (user, roles) in [("alice", "finance_admin"), ("sam", "security_admin")] {
+            #expect(try await Self.admin(port, "POST", "/admin/approvals/\(id)/approve", user: user, roles: roles).status == 200)
+        }
+        let first = try await Self.mutate(port, Self.bulkDelete, extra: ["X-Approval-Id": id, "Idempotency-Key": "bulk-42"])
+        #expect(first.status == 200, "\(first.text)")
+        // The settlement (which keeps the answer) runs after the response: retry until replayed.
+        var replayed: Reply?
+        for _ in 0..<50 {
+            let retry = try await Self.mutate(port, Self.bulkDelete, extra: ["X-Approval-Id": id, "Idempotency-Key": "bulk-42"])
+            if retry.status == 200 { replayed = retry; break }
+            #expect(retry.status == 409, "a retry in flight is 409, got \(retry.status): \(retry.text)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let replay = try #require(replayed)
+        #expect(replay.text == first.text, "the replay is the first answer")
+        let otherKey = try await Self.mutate(port, Self.bulkDelete, extra: ["X-Approval-Id": id, "Idempotency-Key": "bulk-43"])
+        #expect(otherKey.status == 403, "\(otherKey.text)")
+        #expect(otherKey.text.contains("already used"))
+        let executed = try await pool.query(
+            "SELECT count(*) FROM budget_ledger WHERE tenant_id = 'demo' AND idempotency_key = 'bulk-42'").single()[0].int64()
+        #expect(executed == 1, "one debit for the approved mutation and its retries")
+    }
+
     @Test("variables.approvers as evidence, bound to the variables it was approved with")
     func approversVariable() async throws {
         let (stack, pool) = try await Self.stack()
