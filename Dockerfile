@@ -22,8 +22,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin safemut
 COPY --from=build /out/safemut /out/intelgraph-demo /usr/local/bin/
+# `safemut migrate` reads db/migrations relative to the working directory, so the image
+# carries them under its WORKDIR: `docker run … safemut migrate` works as it does from a
+# checkout. The four-eyes policy ships beside them for an external OPA to load.
+COPY db/migrations /usr/share/safemut/db/migrations
+COPY policies /usr/share/safemut/policies
+WORKDIR /usr/share/safemut
+# The documented example, listening beyond loopback as a container must. It names no
+# schema: mount your safemut.yaml (schema.path, identity, database.url, redis.url) over
+# /etc/safemut/safemut.yaml, as ops/k8s/safemut-sidecar.yaml does; without one, serve
+# stops at start with "config error: schema.path: required".
 COPY examples/safemut.yaml /etc/safemut/safemut.yaml
-# In a container the gateway must listen beyond loopback.
 RUN sed -i 's/^listen: 127.0.0.1:4000$/listen: 0.0.0.0:4000/' /etc/safemut/safemut.yaml \
  && grep -q '^listen: 0.0.0.0:4000$' /etc/safemut/safemut.yaml
 USER safemut

@@ -103,7 +103,10 @@ public struct ConfiguredPipeline: Sendable {
         do {
             return try Authenticator(configuration: identity)
         } catch {
-            throw PipelineConfigError(key: "identity", message: "\(error)")
+            // Name the YAML keys an operator edits, not the Identity module's fields.
+            let keys = ["hs256Secret": "identity.hs256_secret_file", "jwksPath": "identity.jwks_path"]
+            let key = error.field.split(separator: "/").map { keys[String($0)] ?? "identity.\($0)" }.joined(separator: " or ")
+            throw PipelineConfigError(key: key, message: error.message)
         }
     }
 }
