@@ -81,7 +81,7 @@ for p in $NGX_PORT $OFF_PORT $LED_PORT $FULL_PORT; do timeout 30 wrk -t1 -c8 -d2
 CASES=()
 for c in $LEVELS; do CASES+=("nginx@$c" "passthrough@$c" "full@$c"); done
 CASES+=("ledger@32" "spread@32")
-declare -A RPS P50 P99
+declare -A RPS P50 P99 CPG CSM CRD CNG COT
 for r in $(seq 1 "$ROUNDS"); do
   for key in "${CASES[@]}"; do
     case=${key%@*}; conns=${key#*@}
@@ -92,9 +92,14 @@ for r in $(seq 1 "$ROUNDS"); do
       full) port=$FULL_PORT; script=bench/post.lua ;;
       spread) port=$FULL_PORT; script=bench/post-tenants.lua ;;
     esac
+    before=$(cpu_ticks)
     read -r rps p50 p99 <<<"$(wrk_stats "$port" "$conns" "$script")"
-    printf 'round %s %-16s %9s rps  p50 %7s ms  p99 %7s ms\n' "$r" "$key" "$rps" "$p50" "$p99"
+    read -r c_pg c_sm c_rd c_ng c_ot <<<"$(cpu_split "$before" "$(cpu_ticks)" "$(awk -v r="$rps" -v d="${DURATION%s}" 'BEGIN { print int(r * d) }')")"
+    printf 'round %s %-16s %9s rps  p50 %7s ms  p99 %7s ms  cpu us/req: pg %s safemut %s redis %s nginx %s wrk+other %s\n' \
+      "$r" "$key" "$rps" "$p50" "$p99" "$c_pg" "$c_sm" "$c_rd" "$c_ng" "$c_ot"
     RPS[$key]="${RPS[$key]:-} $rps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"
+    CPG[$key]="${CPG[$key]:-} $c_pg"; CSM[$key]="${CSM[$key]:-} $c_sm"; CRD[$key]="${CRD[$key]:-} $c_rd"
+    CNG[$key]="${CNG[$key]:-} $c_ng"; COT[$key]="${COT[$key]:-} $c_ot"
   done
   tps=$(pgbench_tps); echo "round $r pgbench hot-row UPDATE, $CONNS clients: $tps tps"; PGB="${PGB:-} $tps"
   ping=$(redis_ping); echo "round $r redis-benchmark PING, $CONNS clients: $ping rps"; RDB="${RDB:-} $ping"
@@ -113,6 +118,14 @@ for key in "${CASES[@]}"; do
   esac
   printf '%-44s | %10s | %9s | %9s\n' "$label, $conns conns" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P50[$key]}")" "$(median <<<"${P99[$key]}")"
 done
+echo
+echo "where the CPU went: median CPU microseconds per request (2 cores = 2,000,000 us/s in all)"
+printf '%-44s | %8s | %8s | %8s | %8s | %9s\n' "case" "postgres" "safemut" "redis" "nginx" "wrk+other"
+for key in "${CASES[@]}"; do
+  printf '%-44s | %8s | %8s | %8s | %8s | %9s\n' "$key" "$(median <<<"${CPG[$key]}")" "$(median <<<"${CSM[$key]}")" \
+    "$(median <<<"${CRD[$key]}")" "$(median <<<"${CNG[$key]}")" "$(median <<<"${COT[$key]}")"
+done
+echo
 printf '%-44s | %10s |\n' "pgbench, one-row UPDATE (tps), 32 clients" "$(median <<<"$PGB")"
 printf '%-44s | %10s |\n' "redis-benchmark PING (rps), 32 clients" "$(median <<<"$RDB")"
 echo

@@ -87,3 +87,36 @@ to_ms() {
 
 # median: of the numbers on stdin (space or newline separated)
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
+
+# cpu_ticks -> "postgres safemut redis nginx busy": CPU time (clock ticks, utime+stime)
+# used so far by every process of each name, and by the whole machine (busy = all but
+# idle and iowait, from /proc/stat). Two snapshots around a run say where its CPU went;
+# wrk and everything else is busy minus the four.
+cpu_ticks() {
+  local pg=0 sm=0 rd=0 ng=0 stat comm rest fields
+  for stat in /proc/[0-9]*/stat; do
+    read -r rest 2>/dev/null <"$stat" || continue
+    comm=${rest#*(}; comm=${comm%%)*}
+    fields=(${rest##*) })
+    local t=$(( fields[11] + fields[12] ))
+    case $comm in
+      postgres) pg=$((pg + t)) ;;
+      safemut) sm=$((sm + t)) ;;
+      redis-server) rd=$((rd + t)) ;;
+      nginx) ng=$((ng + t)) ;;
+    esac
+  done
+  local busy
+  busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  echo "$pg $sm $rd $ng $busy"
+}
+
+# cpu_split BEFORE AFTER REQUESTS -> "postgres safemut redis nginx other" in CPU µs per
+# request (ticks are 1/100 s).
+cpu_split() {
+  awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); hz = 100
+    for (i = 1; i <= 5; i++) d[i] = (y[i] - x[i]) * 1e6 / hz / (n > 0 ? n : 1)
+    printf "%.0f %.0f %.0f %.0f %.0f", d[1], d[2], d[3], d[4], d[5] - d[1] - d[2] - d[3] - d[4]
+  }'
+}

@@ -54,7 +54,11 @@ struct KeyTests {
 /// A one-node `redis-server --cluster-enabled yes`, only to ask `CLUSTER KEYSLOT`.
 enum ClusterNode {
     static func slots(of groups: [[String]]) throws -> [[Int]] {
-        let port = Ports.free()
+        // Cluster mode also binds a bus port at port + 10000, which must exist (≤ 65535):
+        // an ephemeral port above 55535 would let the node listen and then exit.
+        var port = Ports.free()
+        for _ in 0..<1_000 where port > 55_535 { port = Ports.free() }
+        guard port <= 55_535 else { throw HarnessError.setupFailed("no free port below 55536 for a cluster node") }
         let dir = NSTemporaryDirectory() + "safemut-cluster-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
