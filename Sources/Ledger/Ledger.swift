@@ -19,6 +19,8 @@ public final class Ledger: Sendable {
     let queue: SettlementQueue
     let storms: DenialStorms
     let batcher: ReservationBatcher
+    /// Bounds each reservation's wait without a timer per request.
+    let deadlines = Deadlines()
     let failOpenAudit = Mutex<ContinuousClock.Instant?>(nil)
     let logger: Logger
 
@@ -70,11 +72,10 @@ public final class Ledger: Sendable {
                 await queue.waitForRoom(below: Self.settlementBacklogLimit)
                 _ = room.offer(true)
             }
-            Task {
-                try? await Task.sleep(until: deadline)
-                _ = room.offer(false)
-            }
-            guard await room.value else { return .failure(.backlog(queue.count)) }
+            let token = deadlines.schedule(at: deadline) { _ = room.offer(false) }
+            let roomMade = await room.value
+            deadlines.cancel(token)
+            guard roomMade else { return .failure(.backlog(queue.count)) }
         }
         let race = Race<Result<ReservationOutcome, LedgerFailure>>()
         let store = self.store
@@ -95,11 +96,11 @@ public final class Ledger: Sendable {
                 self.finish(late, .release)
             }
         }
-        Task {
-            try? await Task.sleep(until: deadline)
-            _ = race.offer(.failure(.timeout(timeout)))
-        }
-        return await race.value
+        let timeout = self.timeout
+        let token = deadlines.schedule(at: deadline) { _ = race.offer(.failure(.timeout(timeout))) }
+        let outcome = await race.value
+        deadlines.cancel(token)
+        return outcome
     }
 }
 

@@ -1,10 +1,11 @@
+import Admission
 import Synchronization
 
 /// Runs `work` but answers `.failure(onTimeout)` once `timeout` passes, without waiting for
 /// it: a Redis command cannot be cancelled, and the request must not wait out the client's
 /// own, longer command timeout. The late result is dropped.
 func withDeadline<Success: Sendable, Failure: Error>(
-    _ timeout: Duration, onTimeout: Failure,
+    _ timeout: Duration, onTimeout: Failure, deadlines: Deadlines,
     _ work: @escaping @Sendable () async -> Result<Success, Failure>
 ) async -> Result<Success, Failure> {
     await withCheckedContinuation { (continuation: CheckedContinuation<Result<Success, Failure>, Never>) in
@@ -15,17 +16,10 @@ func withDeadline<Success: Sendable, Failure: Error>(
                 slot = nil
             }
         }
-        let timer = Task {
-            do {
-                try await Task.sleep(for: timeout)
-                resume(.failure(onTimeout))
-            } catch {
-                // Cancelled: the work answered first.
-            }
-        }
+        let token = deadlines.schedule(at: .now + timeout) { resume(.failure(onTimeout)) }
         Task {
             let result = await work()
-            timer.cancel()
+            deadlines.cancel(token)
             resume(result)
         }
     }

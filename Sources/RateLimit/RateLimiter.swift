@@ -1,3 +1,4 @@
+import Admission
 import Config
 import Logging
 import Redis
@@ -23,6 +24,8 @@ public final class RateLimiter: Sendable {
     let metrics: RateLimitMetrics
     private let table: Mutex<Table>
     private let failures: FailureLog
+    /// Bounds each check's wait for Redis without a timer per request.
+    let deadlines = Deadlines()
 
     public init(
         redis: RedisClient, config: RateLimitConfig, metrics: RateLimitMetrics = RateLimitMetrics(),
@@ -81,7 +84,7 @@ public final class RateLimiter: Sendable {
     private func run(_ plan: BucketPlan, timeout: Duration) async -> Result<RateLimitDenial?, RateLimitFailure> {
         let redis = self.redis
         let timeoutFailure = RateLimitFailure(.timeout, "no answer from Redis within \(timeout)")
-        return await withDeadline(timeout, onTimeout: timeoutFailure) { () async -> Result<RateLimitDenial?, RateLimitFailure> in
+        return await withDeadline(timeout, onTimeout: timeoutFailure, deadlines: deadlines) { () async -> Result<RateLimitDenial?, RateLimitFailure> in
             let reply: RedisReply
             do throws(RedisError) {
                 reply = try await redis.evalSHA(TokenBucketScript.script, keys: plan.keys, arguments: plan.arguments)
