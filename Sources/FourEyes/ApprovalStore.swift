@@ -150,7 +150,8 @@ public struct ApprovalStore: Sendable {
     }
 
     /// The SQL that picks the request the evidence names, in `status`, for this tenant,
-    /// document and variables ($1–$3); appends its own parameter as $5.
+    /// document and variables ($1–$3); appends its own parameter as $5. `status` is one of
+    /// this file's literals ("approved", "used"), never input, so it is written into the text.
     static func target(_ evidence: ApprovalEvidence, status: String, parameters: inout [PostgresValue?]) -> String {
         switch evidence {
         case .requestID(let id):
