@@ -70,3 +70,30 @@ public final class Deadlines: Sendable {
         }
     }
 }
+
+extension Deadlines {
+    /// Runs `work` and answers with its result, or with `onTimeout` once `deadline` passes,
+    /// whichever comes first, without waiting for work that cannot be cancelled (a Postgres
+    /// statement, a Redis script). A result that loses the race is handed to `late` (the
+    /// ledger releases a reservation that arrived after its request was answered).
+    public func race<T: Sendable>(
+        until deadline: ContinuousClock.Instant, onTimeout: T, late: @escaping @Sendable (T) -> Void = { _ in },
+        _ work: @escaping @Sendable () async -> T
+    ) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let pending = Mutex<CheckedContinuation<T, Never>?>(continuation)
+            // True when `value` was the first answer.
+            let answer: @Sendable (T) -> Bool = { value in
+                guard let waiting = pending.withLock({ slot in defer { slot = nil }; return slot }) else { return false }
+                waiting.resume(returning: value)
+                return true
+            }
+            let token = schedule(at: deadline) { _ = answer(onTimeout) }
+            Task {
+                let result = await work()
+                self.cancel(token)
+                if !answer(result) { late(result) }
+            }
+        }
+    }
+}

@@ -66,41 +66,31 @@ public final class Ledger: Sendable {
     func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
         let deadline = ContinuousClock.now + timeout
         if queue.count > Self.settlementBacklogLimit {
-            let room = Race<Bool>()
             let queue = self.queue
-            Task {
+            let roomMade = await deadlines.race(until: deadline, onTimeout: false) {
                 await queue.waitForRoom(below: Self.settlementBacklogLimit)
-                _ = room.offer(true)
+                return true
             }
-            let token = deadlines.schedule(at: deadline) { _ = room.offer(false) }
-            let roomMade = await room.value
-            deadlines.cancel(token)
             guard roomMade else { return .failure(.backlog(queue.count)) }
         }
-        let race = Race<Result<ReservationOutcome, LedgerFailure>>()
         let store = self.store
         let batcher = self.batcher
-        Task {
-            let result: Result<ReservationOutcome, LedgerFailure>
+        return await deadlines.race(
+            until: deadline, onTimeout: .failure(.timeout(timeout)),
+            late: { result in
+                if case .success(.reserved(let late)) = result { self.finish(late, .release) }
+            }
+        ) { () async -> Result<ReservationOutcome, LedgerFailure> in
             if request.idempotencyKey != nil {
                 // Keyed requests need the duplicate checks of the one-at-a-time function.
                 do throws(PostgresError) {
-                    result = .success(try await store.reserve(request))
+                    return .success(try await store.reserve(request))
                 } catch {
-                    result = .failure(.postgres(error))
+                    return .failure(.postgres(error))
                 }
-            } else {
-                result = await batcher.reserve(request).mapError { .postgres($0) }
             }
-            if !race.offer(result), case .success(.reserved(let late)) = result {
-                self.finish(late, .release)
-            }
+            return await batcher.reserve(request).mapError { .postgres($0) }
         }
-        let timeout = self.timeout
-        let token = deadlines.schedule(at: deadline) { _ = race.offer(.failure(.timeout(timeout))) }
-        let outcome = await race.value
-        deadlines.cancel(token)
-        return outcome
     }
 }
 
@@ -116,40 +106,6 @@ enum LedgerFailure: Error, Sendable, CustomStringConvertible {
         case .postgres(let error): return "\(error)"
         case .timeout(let limit): return "no answer within \(limit)"
         case .backlog(let count): return "\(count) settlements waiting for Postgres"
-        }
-    }
-}
-
-/// The first of several producers wins; later offers are refused (and told so).
-final class Race<T: Sendable>: Sendable {
-    private struct State {
-        var value: T?
-        var waiter: CheckedContinuation<T, Never>?
-    }
-    private let state = Mutex(State())
-
-    /// True when `value` was the first.
-    func offer(_ value: T) -> Bool {
-        let waiter = state.withLock { state -> (CheckedContinuation<T, Never>?, Bool) in
-            guard state.value == nil else { return (nil, false) }
-            state.value = value
-            defer { state.waiter = nil }
-            return (state.waiter, true)
-        }
-        waiter.0?.resume(returning: value)
-        return waiter.1
-    }
-
-    var value: T {
-        get async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> T? in
-                    if let value = state.value { return value }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
         }
     }
 }

@@ -84,7 +84,10 @@ public final class RateLimiter: Sendable {
     private func run(_ plan: BucketPlan, timeout: Duration) async -> Result<RateLimitDenial?, RateLimitFailure> {
         let redis = self.redis
         let timeoutFailure = RateLimitFailure(.timeout, "no answer from Redis within \(timeout)")
-        return await withDeadline(timeout, onTimeout: timeoutFailure, deadlines: deadlines) { () async -> Result<RateLimitDenial?, RateLimitFailure> in
+        // A Redis command cannot be cancelled; the request stops waiting at the timeout and the
+        // late answer is dropped.
+        return await deadlines.race(until: .now + timeout, onTimeout: .failure(timeoutFailure)) {
+            () async -> Result<RateLimitDenial?, RateLimitFailure> in
             let reply: RedisReply
             do throws(RedisError) {
                 reply = try await redis.evalSHA(TokenBucketScript.script, keys: plan.keys, arguments: plan.arguments)

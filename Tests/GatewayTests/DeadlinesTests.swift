@@ -58,4 +58,23 @@ struct DeadlinesTests {
         #expect(fired.ids == [1])
         #expect(deadlines.pending == 0)
     }
+
+    @Test("race: the work's answer when it comes first; the timeout's otherwise, and the late result is handed over")
+    func race() async throws {
+        let deadlines = Deadlines(tick: .milliseconds(2))
+        let quick = await deadlines.race(until: .now + .seconds(30), onTimeout: -1) { 7 }
+        #expect(quick == 7)
+        #expect(deadlines.pending == 0, "the timeout was cancelled")
+
+        let lateValues = Mutex<[Int]>([])
+        let slow = await deadlines.race(until: .now + .milliseconds(5), onTimeout: -1, late: { value in
+            lateValues.withLock { $0.append(value) }
+        }) {
+            try? await Task.sleep(for: .milliseconds(200))
+            return 9
+        }
+        #expect(slow == -1)
+        try await Self.waitUntil { !lateValues.withLock { $0 }.isEmpty }
+        #expect(lateValues.withLock { $0 } == [9])
+    }
 }
