@@ -4,6 +4,7 @@ import Foundation
 import GraphQLAnalysis
 import Ledger
 import Postgres
+import Telemetry
 
 /// The four-eyes bookkeeping in Postgres (SPEC §2): requests, the decisions of approvers,
 /// and the single use of an approved request. Every change appends its audit row in the
@@ -62,7 +63,6 @@ public struct ApprovalStore: Sendable {
     /// Stores the request, or finds the one an earlier attempt stored.
     public func request(_ new: NewRequest) async throws -> Requested {
         let match: [PostgresValue?] = [.text(new.tenant), .text(new.requester), .text(new.documentHash), .text(new.variablesHash)]
-        let lifetimeMicros = Int64(lifetime.components.seconds) * 1_000_000 + lifetime.components.attoseconds / 1_000_000_000_000
         return try await pool.transaction { session in
             let approved = try await session.query("""
                 SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r
@@ -89,7 +89,7 @@ public struct ApprovalStore: Sendable {
                 """, match + [
                     new.operationName.map { .text($0) }, .micros(new.estimateMicros), .int(new.tokens),
                     .json(JSONValue.strings(new.reasons).serialized), .json(JSONValue.strings(new.riskTags).serialized),
-                    .json(JSONValue.strings(new.targetTenants).serialized), .text(new.correlationID), .int(lifetimeMicros),
+                    .json(JSONValue.strings(new.targetTenants).serialized), .text(new.correlationID), .int(lifetime.wholeMicroseconds),
                 ])
             if let row = inserted.first {
                 let record = try ApprovalRequestRecord(row)

@@ -54,8 +54,7 @@ public final class FourEyesMetrics: Sendable {
     func used() { counter("approvals_used_total").increment() }
 
     func policyDecision(source: String, took duration: Duration) {
-        let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        decisionTimers[source]?.recordNanoseconds(nanos)
+        decisionTimers[source]?.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     func error(kind: String) { counter("four_eyes_errors_total", [("kind", kind)]).increment() }

@@ -3,6 +3,7 @@ import Config
 import Logging
 import Postgres
 import Redis
+import Telemetry
 
 /// The data stores the gateway talks to, when configured (`DATABASE_URL`,
 /// `REDIS_URL`). Pools connect lazily: a store that is down at start-up

@@ -3,6 +3,7 @@ import Metrics
 import Postgres
 import Prometheus
 import Redis
+import Telemetry
 
 /// Pool and circuit-breaker metrics of Postgres and Redis, read from the
 /// clients' stats at each scrape: `datastore_pool_connections{store,state}`,

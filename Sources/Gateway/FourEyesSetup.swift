@@ -4,6 +4,7 @@ import Config
 import FourEyes
 import Logging
 import Postgres
+import Telemetry
 
 /// The four-eyes parts `serve` runs with (issue 7): the admission step, the approval and
 /// emergency-override admin routes, and the refresher that keeps the override and the
@@ -23,11 +24,10 @@ public struct FourEyesSetup: Sendable {
             guard let endpoint = HTTPEndpoint(parsing: url) else {
                 throw DependencyError(key: "opa.url", message: "not an http://host:port URL: \(url)")
             }
-            let milliseconds = Int(config.opa.timeout.components.seconds * 1_000
-                + config.opa.timeout.components.attoseconds / 1_000_000_000_000_000)
             do {
                 opa = try OPAClient(configuration: OPAClientConfiguration(
-                    host: endpoint.host, port: endpoint.port, basePath: endpoint.basePath, timeoutMilliseconds: milliseconds))
+                    host: endpoint.host, port: endpoint.port, basePath: endpoint.basePath,
+                    timeoutMilliseconds: config.opa.timeout.wholeMilliseconds))
             } catch {
                 throw DependencyError(key: "opa.url", message: "\(error)")
             }

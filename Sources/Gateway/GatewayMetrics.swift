@@ -4,6 +4,7 @@ import HTTPServer
 import Metrics
 import Prometheus
 import Synchronization
+import Telemetry
 
 /// The gateway's metrics, created once through swift-metrics on a
 /// Prometheus registry. Labels are bounded: route templates, status codes,

@@ -2,6 +2,7 @@ import Config
 import HTTP
 import HTTPClient
 import HTTPServer
+import Telemetry
 
 extension GatewaySettings {
     /// The runtime settings a validated `SafemutConfig` describes.

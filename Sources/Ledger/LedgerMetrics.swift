@@ -29,7 +29,7 @@ public final class LedgerMetrics: Sendable {
     }
 
     func reserved(after duration: Duration) {
-        reservation.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        reservation.recordNanoseconds(duration.wholeNanoseconds)
     }
 
     func denied(reason: String, tenant: String) {
@@ -41,7 +41,7 @@ public final class LedgerMetrics: Sendable {
     }
 
     func settled(_ reservation: Reservation, _ settlement: Settlement, prior: String, lag duration: Duration) {
-        lag.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        lag.recordNanoseconds(duration.wholeNanoseconds)
         counter("budget_settlements_total", [("outcome", prior == "reserved" || prior == "expired" ? "settled" : "already_" + prior)]).increment()
         if let actual = settlement.actualMicros, actual > reservation.estimateMicros {
             counter("budget_estimate_exceeded_total", [("tenant", reservation.tenant)]).increment()

@@ -1,6 +1,7 @@
 import Foundation
 import GraphQLAnalysis
 import Postgres
+import Telemetry
 
 extension LedgerStore {
     /// `budget_reserve_batch`: requests of any tenants (none with an idempotency key) in one
@@ -77,6 +78,6 @@ extension LedgerStore {
     }
 
     var ttlMillis: Int64 {
-        reservationTTL.components.seconds * 1_000 + reservationTTL.components.attoseconds / 1_000_000_000_000_000
+        Int64(reservationTTL.wholeMilliseconds)
     }
 }

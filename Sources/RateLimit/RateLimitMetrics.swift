@@ -24,7 +24,7 @@ public final class RateLimitMetrics: Sendable {
     }
 
     func checked(_ outcome: String, after elapsed: Duration) {
-        duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        duration.recordNanoseconds(elapsed.wholeNanoseconds)
         counter("rate_limit_checks_total", [("outcome", outcome)]).increment()
     }
 
