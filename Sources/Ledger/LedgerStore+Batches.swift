@@ -22,7 +22,7 @@ extension LedgerStore {
         })
         let rows = try await pool.query(
             "SELECT * FROM budget_reserve_batch($1::jsonb, $2, $3)",
-            [.json(items.serialized), .int(ttlMillis), now.map { .timestamp($0) }])
+            [.json(items.serialized), .int(ttlMillis), clock.now(now).map { .timestamp($0) }])
         var outcomes = [ReservationOutcome?](repeating: nil, count: requests.count)
         for row in rows {
             let index = try row["item"].int()
@@ -71,7 +71,7 @@ extension LedgerStore {
         })
         let rows = try await pool.query(
             "SELECT ledger_id, prior FROM budget_settle_batch($1::jsonb, $2)",
-            [.json(json.serialized), now.map { .timestamp($0) }])
+            [.json(json.serialized), clock.now(now).map { .timestamp($0) }])
         var prior: [UUID: String] = [:]
         for row in rows { prior[try row["ledger_id"].uuid()] = try row["prior"].string() }
         return items.map { prior[$0.0.id] ?? "missing" }

@@ -6,13 +6,16 @@ import Postgres
 public final class LedgerStore: Sendable {
     public let pool: PostgresPool
     let reservationTTL: Duration
+    /// The one source of "now" for every call below (the database's unless injected).
+    public let clock: LedgerClock
 
-    public init(pool: PostgresPool, reservationTTL: Duration = .seconds(300)) {
+    public init(pool: PostgresPool, reservationTTL: Duration = .seconds(300), clock: LedgerClock = .database) {
         self.pool = pool
         self.reservationTTL = reservationTTL
+        self.clock = clock
     }
 
-    /// Holds the estimate, or says why not. `now` overrides the database clock (tests).
+    /// Holds the estimate, or says why not. `now` overrides the store's clock for one call.
     public func reserve(_ request: ReservationRequest, now: Date? = nil) async throws(PostgresError) -> ReservationOutcome {
         let rows = try await pool.query(
             "SELECT * FROM budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -20,7 +23,7 @@ public final class LedgerStore: Sendable {
                 .text(request.tenant), .micros(request.estimateMicros), .int(request.estimateTokens),
                 request.operationName.map { .text($0) }, .text(request.documentHash), .text(request.correlationID),
                 request.idempotencyKey.map { .text($0) }, request.user.map { .text($0) }, .int(ttlMillis),
-                now.map { .timestamp($0) },
+                clock.now(now).map { .timestamp($0) },
             ])
         let row = try rows.single()
         switch try row["outcome"].string() {
@@ -59,7 +62,7 @@ public final class LedgerStore: Sendable {
                 .text(reservation.tenant), .uuid(reservation.id), settlement.actualMicros.map { .micros($0) },
                 settlement.actualTokens.map { .int($0) }, settlement.response.map { .int(Int64($0.status)) },
                 settlement.response.map { .bytes($0.body) }, settlement.compensationJSON.map { .json($0) },
-                now.map { .timestamp($0) },
+                clock.now(now).map { .timestamp($0) },
             ])
         return try rows.single()["prior"].string()
     }
@@ -69,7 +72,7 @@ public final class LedgerStore: Sendable {
     public func release(_ reservation: Reservation, now: Date? = nil) async throws(PostgresError) -> String {
         let rows = try await pool.query(
             "SELECT budget_release($1, $2, $3) AS prior",
-            [.text(reservation.tenant), .uuid(reservation.id), now.map { .timestamp($0) }])
+            [.text(reservation.tenant), .uuid(reservation.id), clock.now(now).map { .timestamp($0) }])
         return try rows.single()["prior"].string()
     }
 }

@@ -25,11 +25,19 @@ struct LedgerHarness: Sendable {
         return LedgerHarness(url: url, pool: pool)
     }
 
-    /// A tenant with these limits (dollars as exact decimal text).
-    func tenant(_ id: String, daily: String, monthly: String) async throws {
+    /// A tenant with these limits (dollars as exact decimal text), its day and month windows
+    /// opened at `at` (the test's own clock) or, without it, at the database's `now()`.
+    /// A test that reserves at a fixed instant passes that instant: windows never roll back,
+    /// so a tenant created "today" would charge an earlier instant's reservations to today.
+    func tenant(_ id: String, daily: String, monthly: String, at: Date? = nil) async throws {
         _ = try await pool.query(
-            "INSERT INTO tenant_budget (tenant_id, daily_usd_limit, monthly_usd_limit) VALUES ($1, $2::numeric, $3::numeric)",
-            [.text(id), .text(daily), .text(monthly)])
+            """
+            INSERT INTO tenant_budget (tenant_id, daily_usd_limit, monthly_usd_limit, counter_day, counter_month, created_at)
+            SELECT $1, $2::numeric, $3::numeric, (c.at AT TIME ZONE 'UTC')::date,
+                   date_trunc('month', c.at AT TIME ZONE 'UTC')::date, c.at
+            FROM (SELECT coalesce($4::timestamptz, now()) AS at) c
+            """,
+            [.text(id), .text(daily), .text(monthly), at.map { .timestamp($0) }])
     }
 
     /// (daily spent, daily reserved, monthly spent, monthly reserved) in micro-dollars.

@@ -169,18 +169,22 @@ struct LedgerStoreTests {
     func midnight() async throws {
         let h = try await LedgerHarness.make()
         defer { h.close() }
-        try await h.tenant("t9", daily: "1.00", monthly: "30.00")
-        let store = LedgerStore(pool: h.pool)
-        guard case .reserved(let late) = try await store.reserve(h.request("t9", micros: 900_000), now: utc("2026-11-23T23:59:59Z")) else {
+        // The store reads an injected clock, and the tenant's windows open on it.
+        let clock = ManualWallClock(utc("2026-11-23T23:59:59Z"))
+        try await h.tenant("t9", daily: "1.00", monthly: "30.00", at: clock.now)
+        let store = LedgerStore(pool: h.pool, clock: .reading { clock.now })
+        guard case .reserved(let late) = try await store.reserve(h.request("t9", micros: 900_000)) else {
             Issue.record("expected a reservation")
             return
         }
         // After midnight the day's counters restart; the month's still hold yesterday's reservation.
-        guard case .reserved = try await store.reserve(h.request("t9", micros: 1_000_000), now: utc("2026-11-24T00:00:01Z")) else {
+        clock.advance(2)
+        guard case .reserved = try await store.reserve(h.request("t9", micros: 1_000_000)) else {
             Issue.record("a new day has its whole limit")
             return
         }
-        try await store.settle(late, Settlement(actualMicros: 800_000), now: utc("2026-11-24T00:00:02Z"))
+        clock.advance(1)
+        try await store.settle(late, Settlement(actualMicros: 800_000))
         let (dailySpent, dailyReserved, monthlySpent, monthlyReserved) = try await h.counters("t9")
         #expect(dailySpent == 0, "yesterday's spend is not today's")
         #expect(dailyReserved == 1_000_000)
@@ -194,7 +198,7 @@ struct LedgerStoreTests {
     func monthEnd() async throws {
         let h = try await LedgerHarness.make()
         defer { h.close() }
-        try await h.tenant("t10", daily: "10.00", monthly: "1.00")
+        try await h.tenant("t10", daily: "10.00", monthly: "1.00", at: utc("2026-11-30T23:59:59Z"))
         let store = LedgerStore(pool: h.pool)
         _ = try await store.reserve(h.request("t10", micros: 1_000_000), now: utc("2026-11-30T23:59:59Z"))
         #expect(try await store.reserve(h.request("t10", micros: 1), now: utc("2026-11-30T23:59:59Z")) == .exceeded(
@@ -244,11 +248,11 @@ struct LedgerStoreTests {
     func concurrentAcrossMidnight() async throws {
         let h = try await LedgerHarness.make()
         defer { h.close() }
-        try await h.tenant("edge", daily: "0.500000", monthly: "0.800000")
+        let before = utc("2026-11-30T23:59:59Z")
+        try await h.tenant("edge", daily: "0.500000", monthly: "0.800000", at: before)
         let other = PostgresPool(configuration: try PostgresConfiguration(url: h.url, maxConnections: 8), logger: LedgerHarness.quiet)
         defer { other.close() }
         let stores = [LedgerStore(pool: h.pool), LedgerStore(pool: other)]
-        let before = utc("2026-11-30T23:59:59Z")
         let after = utc("2026-12-01T00:00:01Z")
         // Even callers act just before midnight, odd ones just after; the clock goes forward
         // for each caller, as it does for the database.
