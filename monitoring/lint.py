@@ -16,6 +16,8 @@ REQUIRED_ALERTS = [
     "ApprovalBottleneck", "SafemutPostgresDown", "SafemutRedisDown", "SafemutUpstreamDown",
     "SafemutRedisCircuitOpen", "BudgetReconcileStale", "BudgetLatencyBurnRateFast",
     "BudgetLatencyBurnRateSlow", "SafemutErrorRatioHigh", "RateLimitFailingOpen",
+    # The rollback plan (seed 002) silences these two by name.
+    "BudgetEnforcementDown", "PersistentQueryViolation",
 ]
 REQUIRED_RECORDS = ["intelgraph:daily_utilization_ratio", "intelgraph:canary_escalation_ready"]
 

@@ -28,7 +28,7 @@ extension PersistedQueryAdmin {
             return .badRequest("\"action\" must be \"add\" or \"remove\"")
         }
         guard let list = object["hashes"]?.arrayValue, !list.isEmpty else {
-            return .badRequest("\"hashes\" must be a non-empty array of SHA-256 hex strings")
+            return .badRequest("\"hashes\" must be a non-empty array of allowlist ids (SHA-256 hex, or opaque ids of 1–128 A-Z a-z 0-9 _ -)")
         }
         var hashes: [String] = []
         for item in list {
@@ -52,6 +52,7 @@ extension PersistedQueryAdmin {
                 "unchanged": .strings(change.unchanged),
                 "published": .bool(change.published),
                 "count": .int(store.count),
+                "warnings": .strings(Self.opaqueIDWarnings(change.changed + change.unchanged)),
             ]))
         } catch {
             return Self.reply(for: error)
@@ -115,6 +116,15 @@ extension PersistedQueryAdmin {
                 action: action, actor: call.identity.subject, tenant: nil, correlationID: call.requestID, reason: nil, details: details)
         } catch {
             logger.error("allowlist change made but not audited", metadata: ["pq.action": "\(action)", "error": "\(error)"])
+        }
+    }
+
+    /// What an operator must know about ids that are not document hashes (the rollout
+    /// guide's `abc123def456`): they never match a document by its hash.
+    static func opaqueIDWarnings(_ ids: [String]) -> [String] {
+        ids.filter { !DocumentHash.isWellFormed($0) }.map { id in
+            "\"\(id)\" is not a 64-hex SHA-256 document hash: it is an opaque id, matched only against the id a client sends "
+                + "(extensions.persistedQuery.sha256Hash), and it admits a document only once a manifest gives its body"
         }
     }
 

@@ -24,6 +24,9 @@ public struct RequestContext: Sendable {
     public var identity: Identity?
     /// The GraphQL request and the operation it runs, once parsed.
     public var graphQLRequest: GraphQLRequest?
+    /// Whether the document came from a persisted-query store (the allowlist or the APQ
+    /// registry) rather than from the client, so it is not registered again.
+    public var apqResolved = false
     /// The parsed document (shared with the parse cache), for the allowlist's normalized hash.
     public var document: AnalyzedDocument?
     public var operation: OperationAnalysis?

@@ -1,5 +1,9 @@
 /// The ledger step (`budget.*`, issue 5).
 public struct BudgetConfig: Sendable, Equatable {
+    /// `budget.enabled`: debit every mutation in the Postgres ledger (needs `database.url`).
+    /// `false` turns the ledger step off by name, which an environment listed in
+    /// `require_enforcement` demands instead of a silently missing `database.url`.
+    public var enabled = true
     /// `budget.fail_mode`, env `BUDGET_FAIL_MODE`: what a mutation gets when Postgres cannot
     /// answer the reservation. `closed` (default): `DEPENDENCY_UNAVAILABLE` (503). `open`:
     /// admitted unreserved, counted in `budget_enforcement_errors_total` and audited.

@@ -7,6 +7,7 @@ extension SafemutConfig {
         [
             ConfigKey("listen", \.listen, .hostPort),
             ConfigKey("environment", env: "ENVIRONMENT", \.environment, .name),
+            ConfigKey("require_enforcement", list: \.requireEnforcement, .nameList),
 
             ConfigKey("upstream.url", env: "UPSTREAM_URL", \.upstream.url, .httpEndpoint),
             ConfigKey("upstream.pool_size", \.upstream.poolSize, .integer(0...100_000)),
@@ -33,6 +34,11 @@ extension SafemutConfig {
             ConfigKey("pq.phase", env: "PQ_PHASE", \.persistedQueries.phase, .oneOf),
             ConfigKey("pq.bypass", env: "PQ_BYPASS", \.persistedQueries.bypass, .boolean),
             ConfigKey("pq.introspection", env: "PQ_INTROSPECTION", \.persistedQueries.introspection, .boolean),
+            ConfigKey("pq.introspection_in_enforce", \.persistedQueries.introspectionInEnforce, .oneOf),
+            ConfigKey("pq.apq.enabled", \.persistedQueries.apqEnabled, .boolean),
+            ConfigKey("pq.apq.ttl_ms", \.persistedQueries.apqTTL, .milliseconds),
+            ConfigKey("pq.apq.max_entries", \.persistedQueries.apqMaxEntries, .integer(1...10_000_000)),
+            ConfigKey("pq.apq.local_entries", \.persistedQueries.apqLocalEntries, .integer(0...10_000_000)),
             ConfigKey("pq.require_signature", \.persistedQueries.requireSignature, .boolean),
             ConfigKey("pq.hmac_key_file", \.persistedQueries.hmacKeyFile, .path),
             ConfigKey("pq.ed25519_public_key_path", \.persistedQueries.ed25519PublicKeyPath, .path),
@@ -65,6 +71,7 @@ extension SafemutConfig {
             ConfigKey("analysis.max_document_bytes", \.analysis.maxDocumentBytes, .positiveInteger),
             ConfigKey("analysis.parse_cache_entries", \.analysis.parseCacheEntries, .integer(0...10_000_000)),
 
+            ConfigKey("budget.enabled", \.budget.enabled, .boolean),
             ConfigKey("budget.fail_mode", env: "BUDGET_FAIL_MODE", \.budget.failMode, .oneOf),
             ConfigKey("budget.reservation_ttl_ms", \.budget.reservationTTL, .milliseconds),
             ConfigKey("budget.statement_timeout_ms", \.budget.statementTimeout, .milliseconds),

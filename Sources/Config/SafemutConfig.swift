@@ -12,6 +12,10 @@ public struct SafemutConfig: Sendable, Equatable {
     public var log: LogConfig
     /// Deployment name (`environment`, env `ENVIRONMENT`, default `development`).
     public var environment: String
+    /// Environments (`require_enforcement`, default `[production]`) where `serve` refuses to
+    /// start unless the ledger, four-eyes and the rate limit are each configured or turned
+    /// off by name (`budget.enabled`, `four_eyes.enabled`, `rate.enabled: false`).
+    public var requireEnforcement: [String]
     public var persistedQueries: PersistedQueryConfig
     public var database: DatabaseConfig
     public var redis: RedisConfig
@@ -34,6 +38,7 @@ public struct SafemutConfig: Sendable, Equatable {
         server = ServerConfig(eventLoops: max(1, cpuCount))
         log = LogConfig()
         environment = "development"
+        requireEnforcement = ["production"]
         persistedQueries = PersistedQueryConfig()
         database = DatabaseConfig()
         redis = RedisConfig()

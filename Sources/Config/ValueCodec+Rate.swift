@@ -20,16 +20,29 @@ extension ValueCodec where Value == Int {
 extension ValueCodec where Value == [String] {
     /// A YAML list (or, from the environment, a comma-separated list) of tenant ids.
     static var tenantList: Self {
+        names(expected: "a list of tenant ids (letters, digits, '.', '_', ':' or '-')", skippingEmpty: false)
+    }
+
+    /// Comma-separated names in the tenant alphabet; `skippingEmpty` drops empty items
+    /// instead of refusing them.
+    private static func names(expected: String, skippingEmpty: Bool) -> Self {
         Self(
-            expected: "a list of tenant ids (letters, digits, '.', '_', ':' or '-')",
+            expected: expected,
             parse: { text in
-                let names = text.split(separator: ",", omittingEmptySubsequences: false)
+                let names = text.split(separator: ",", omittingEmptySubsequences: skippingEmpty)
                     .map { String($0).trimmingSpaces() }
                 guard names.allSatisfy(isTenantName) else { return nil }
                 return names
             },
             render: { $0.joined(separator: ",") }
         )
+    }
+}
+
+extension ValueCodec where Value == [String] {
+    /// A YAML list (or a comma-separated environment value) of names such as environments.
+    static var nameList: Self {
+        names(expected: "a list of names (letters, digits, '.', '_', ':' or '-')", skippingEmpty: true)
     }
 }
 

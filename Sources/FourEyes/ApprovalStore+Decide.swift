@@ -4,7 +4,7 @@ import GraphQLAnalysis
 import Postgres
 
 extension ApprovalStore {
-    public enum Verdict: String, Sendable {
+    public enum Verdict: String, Sendable, CaseIterable {
         case approve, reject
     }
 

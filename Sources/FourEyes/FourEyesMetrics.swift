@@ -24,7 +24,19 @@ public final class FourEyesMetrics: Sendable {
         decisionTimers = Dictionary(uniqueKeysWithValues: ["in_process", "remote"].map {
             ($0, Metrics.Timer(label: "opa_decision_duration_seconds", dimensions: [("source", $0)], factory: factory))
         })
+        // Fixed-label series at 0 from start-up, so rates and the four-eyes panels have data
+        // on a fresh gateway.
+        for kind in Self.requiredReasons { _ = counter("four_eyes_required_total", [("reason", kind)]) }
+        for decision in ApprovalStore.Verdict.allCases { _ = counter("approval_decisions_total", [("decision", decision.rawValue)]) }
+        for kind in Self.errorKinds { _ = counter("four_eyes_errors_total", [("kind", kind)]) }
+        _ = counter("approvals_used_total")
+        _ = counter("policy_emergency_overrides_total")
     }
+
+    /// `four_eyes_required_total`'s reasons.
+    static let requiredReasons = ["risk_tag", "estimate", "tokens", "cross_tenant", "other"]
+    /// `four_eyes_errors_total`'s kinds: the external OPA, the approval store, the pending-count refresh.
+    static let errorKinds = ["opa", "store", "refresh"]
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
         counters.counter(label, dimensions)

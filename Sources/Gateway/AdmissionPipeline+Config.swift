@@ -24,7 +24,8 @@ public struct ConfiguredPipeline: Sendable {
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
         _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, fourEyes: FourEyesStep? = nil,
-        rateLimiter: RateLimiter? = nil, ledger: Ledger? = nil, logger: Logger = Logger(label: "safemut.pq")
+        rateLimiter: RateLimiter? = nil, ledger: Ledger? = nil, apq: APQRegistry? = nil,
+        logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
         let authenticator = try Self.authenticator(config)
         let pq = config.persistedQueries
@@ -62,15 +63,21 @@ public struct ConfiguredPipeline: Sendable {
             policy: PersistedQueryPolicy(
                 phase: AllowlistPhase(rawValue: pq.phase.rawValue) ?? .off,
                 bypass: pq.bypass,
-                introspectionAllowed: pq.introspection),
+                introspectionAllowed: pq.introspection,
+                introspectionInEnforce: pq.introspectionInEnforce == .allow),
             allowlist: lookup,
-            logger: logger)
+            logger: logger,
+            apq: apq)
         self.authenticator = authenticator
         self.documentCache = cache
         self.persistedQueries = gate
+        var registered: (@Sendable (String, String?) async -> String?)?
+        if apq != nil {
+            registered = { hash, tenant in await gate.registeredBody(forAPQHash: hash, tenant: tenant) }
+        }
         var steps: [any AdmissionStep] = [
             IdentifyStep(authenticator: authenticator),
-            ParseStep(cache: cache, limits: limits, persistedBody: { lookup.body(forHash: $0) }),
+            ParseStep(cache: cache, limits: limits, persistedBody: { lookup.body(forHash: $0) }, registeredBody: registered),
             PersistedQueryStep(gate: gate),
             BudgetDeclarationStep(catalog: catalog),
         ]

@@ -75,7 +75,13 @@ public final class GatewayMetrics: Sendable {
         self.operations = operations
         parseCacheHits = CoreMetrics.Gauge(label: "graphql_parse_cache_hits", factory: factory)
         parseCacheMisses = CoreMetrics.Gauge(label: "graphql_parse_cache_misses", factory: factory)
+        // The statuses /graphql answers exist at 0 from start-up: the runbooks' error-ratio
+        // queries (`rate(http_requests_total{status=~"5.."}[5m])`) return a series, not nothing.
+        for status in Self.graphqlStatuses { _ = requestCounter(route: "/graphql", status: status) }
     }
+
+    /// Every status the gateway itself gives /graphql (SPEC §1's codes), plus a plain 200.
+    static let graphqlStatuses = [200, 400, 401, 402, 403, 413, 429, 502, 503, 504]
 
     /// Maps a request path to its bounded route label.
     static func route(for path: String) -> String {
@@ -87,16 +93,19 @@ public final class GatewayMetrics: Sendable {
 
     /// One finished request.
     func requestFinished(route: String, status: Int, nanos: UInt64) {
+        requestCounter(route: route, status: status).increment()
+        durations[route]?.recordNanoseconds(Int64(clamping: nanos))
+    }
+
+    private func requestCounter(route: String, status: Int) -> CoreMetrics.Counter {
         let key = RouteStatus(route: route, status: status)
-        let counter = requests.withLock { cache -> CoreMetrics.Counter in
+        return requests.withLock { cache -> CoreMetrics.Counter in
             if let existing = cache[key] { return existing }
             let created = CoreMetrics.Counter(
                 label: "http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory)
             cache[key] = created
             return created
         }
-        counter.increment()
-        durations[route]?.recordNanoseconds(Int64(clamping: nanos))
     }
 
     /// One finished upstream exchange: `outcome` is ok, error or timeout.
@@ -119,6 +128,19 @@ public final class GatewayMetrics: Sendable {
             return created
         }
         timer.recordNanoseconds(duration.wholeNanoseconds)
+    }
+
+    /// The admission chain's steps in SPEC §1's order: `admission_step_enabled{step}`.
+    public static let admissionSteps = ["identify", "parse", "persisted", "declare", "four_eyes", "rate", "debit"]
+
+    /// `admission_step_enabled{step}`: 1 when the step is in this replica's chain and on, 0
+    /// when it is off or not configured (BudgetEnforcementDown reads the debit step's), so a
+    /// replica running without its ledger is visible, not just quieter.
+    public func recordSteps(enabled: Set<String>) {
+        for step in Self.admissionSteps {
+            CoreMetrics.Gauge(label: "admission_step_enabled", dimensions: [("step", step)], factory: factory)
+                .record(enabled.contains(step) ? 1 : 0)
+        }
     }
 
     /// Parse cache counters, refreshed at scrape time.

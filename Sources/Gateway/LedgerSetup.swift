@@ -10,10 +10,11 @@ public struct LedgerSetup: Sendable {
     public let ledger: Ledger
     public let pool: PostgresPool
 
-    /// Nil without `database.url`: mutations are then forwarded without a debit (logged
-    /// loudly at start).
+    /// Nil without `database.url` or with `budget.enabled: false`: mutations are then
+    /// forwarded without a debit (logged loudly at start; refused at start in an
+    /// environment listed in `require_enforcement` unless turned off by name).
     public static func make(_ config: SafemutConfig, audit: AuditLog?, logger: Logger) throws(DependencyError) -> LedgerSetup? {
-        guard let url = config.database.url else { return nil }
+        guard config.budget.enabled, let url = config.database.url else { return nil }
         var configuration: PostgresConfiguration
         do {
             configuration = try PostgresConfiguration(url: url, maxConnections: 16)

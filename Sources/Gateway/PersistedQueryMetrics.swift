@@ -36,6 +36,16 @@ final class PersistedQueryMetrics: Sendable {
                 .record(report.policy.phase == phase ? 1 : 0)
         }
         CoreMetrics.Gauge(label: "persisted_query_bypass", factory: factory).record(report.policy.bypass ? 1 : 0)
+        if let apq = gate.apq?.counters {
+            // Apollo APQ: hash-only requests served (from memory or Redis) or not found,
+            // registrations, cap evictions, and Redis failures (each answered as a miss).
+            totals.advance("apq_lookups_total", [("outcome", "local_hit")], Int64(clamping: apq.localHits))
+            totals.advance("apq_lookups_total", [("outcome", "shared_hit")], Int64(clamping: apq.sharedHits))
+            totals.advance("apq_lookups_total", [("outcome", "miss")], Int64(clamping: apq.misses))
+            totals.advance("apq_registrations_total", [], Int64(clamping: apq.registrations))
+            totals.advance("apq_evictions_total", [], Int64(clamping: apq.evictions))
+            totals.advance("apq_errors_total", [], Int64(clamping: apq.errors))
+        }
     }
 
     private static func label(_ reason: PersistedQueryAllowance) -> String {

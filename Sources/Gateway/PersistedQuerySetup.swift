@@ -1,6 +1,7 @@
 import Config
 import Logging
 import PersistedQueries
+import Telemetry
 
 /// The allowlist store `serve` runs with: built when both Postgres and Redis are
 /// configured (the durable and the shared set), loaded before the listener opens so the
@@ -22,6 +23,17 @@ public enum PersistedQuerySetup {
         }
         store.startRefresher()
         return store
+    }
+
+    /// The Apollo APQ registry: on the shared Redis, so a hash one replica registered is
+    /// served by every replica. Nil without `redis.url` or with `pq.apq.enabled: false`
+    /// (then every hash-only request the allowlist cannot serve is PersistedQueryNotFound).
+    public static func apqRegistry(_ config: SafemutConfig, dependencies: Dependencies, logger: Logger) -> APQRegistry? {
+        let pq = config.persistedQueries
+        guard pq.apqEnabled, let redis = dependencies.redis else { return nil }
+        return APQRegistry(
+            redis: redis, environment: config.environment, ttlSeconds: max(1, Int64(pq.apqTTL.wholeMilliseconds / 1_000)),
+            maxEntries: pq.apqMaxEntries, localCapacity: pq.apqLocalEntries, logger: logger)
     }
 
     /// Stops the refresher before the pools close (SIGTERM).

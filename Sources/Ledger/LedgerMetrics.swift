@@ -17,11 +17,29 @@ public final class LedgerMetrics: Sendable {
     private let counters: CounterCache
     private let floatCounters = Mutex<[String: CoreMetrics.FloatingPointCounter]>([:])
 
+    /// `budget_denials_total`'s reasons: the two windows, and a tenant without a budget row.
+    public static let denialReasons = [BudgetWindow.daily.rawValue, BudgetWindow.monthly.rawValue, "unknown_tenant"]
+    /// `budget_enforcement_errors_total`'s kinds: Postgres did not answer and the mutation was
+    /// admitted unreserved (`fail_open`) or refused with 503 (`fail_closed`).
+    public static let enforcementErrorKinds = ["fail_open", "fail_closed"]
+    /// `budget_settlements_total`'s outcomes (prior status of a settled row, or a release).
+    public static let settlementOutcomes = ["settled", "already_settled", "already_released", "released"]
+
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
         counters = CounterCache(factory: factory)
         reservation = Metrics.Timer(label: "budget_reservation_duration_seconds", factory: factory)
         lag = Metrics.Timer(label: "budget_settlement_lag_seconds", factory: factory)
+        // Every fixed-label series exists at 0 from start-up, so `rate(...)`, the runbooks'
+        // queries and the alerts see a series on a fresh gateway instead of "no data". The
+        // denial zeros carry the shared no-budget tenant label: per-tenant series appear with
+        // the first denial of each real tenant.
+        for reason in Self.denialReasons {
+            _ = counter("budget_denials_total", [("reason", reason), ("tenant", Ledger.unknownTenantLabel)])
+        }
+        for kind in Self.enforcementErrorKinds { _ = counter("budget_enforcement_errors_total", [("kind", kind)]) }
+        for outcome in Self.settlementOutcomes { _ = counter("budget_settlements_total", [("outcome", outcome)]) }
+        _ = counter("budget_settlement_failures_total", [])
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {

@@ -12,7 +12,8 @@ public enum AllowlistError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidHash(let hash): return "\"\(hash.prefix(80))\" is not a SHA-256 hash (64 hex characters)"
+        case .invalidHash(let hash):
+            return "\"\(hash.prefix(80))\" is not an allowlist id (1–128 of A-Z a-z 0-9 _ -; a SHA-256 document hash is 64 hex characters)"
         case .postgres(let error): return "allowlist store (Postgres): \(error)"
         case .redis(let error): return "allowlist store (Redis): \(error)"
         }

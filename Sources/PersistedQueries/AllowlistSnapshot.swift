@@ -21,6 +21,11 @@ public struct AllowlistSnapshot: Sendable, Hashable, AllowlistLookup {
 
     public func contains(exact: String) -> Bool { entries[exact] != nil }
     public func contains(normalized: String) -> Bool { normalizedHashes.contains(normalized) }
-    public func body(forHash hash: String) -> String? { bodies[hash.lowercased()] }
+    /// The stored document for a client-sent id: a 64-hex hash in any case, or an opaque
+    /// manifest id exactly as listed.
+    public func body(forHash hash: String) -> String? {
+        guard let id = DocumentHash.allowlistID(hash) else { return nil }
+        return bodies[id]
+    }
     public var count: Int { entries.count }
 }

@@ -158,14 +158,14 @@ extension AllowlistStore {
         }
     }
 
-    /// Lowercased, deduplicated, each checked to be 64 hex characters.
+    /// Deduplicated allowlist ids (`DocumentHash.allowlistID`: 64-hex ids lowercased,
+    /// other opaque ids kept exactly); anything else is `invalidHash`.
     static func validated(_ hashes: [String]) throws(AllowlistError) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
         for hash in hashes {
-            let lowered = hash.lowercased()
-            guard DocumentHash.isWellFormed(lowered) else { throw .invalidHash(hash) }
-            if seen.insert(lowered).inserted { result.append(lowered) }
+            guard let id = DocumentHash.allowlistID(hash) else { throw .invalidHash(hash) }
+            if seen.insert(id).inserted { result.append(id) }
         }
         return result
     }

@@ -62,7 +62,7 @@ public enum ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyOperations(let count, let limit):
             return "manifest has \(count) operations, over the limit of \(limit)"
         case .invalidID(let index, let id):
-            return "\(Self.place(index))id \"\(id.prefix(80))\" is not 64 lowercase hex characters"
+            return "\(Self.place(index))id \"\(id.prefix(80))\" is not an allowlist id (1–128 of A-Z a-z 0-9 _ -; a 64-hex id must be lowercase)"
         case .idMismatch(let index, let id, let computed):
             return "\(Self.place(index))id \(id) is not the SHA-256 of the body (\(computed))"
         case .duplicateID(let index, let id, let firstIndex):

@@ -14,6 +14,8 @@ public final class PersistedQueryGate: Sendable {
     private let cells = PersistedQueryCounterCells()
     private let logger: Logger
     private let now: @Sendable () -> Date
+    /// Apollo APQ registrations (nil without Redis or with `pq.apq.enabled: false`).
+    public let apq: APQRegistry?
 
     /// `policy` is the start state (from `PQ_PHASE`, `PQ_BYPASS`, `PQ_INTROSPECTION`);
     /// `violationCapacity` bounds the recent-violations buffer.
@@ -22,8 +24,10 @@ public final class PersistedQueryGate: Sendable {
         allowlist: any AllowlistLookup,
         violationCapacity: Int = 100,
         logger: Logger = Logger(label: "safemut.pq"),
+        apq: APQRegistry? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.apq = apq
         self.allowlist = allowlist
         self.policyState = Mutex(policy)
         self.violationLog = Mutex(ViolationLog(capacity: violationCapacity))
@@ -48,6 +52,20 @@ public final class PersistedQueryGate: Sendable {
     /// The document the allowlist holds for an APQ hash, so a hash-only request can be served.
     public func body(forAPQHash hash: String) -> String? {
         allowlist.body(forHash: hash)
+    }
+
+    /// The document registered for an APQ hash, asked only where `tenant`'s documents would
+    /// be admitted anyway (off, log, bypass); nil in `enforce`, without a registry, or unknown.
+    public func registeredBody(forAPQHash hash: String, tenant: String?) async -> String? {
+        guard let apq, policy.servesRegisteredAPQ(tenant: tenant) else { return nil }
+        return await apq.lookup(hash.lowercased())
+    }
+
+    /// Registers a document a client sent with its APQ hash (after the check admitted it),
+    /// where the registry may serve it later; `hash` is the one this gateway computed.
+    public func registerAPQ(hash: String, document: String, tenant: String?) {
+        guard let apq, policy.servesRegisteredAPQ(tenant: tenant) else { return }
+        apq.registerSoon(hash: hash, document: document)
     }
 
     /// Decides one request, counts it, and records and logs a violation.

@@ -9,17 +9,31 @@ public struct PersistedQueryPolicy: Sendable, Hashable {
     public var introspectionAllowed: Bool
     /// Phases for single tenants, e.g. canaries in `enforce` while the rest `log`.
     public var tenantPhases: [String: AllowlistPhase]
+    /// `pq.introspection_in_enforce: allow`: an unlisted introspection document passes in
+    /// `enforce` (for teams whose tooling must introspect a locked-down gateway). Off by
+    /// default: like Apollo's safelist, `enforce` refuses every unlisted operation.
+    public var introspectionInEnforce: Bool
 
     public init(
         phase: AllowlistPhase = .off,
         bypass: Bool = false,
         introspectionAllowed: Bool = true,
-        tenantPhases: [String: AllowlistPhase] = [:]
+        tenantPhases: [String: AllowlistPhase] = [:],
+        introspectionInEnforce: Bool = false
     ) {
         self.phase = phase
         self.bypass = bypass
         self.introspectionAllowed = introspectionAllowed
         self.tenantPhases = tenantPhases
+        self.introspectionInEnforce = introspectionInEnforce
+    }
+
+    /// Whether `tenant`'s documents would be admitted whatever the allowlist says (bypass,
+    /// `off`, `log`): only then may a hash-only APQ request be served from the APQ
+    /// registration cache, and a hash sent with its body be registered there. In `enforce`
+    /// the registry is never consulted: registration must not become a way onto the list.
+    public func servesRegisteredAPQ(tenant: String?) -> Bool {
+        bypass || phase(for: tenant) != .enforce
     }
 
     /// The phase that applies to `tenant`.
@@ -33,7 +47,9 @@ public struct PersistedQueryPolicy: Sendable, Hashable {
     ///
     /// Order: a malformed APQ request is refused whatever the phase (the hash must name the body;
     /// a hash alone must be known); then introspection, which `PQ_INTROSPECTION=0` refuses in
-    /// every phase and under bypass; then bypass; then the tenant's phase.
+    /// every phase and under bypass; then bypass; then the tenant's phase. A pure
+    /// introspection document passes unlisted in `log`; in `enforce` it must be listed like
+    /// any other unless `introspectionInEnforce`.
     public func decide(_ request: PersistedQueryRequest, isAllowlisted: () -> Bool) -> PersistedQueryDecision {
         if request.apqHashMatchesBody == false {
             return .reject(code: .badRequest, message: "provided sha256Hash does not match query", violation: nil)
@@ -51,7 +67,9 @@ public struct PersistedQueryPolicy: Sendable, Hashable {
         if bypass { return .allow(.bypass) }
         let effective = phase(for: request.tenant)
         if effective == .off { return .allow(.phaseOff) }
-        if request.introspection == .only { return .allow(.introspection) }
+        if request.introspection == .only && (effective == .log || introspectionInEnforce) {
+            return .allow(.introspection)
+        }
         if isAllowlisted() { return .allow(.listed) }
         let violation = PersistedQueryViolation(
             tenant: request.tenant, hash: hash, operationName: request.operationName, phase: effective)

@@ -30,8 +30,12 @@ public struct PersistedQueryRequest: Sendable, Hashable {
 
     /// Whether the APQ hash names the document sent; nil without both. Apollo clients send
     /// lowercase hex, but the comparison ignores case so an uppercase hash is not refused.
+    /// An id that is not 64 hex characters is an opaque allowlist id, not a claim about the
+    /// document's hash: nil (it admits nothing by itself; the document is judged on its own).
     public var apqHashMatchesBody: Bool? {
         guard let apqHash, let exactHash else { return nil }
-        return apqHash.lowercased() == exactHash
+        let lowered = apqHash.lowercased()
+        guard DocumentHash.isWellFormed(lowered) else { return nil }
+        return lowered == exactHash
     }
 }

@@ -17,7 +17,13 @@ public final class RateLimitMetrics: Sendable {
         self.factory = factory
         counters = CounterCache(factory: factory)
         duration = Metrics.Timer(label: "rate_limit_check_duration_seconds", factory: factory)
+        // Fixed-label series at 0 from start-up (RateLimitFailingOpen reads fail_open).
+        for outcome in Self.checkOutcomes { _ = counter("rate_limit_checks_total", [("outcome", outcome)]) }
+        for kind in RateLimitFailure.Kind.allCases { _ = counter("rate_limit_errors_total", [("kind", kind.rawValue)]) }
     }
+
+    /// `rate_limit_checks_total`'s outcomes.
+    public static let checkOutcomes = ["allowed", "limited", "fail_open", "fail_closed"]
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
         counters.counter(label, dimensions)

@@ -39,6 +39,13 @@ struct ServeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let gaps = config.enforcementGaps()
+        if !gaps.isEmpty {
+            FileHandle.standardError.write(Data((
+                "safemut: environment \(config.environment) is listed in require_enforcement; refusing to start without:\n"
+                + gaps.map { "  \($0)\n" }.joined()).utf8))
+            throw ExitCode(2)
+        }
         let levelControl = LogLevelControl(Logger.Level(rawValue: config.log.level.rawValue) ?? .info)
         Bootstrap.logging(format: LogOutputFormat(rawValue: config.log.format.rawValue) ?? .json, level: levelControl)
         let registry = PrometheusCollectorRegistry()
@@ -64,7 +71,11 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if ledgerSetup == nil {
-            logger.warning("budget ledger disabled: database.url is not set, so mutations are forwarded without a debit")
+            if config.budget.enabled {
+                logger.warning("budget ledger disabled: database.url is not set, so mutations are forwarded without a debit")
+            } else {
+                logger.warning("budget ledger disabled by budget.enabled: false, so mutations are forwarded without a debit")
+            }
         }
         let budgetGauges = dependencies.postgres.map {
             BudgetGauges(pool: $0, ledger: ledgerSetup?.ledger, logger: Logger(label: "safemut.ledger"))
@@ -96,10 +107,11 @@ struct ServeCommand: ParsableCommand {
         let trust: ManifestTrust
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
+        let apq = PersistedQuerySetup.apqRegistry(config, dependencies: dependencies, logger: pqLogger)
         do {
             admission = try ConfiguredPipeline(
                 config, allowlist: allowlist, fourEyes: fourEyes?.step, rateLimiter: rateLimiter, ledger: ledgerSetup?.ledger,
-                logger: pqLogger)
+                apq: apq, logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             FileHandle.standardError.write(Data("safemut: \(error)\n".utf8))
@@ -128,8 +140,11 @@ struct ServeCommand: ParsableCommand {
                 settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
                 adminAPI: adminAPI, persistedQueries: admission.persistedQueries, checkBudget: budgetHealth.check,
                 registry: registry, logger: logger,
-                onScrape: { [cache = admission.documentCache] metrics in
+                onScrape: { [cache = admission.documentCache, steps = Set(admission.pipeline.steps.map(\.name)), rateLimiter] metrics in
                     metrics.recordParseCache(hits: cache.hits, misses: cache.misses)
+                    // The rate step stays in the chain while SIGHUP turns rate.enabled off.
+                    let rateOff = rateLimiter.map { !$0.configuration.enabled } ?? true
+                    metrics.recordSteps(enabled: rateOff ? steps.subtracting(["rate"]) : steps)
                 })
         } catch {
             logger.critical("start failed", metadata: ["error": "\(error)", "listen": "\(config.listen)"])

@@ -169,7 +169,7 @@ struct PersistedQueryGatewayTests {
             ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":["#, 400, "not valid JSON"),
             ("POST", "/admin/persisted-queries/allowlist", #"["a"]"#, 400, "must be a JSON object"),
             ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":["\#(String(repeating: "a", count: 64))"],"action":"add","x":1}"#, 400, "unknown key"),
-            ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":["abc123def456"],"action":"add"}"#, 400, "is not a SHA-256 hash"),
+            ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":["abc 123"],"action":"add"}"#, 400, "is not an allowlist id"),
             ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":[],"action":"add"}"#, 400, "non-empty array"),
             ("POST", "/admin/persisted-queries/allowlist", #"{"hashes":["\#(String(repeating: "a", count: 64))"],"action":"drop"}"#, 400, "\\\"action\\\" must be"),
             ("POST", "/admin/persisted-queries/allowlist", #"{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"\#(String(repeating: "0", count: 64))","name":"Health","type":"query","body":"query Health { health }"}]}"#, 400, "manifest refused"),

@@ -46,8 +46,9 @@ struct AllowlistStoreTests {
         #expect(try await store.exportManifest() == manifest.sorted())
         #expect(try await redisEntries(raw, harness.entriesKey)[Fixtures.getEntityID] == manifest.operations[0].normalizedHash)
 
-        // A bad hash is refused before anything is written.
-        await #expect(throws: AllowlistError.self) { _ = try await store.add(hashes: [randomHash(), "abc123def456"]) }
+        // A bad id is refused before anything is written (opaque ids such as the rollout
+        // guide's abc123def456 are ids; one with a space is not).
+        await #expect(throws: AllowlistError.self) { _ = try await store.add(hashes: [randomHash(), "abc 123"]) }
         #expect(try await store.entries().count == 3)
         await replica.close()
     }

@@ -97,15 +97,42 @@ struct ManifestParsingTests {
     }
 
     @Test(arguments: [
-        "abc123def456",  // the runbook's placeholder
-        String(repeating: "A", count: 64),  // uppercase is not the canonical form
+        String(repeating: "A", count: 64),  // hex in uppercase is not the canonical form of a hash
+        "",
+        "has space",
+        "dot.ted",
+        "ünicode",
+        String(repeating: "a", count: 129),  // past Apollo's 128
+    ])
+    func malformedManifestID(_ id: String) {
+        let text = Fixtures.manifestJSON([(name: "A", type: "query", body: "query A { a }", id: id)])
+        #expect(error(text) == .invalidID(index: 0, id: id))
+    }
+
+    /// Issue 13 item 4: ids are opaque as in Apollo's manifests. Any 1–128 of
+    /// `[A-Za-z0-9_-]` that is not 64 hex is kept exactly and need not hash the body.
+    @Test(arguments: [
+        "abc123def456",  // the rollout guide's id
         String(repeating: "g", count: 64),
         String(repeating: "a", count: 63),
         String(repeating: "a", count: 65),
+        "Entities_v2-prod",
+        String(repeating: "Z", count: 128),
     ])
-    func malformedManifestIDNotLowercaseHex(_ id: String) {
+    func opaqueManifestIDsLoad(_ id: String) throws {
         let text = Fixtures.manifestJSON([(name: "A", type: "query", body: "query A { a }", id: id)])
-        #expect(error(text) == .invalidID(index: 0, id: id))
+        let manifest = try parse(text)
+        #expect(manifest.operations.first?.id == id)
+    }
+
+    @Test func allowlistIDShapes() {
+        #expect(DocumentHash.allowlistID("abc123def456") == "abc123def456")
+        #expect(DocumentHash.allowlistID("AbC-1_x") == "AbC-1_x", "opaque ids keep their case")
+        let upperHash = String(repeating: "AB", count: 32)
+        #expect(DocumentHash.allowlistID(upperHash) == upperHash.lowercased(), "a hash is matched in any case")
+        #expect(DocumentHash.allowlistID("") == nil)
+        #expect(DocumentHash.allowlistID("a b") == nil)
+        #expect(DocumentHash.allowlistID(String(repeating: "x", count: 129)) == nil)
     }
 
     @Test func manifestWhoseIDDoesNotMatchItsBody() {

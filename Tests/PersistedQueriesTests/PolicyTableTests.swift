@@ -46,7 +46,8 @@ struct PolicyTableTests {
         switch phase {
         case .off: return "allow phaseOff"
         case .log, .enforce:
-            if introspection == .only { return "allow introspection" }
+            // "in `enforce` an introspection document must be listed like any other"
+            if introspection == .only && phase == .log { return "allow introspection" }
             if listed { return "allow listed" }
             return phase == .log ? "logged log" : "reject PERSISTED_QUERY_NOT_ALLOWED enforce"
         }
@@ -149,5 +150,33 @@ struct PolicyTableTests {
         let policy = PersistedQueryPolicy(phase: .enforce, bypass: false, introspectionAllowed: false)
         #expect(Self.render(policy.decide(PersistedQueryRequest(exactHash: Self.hash, introspection: .only)) { true }) == "reject INTROSPECTION_DISABLED")
         #expect(Self.render(policy.decide(PersistedQueryRequest(exactHash: Self.hash)) { true }) == "allow listed")
+    }
+
+    /// Issue 13 item 8: enforce means enforce. An unlisted `{ __schema { types { name } } }`
+    /// is refused in enforce even with introspection on; listed, it passes; the opt-in key
+    /// lets tooling introspect; `log` keeps letting it through uncounted.
+    @Test func enforceRefusesUnlistedIntrospectionUnlessOptedIn() {
+        let schemaOnly = PersistedQueryRequest(exactHash: Self.hash, introspection: .only)
+        let enforce = PersistedQueryPolicy(phase: .enforce, introspectionAllowed: true)
+        #expect(Self.render(enforce.decide(schemaOnly) { false }) == "reject PERSISTED_QUERY_NOT_ALLOWED enforce")
+        #expect(Self.render(enforce.decide(schemaOnly) { true }) == "allow listed")
+        var optedIn = enforce
+        optedIn.introspectionInEnforce = true
+        #expect(Self.render(optedIn.decide(schemaOnly) { false }) == "allow introspection")
+        // The opt-in opens pure introspection only, never a document that also reads data.
+        #expect(Self.render(optedIn.decide(PersistedQueryRequest(exactHash: Self.hash, introspection: .mixed)) { false })
+            == "reject PERSISTED_QUERY_NOT_ALLOWED enforce")
+        #expect(Self.render(PersistedQueryPolicy(phase: .log).decide(schemaOnly) { false }) == "allow introspection")
+    }
+
+    /// SPEC §2: registered APQ documents are served, and registered, only where the document
+    /// would pass anyway: off, log, bypass; never in enforce, per tenant.
+    @Test func apqRegistryOnlyWhereTheDocumentWouldPassAnyway() {
+        let policy = PersistedQueryPolicy(phase: .log, tenantPhases: ["locked": .enforce, "open": .off])
+        #expect(policy.servesRegisteredAPQ(tenant: nil))
+        #expect(policy.servesRegisteredAPQ(tenant: "open"))
+        #expect(!policy.servesRegisteredAPQ(tenant: "locked"))
+        #expect(!PersistedQueryPolicy(phase: .enforce).servesRegisteredAPQ(tenant: "x"))
+        #expect(PersistedQueryPolicy(phase: .enforce, bypass: true).servesRegisteredAPQ(tenant: "x"))
     }
 }

@@ -7,18 +7,25 @@ import GraphQLAnalysis
 /// An Apollo APQ request that sends only `extensions.persistedQuery.sha256Hash`
 /// gets its document from `persistedBody` (the allowlist's stored bodies); the
 /// forwarded request then carries the document, since the upstream knows no
-/// hashes. An unknown hash is `PERSISTED_QUERY_NOT_FOUND`, which Apollo clients
+/// hashes. A hash the allowlist does not hold is looked up in the APQ registry
+/// (`registeredBody`, which answers only where the document would be admitted
+/// anyway). An unknown hash is `PERSISTED_QUERY_NOT_FOUND`, which Apollo clients
 /// answer by sending the full query.
 public struct ParseStep: AdmissionStep {
     public let name = "parse"
     let cache: DocumentCache
     let limits: AnalysisLimits
     let persistedBody: @Sendable (String) -> String?
+    let registeredBody: (@Sendable (_ hash: String, _ tenant: String?) async -> String?)?
 
-    public init(cache: DocumentCache, limits: AnalysisLimits, persistedBody: @escaping @Sendable (String) -> String? = { _ in nil }) {
+    public init(
+        cache: DocumentCache, limits: AnalysisLimits, persistedBody: @escaping @Sendable (String) -> String? = { _ in nil },
+        registeredBody: (@Sendable (_ hash: String, _ tenant: String?) async -> String?)? = nil
+    ) {
         self.cache = cache
         self.limits = limits
         self.persistedBody = persistedBody
+        self.registeredBody = registeredBody
     }
 
     public func admit(_ context: inout RequestContext) async -> StepOutcome {
@@ -27,11 +34,16 @@ public struct ParseStep: AdmissionStep {
                 ? try RequestParser.parseGET(query: context.head.query ?? "")
                 : try RequestParser.parsePOST(body: context.body)
             if request.query == nil, let hash = request.persistedQueryHash {
-                guard let body = persistedBody(hash) else {
+                var found = persistedBody(hash)
+                if found == nil, let registeredBody {
+                    found = await registeredBody(hash, context.tenant)
+                }
+                guard let body = found else {
                     // Apollo clients recognise this exact message and retry with the full query.
                     return .reject(Rejection(.persistedQueryNotFound, "PersistedQueryNotFound"))
                 }
                 request.query = body
+                context.apqResolved = true
                 APQSubstitution.carryDocument(body, of: request, into: &context)
             }
             context.graphQLRequest = request

@@ -38,6 +38,11 @@ public struct PersistedQueryStep: AdmissionStep {
         }
         switch decision {
         case .allow, .allowLogged:
+            // Apollo APQ: a hash sent with its document registers it for later hash-only
+            // requests (the gate decides whether the registry may hold it for this tenant).
+            if !context.apqResolved, request.apqHash != nil, let query = context.graphQLRequest?.query {
+                gate.registerAPQ(hash: operation.documentHash, document: query, tenant: context.tenant)
+            }
             return .continue
         case .reject(let code, let message, _):
             let mapped = Rejection.Code(rawValue: code.rawValue) ?? .badRequest
