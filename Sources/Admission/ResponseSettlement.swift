@@ -5,9 +5,10 @@ public protocol ResponseSettlement: Sendable {
     /// The upstream answered. `body` is the whole response body, or nil when it was larger
     /// than the gateway keeps for settlement (then the estimate is charged).
     func upstreamAnswered(status: Int, body: [UInt8]?)
-    /// The upstream failed. `beforeResponse`: no byte of a response arrived (refused,
-    /// reset or timed out before answering), so the mutation is taken not to have run.
-    func upstreamFailed(beforeResponse: Bool)
+    /// The upstream failed. `reachedUpstream`: the request may have been delivered (it was
+    /// written, or a response had begun), so the mutation may have run. False only when the
+    /// request provably never left: the upstream refused the connection or none was free.
+    func upstreamFailed(reachedUpstream: Bool)
     /// The client went away before the upstream answered; the request may have run.
     func clientGone()
 }

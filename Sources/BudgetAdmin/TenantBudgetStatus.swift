@@ -36,6 +36,10 @@ struct TenantBudgetStatus: Sendable {
     var overrideID: String?
     var overrideExpiresAt: String?
     var pendingOverrides: Int64
+    /// Today's reservations nobody closed, which the reconciler settled at their estimate
+    /// (a crashed replica's: they may have run), and that money.
+    var reconcilerSettled: Int64
+    var reconcilerSettledUSD: Int64
 
     /// Every tenant (or the canaries), ordered by id; one statement, one snapshot.
     static func sql(canaryOnly: Bool) -> String {
@@ -50,7 +54,11 @@ struct TenantBudgetStatus: Sendable {
                    CASE WHEN t.counter_month = \(SQLText.monthStart) THEN t.monthly_reserved_usd ELSE 0 END AS m_reserved,
                    \(SQLText.activeMultiplier(tenantColumn: "t.tenant_id")) AS multiplier,
                    (SELECT count(*) FROM budget_overrides p
-                     WHERE p.tenant_id = t.tenant_id AND p.status = 'pending_approval' AND p.expires_at > now()) AS pending_overrides
+                     WHERE p.tenant_id = t.tenant_id AND p.status = 'pending_approval' AND p.expires_at > now()) AS pending_overrides,
+                   (SELECT count(*) FROM budget_ledger r
+                     WHERE r.tenant_id = t.tenant_id AND r.budget_day = \(SQLText.today) AND r.settled_by = 'reconciler') AS reconciler_settled,
+                   (SELECT coalesce(sum(r.actual_usd), 0) FROM budget_ledger r
+                     WHERE r.tenant_id = t.tenant_id AND r.budget_day = \(SQLText.today) AND r.settled_by = 'reconciler') AS reconciler_settled_usd
             FROM tenant_budget t
             \(canaryOnly ? "WHERE t.canary" : "")
         ), measured AS (
@@ -75,7 +83,7 @@ struct TenantBudgetStatus: Sendable {
                (m.d_spent + m.d_reserved > m.daily_usd_limit * m.multiplier
                  OR m.m_spent + m.m_reserved > m.monthly_usd_limit * m.multiplier) AS over_limit,
                o.id::text AS override_id, \(SQLText.utc("o.expires_at")) AS override_expires_at,
-               m.pending_overrides
+               m.pending_overrides, m.reconciler_settled, m.reconciler_settled_usd::text AS reconciler_settled_usd
         FROM measured m
         LEFT JOIN LATERAL (
             SELECT b.id, b.expires_at FROM budget_overrides b
@@ -111,6 +119,8 @@ struct TenantBudgetStatus: Sendable {
         overrideID = try row["override_id"].nonNull?.string()
         overrideExpiresAt = try row["override_expires_at"].nonNull?.string()
         pendingOverrides = try row["pending_overrides"].int64()
+        reconcilerSettled = try row["reconciler_settled"].int64()
+        reconcilerSettledUSD = try row["reconciler_settled_usd"].micros()
     }
 
     var json: JSONValue {
@@ -126,6 +136,10 @@ struct TenantBudgetStatus: Sendable {
                 "spent_usd": MicroDollars.json(dailySpent),
                 "reserved_usd": MicroDollars.json(dailyReserved),
                 "utilization": .decimal(dailyUtilization),
+                // Part of spent_usd: reservations a crashed or cut-off replica never closed,
+                // charged at their estimate because they may have run.
+                "reconciler_settled": .int(reconcilerSettled),
+                "reconciler_settled_usd": MicroDollars.json(reconcilerSettledUSD),
             ]),
             "monthly": .members([
                 "month": .string(month),

@@ -125,11 +125,11 @@ final class GatewayHandler: HTTPServerHandler {
         settlement: (any ResponseSettlement)? = nil
     ) {
         guard !responder.isClosed else {
-            settlement?.upstreamFailed(beforeResponse: true)
+            settlement?.upstreamFailed(reachedUpstream: false)
             return
         }
         guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
-            settlement?.upstreamFailed(beforeResponse: true)
+            settlement?.upstreamFailed(reachedUpstream: false)
             Self.reject(Rejection(.upstreamError, "no upstream pool on this loop"), requestID: requestID, responder: responder)
             return
         }

@@ -90,7 +90,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
         upstream = nil
         if let settlement {
             self.settlement = nil
-            settlement.upstreamFailed(beforeResponse: !responseStarted)
+            settlement.upstreamFailed(reachedUpstream: responseStarted || !error.requestNeverSent)
         }
         if responseStarted {
             // Part of the response already went out: the only honest signal left is to cut the connection.

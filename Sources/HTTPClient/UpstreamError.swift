@@ -18,6 +18,16 @@ public enum UpstreamError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client went away and the exchange was cancelled.
     case cancelled
 
+    /// Whether the upstream provably never received the request: no connection was made or
+    /// free (a reset or read timeout may come after the request was delivered, so those
+    /// count as maybe-delivered; the ledger then charges the estimate instead of releasing).
+    public var requestNeverSent: Bool {
+        switch self {
+        case .connectFailed, .connectTimeout, .poolExhausted: true
+        case .connectionReset, .readTimeout, .invalidResponse, .cancelled: false
+        }
+    }
+
     /// 504 for timeouts, 502 for everything else.
     public var httpStatus: Int {
         switch self {

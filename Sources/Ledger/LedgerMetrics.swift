@@ -23,7 +23,9 @@ public final class LedgerMetrics: Sendable {
     /// admitted unreserved (`fail_open`) or refused with 503 (`fail_closed`).
     public static let enforcementErrorKinds = ["fail_open", "fail_closed"]
     /// `budget_settlements_total`'s outcomes (prior status of a settled row, or a release).
-    public static let settlementOutcomes = ["settled", "already_settled", "already_released", "released"]
+    /// `corrected`: the reconciler had charged the estimate of a reservation this gateway
+    /// was slow to close; the gateway's own settlement replaced it.
+    public static let settlementOutcomes = ["settled", "already_settled", "already_released", "released", "corrected"]
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
@@ -60,7 +62,12 @@ public final class LedgerMetrics: Sendable {
 
     func settled(_ reservation: Reservation, _ settlement: Settlement, prior: String, lag duration: Duration) {
         lag.recordNanoseconds(duration.wholeNanoseconds)
-        counter("budget_settlements_total", [("outcome", prior == "reserved" || prior == "expired" ? "settled" : "already_" + prior)]).increment()
+        let outcome = switch prior {
+        case "reserved", "expired": "settled"
+        case "reconciled": "corrected"
+        default: "already_" + prior
+        }
+        counter("budget_settlements_total", [("outcome", outcome)]).increment()
         if let actual = settlement.actualMicros, actual > reservation.estimateMicros {
             counter("budget_estimate_exceeded_total", [("tenant", reservation.tenant)]).increment()
             // A metric, not money: the float is for dashboards; the ledger holds the exact figure.

@@ -1,8 +1,9 @@
 import Admission
 
 /// One reservation's end, as the gateway reports it: settle at the reported cost when the
-/// upstream answered, release when it never did, settle at the estimate when the client
-/// left first (the mutation may have run; the ledger never under-counts money).
+/// upstream answered; release only when the request provably never reached the upstream;
+/// settle at the estimate when it may have (a reset or timeout after the request went out,
+/// the client leaving first): the mutation may have run, and the ledger never under-counts.
 struct LedgerSettlement: ResponseSettlement {
     let ledger: Ledger
     let reservation: Reservation
@@ -13,8 +14,8 @@ struct LedgerSettlement: ResponseSettlement {
         ledger.finish(reservation, .settle(settlement))
     }
 
-    func upstreamFailed(beforeResponse: Bool) {
-        ledger.finish(reservation, beforeResponse ? .release : .settle(Settlement()))
+    func upstreamFailed(reachedUpstream: Bool) {
+        ledger.finish(reservation, reachedUpstream ? .settle(Settlement()) : .release)
     }
 
     func clientGone() {

@@ -3,9 +3,10 @@ public struct ReconcileReport: Sendable, Equatable {
     /// One tenant's reconciliation.
     public struct Tenant: Sendable, Equatable {
         public var tenant: String
-        /// Reservations past their `expires_at` that this pass released (status `expired`).
+        /// Reservations past their `expires_at` that this pass settled at their estimate
+        /// (`settled_by = 'reconciler'`: they may have reached the upstream).
         public var expired: Int
-        /// Their estimates, which no longer count as reserved.
+        /// Their estimates, now counted as spent instead of reserved.
         public var expiredMicros: Int64
         /// The `budget_daily` rollups rewritten (today, yesterday, and any older day that
         /// had a stale reservation), oldest first.
@@ -20,6 +21,7 @@ public struct ReconcileReport: Sendable, Equatable {
         public var reservedMicros: Int64
         public var dailyLimitMicros: Int64
         public var requests: Int64
+        /// Reservations of the day the reconciler closed (settled at their estimate).
         public var expiredTotal: Int64
     }
 
@@ -34,7 +36,7 @@ public struct ReconcileReport: Sendable, Equatable {
     public var tenants: [Tenant]
     public var failures: [Failure]
 
-    /// Reservations released by this pass, all tenants.
+    /// Stale reservations settled at their estimate by this pass, all tenants.
     public var expired: Int { tenants.reduce(0) { $0 + $1.expired } }
     public var succeeded: Bool { failures.isEmpty }
 }

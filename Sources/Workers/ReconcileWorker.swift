@@ -1,7 +1,9 @@
 import Logging
 import Postgres
 
-/// The reconcile pass: for every tenant, release reservations past their `expires_at` and
+/// The reconcile pass: for every tenant, settle reservations past their `expires_at` at their
+/// estimate (flagged `settled_by = 'reconciler'`: nobody closed them, so the request may
+/// have reached the upstream and run; see 0010_reconciler_settles_stale.sql) and
 /// rewrite the `budget_daily` rollups and the live counters of `tenant_budget` from the
 /// ledger (`reconcile_daily_budget`), for today and yesterday (UTC, the database's clock)
 /// so the last minutes before midnight are rolled up too, and for any older day that had
@@ -34,14 +36,12 @@ public struct ReconcileWorker: Sendable {
         FROM tenant_budget WHERE tenant_id = $1
         """
 
+    /// A reservation nobody settled or released within its TTL may have been forwarded
+    /// (a replica killed after the upstream got it): it is charged at its estimate, never
+    /// given back blind. Only the gateway's release proves a request never left.
     static let expire = """
-        WITH expired AS (
-            UPDATE budget_ledger SET status = 'expired'
-            WHERE tenant_id = $1 AND status = 'reserved' AND expires_at < now()
-            RETURNING budget_day, estimated_usd
-        )
-        SELECT to_char(budget_day, 'YYYY-MM-DD') AS day, count(*) AS released, sum(estimated_usd) AS released_usd
-        FROM expired GROUP BY budget_day
+        SELECT to_char(s.budget_day, 'YYYY-MM-DD') AS day, s.settled AS released, s.settled_usd AS released_usd
+        FROM budget_settle_stale($1) AS s
         """
 
     static let rollup = """

@@ -7,7 +7,11 @@ final class WorkerMetrics: Sendable {
     let leader = Gauge(label: "safemut_workers_leader")
     /// Unix time of the last fully successful reconcile pass: freshness is `time() - this`.
     let reconcileLastSuccess = Gauge(label: "budget_reconcile_last_success_timestamp_seconds")
-    /// Reservations past their TTL released by the reconciler (crashed or lost settlements).
+    /// Reservations past their TTL that the reconciler settled at their estimate (a crashed
+    /// replica or a lost settlement: the request may have run). The old
+    /// `budget_stale_reservations_released_total` stays exported at 0: nothing is released blind.
+    let staleSettled = Counter(label: "budget_reconciler_settlements_total")
+    let staleSettledUSD = FloatingPointCounter(label: "budget_reconciler_settled_usd_total")
     let staleReleased = Counter(label: "budget_stale_reservations_released_total")
     /// Canary tenants whose limits were raised.
     let escalations = Counter(label: "budget_canary_escalations_total")

@@ -7,8 +7,11 @@ extension ReconcileReport {
         .object([
             JSONMember("today", .string(today)),
             JSONMember("tenants", .number(String(tenants.count))),
+            // Stale reservations are settled at their estimate, not released (they may
+            // have run); the key names stay for dashboards and scripts that read them.
             JSONMember("expired_reservations", .number(String(expired))),
             JSONMember("expired_usd", MicroDollars.json(tenants.reduce(0) { $0 + $1.expiredMicros })),
+            JSONMember("stale_settled_at_estimate", .number(String(expired))),
             JSONMember("failed_tenants", .number(String(failures.count))),
         ])
     }

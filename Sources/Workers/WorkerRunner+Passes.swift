@@ -30,7 +30,10 @@ extension WorkerRunner {
             let error = report.failures.isEmpty
                 ? nil : "\(report.failures.count) tenant(s) failed: " + report.failures.map { "\($0.tenant): \($0.error)" }.joined(separator: "; ")
             finish(.reconcile, result: report.summary, error: error)
-            metrics.staleReleased.increment(by: Int64(report.expired))
+            metrics.staleSettled.increment(by: Int64(report.expired))
+            // A metric, not money: the ledger holds the exact figure.
+            let settledMicros = report.tenants.reduce(Int64(0)) { $0 + $1.expiredMicros }
+            if settledMicros > 0 { metrics.staleSettledUSD.increment(by: Double(settledMicros) / 1_000_000) }
             if error == nil { metrics.reconcileLastSuccess.record(Date().timeIntervalSince1970) }
             return report
         } catch {

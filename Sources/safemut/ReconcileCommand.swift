@@ -31,7 +31,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     static func lines(_ report: ReconcileReport) -> [String] {
         var lines: [String] = []
         for tenant in report.tenants {
-            var line = "\(tenant.tenant): released \(tenant.expired) stale reservation(s)"
+            var line = "\(tenant.tenant): settled \(tenant.expired) stale reservation(s) at their estimate"
             if tenant.expired > 0 { line += " ($\(MicroDollars.text(tenant.expiredMicros)))" }
             for day in tenant.days {
                 line += "; \(day.day) spent $\(MicroDollars.text(day.spentMicros)) reserved $\(MicroDollars.text(day.reservedMicros))"
@@ -43,7 +43,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             lines.append("\(failure.tenant): FAILED: \(failure.error)")
         }
         lines.append(
-            "reconciled \(report.tenants.count) tenant(s) on \(report.today): \(report.expired) stale reservation(s) released, "
+            "reconciled \(report.tenants.count) tenant(s) on \(report.today): \(report.expired) stale reservation(s) settled at their estimate, "
                 + "\(report.failures.count) failed")
         return lines
     }

@@ -68,7 +68,7 @@ struct CommandTests {
         #expect(result.output.contains("unreachable"), "\(result.output)")
     }
 
-    @Test("reconcile runs one pass and prints what it released")
+    @Test("reconcile runs one pass and prints what it settled at the estimate")
     func reconcileOnce() async throws {
         let harness = try await Harness.make()
         let pool = try harness.pool()
@@ -79,9 +79,9 @@ struct CommandTests {
             """)
         let result = try await Self.run(["reconcile"], environment: ["DATABASE_URL": harness.url])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("demo: released 1 stale reservation(s) ($0.500000)"), "\(result.output)")
+        #expect(result.output.contains("demo: settled 1 stale reservation(s) at their estimate ($0.500000)"), "\(result.output)")
         #expect(result.output.contains("reconciled 3 tenant(s)"), "\(result.output)")
-        #expect(try await harness.text("SELECT status FROM budget_ledger WHERE correlation_id = 'crashed'") == "expired")
+        #expect(try await harness.text("SELECT status || '/' || settled_by FROM budget_ledger WHERE correlation_id = 'crashed'") == "settled/reconciler")
     }
 
     @Test("escalate --dry-run prints the decisions, records them and changes no limit")

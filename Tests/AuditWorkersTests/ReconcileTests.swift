@@ -5,7 +5,7 @@ import Testing
 
 @Suite("reconcile worker")
 struct ReconcileTests {
-    @Test("releases reservations past their TTL and rewrites the tenant's counters from the ledger")
+    @Test("settles reservations past their TTL at their estimate (flagged reconciler) and rewrites the tenant's counters from the ledger")
     func releasesStaleAndCorrectsCounters() async throws {
         let harness = try await Harness.make()
         let pool = try harness.pool()
@@ -36,7 +36,8 @@ struct ReconcileTests {
         #expect(report.expired == 3)
         let today = try #require(demo.days.last)
         #expect(today.day == report.today)
-        #expect(today.spentMicros == 3_000_000)
+        // $3 settled by a gateway, plus stale-1 and stale-2 at their estimates ($1.75).
+        #expect(today.spentMicros == 4_750_000)
         #expect(today.reservedMicros == 2_000_000)
         #expect(today.expiredTotal == 2)
         // The day of the old stale reservation was rolled up again too.
@@ -44,21 +45,28 @@ struct ReconcileTests {
 
         let statuses = try await pool.query("SELECT correlation_id, status FROM budget_ledger WHERE tenant_id = 'demo' ORDER BY correlation_id")
         let byID = Dictionary(uniqueKeysWithValues: try statuses.map { (try $0["correlation_id"].string(), try $0["status"].string()) })
-        #expect(byID == ["live-1": "reserved", "settled-1": "settled", "stale-1": "expired", "stale-2": "expired", "stale-old": "expired"])
+        #expect(byID == ["live-1": "reserved", "settled-1": "settled", "stale-1": "settled", "stale-2": "settled", "stale-old": "settled"])
+        let flagged = try await pool.query(
+            "SELECT count(*) FROM budget_ledger WHERE tenant_id = 'demo' AND settled_by = 'reconciler' AND actual_usd = estimated_usd").single()[0].int64()
+        #expect(flagged == 3)
 
         let counters = try await pool.query("""
             SELECT daily_spent_usd, daily_reserved_usd, monthly_spent_usd, monthly_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'
             """).single()
-        #expect(try counters["daily_spent_usd"].micros() == 3_000_000)
+        #expect(try counters["daily_spent_usd"].micros() == 4_750_000)
         #expect(try counters["daily_reserved_usd"].micros() == 2_000_000)
-        #expect(try counters["monthly_spent_usd"].micros() == 3_000_000)
+        // The month holds the 3-day-old stale $4 too when that day is in this month.
+        let sameMonth = try await pool.query("""
+            SELECT date_trunc('month', \(utcDay(minus: 3))) = date_trunc('month', \(utcDay(minus: 0))) AS same
+            """).single()["same"].bool()
+        #expect(try counters["monthly_spent_usd"].micros() == (sameMonth ? 8_750_000 : 4_750_000))
         #expect(try counters["monthly_reserved_usd"].micros() == 2_000_000)
 
         let rollup = try await pool.query("""
             SELECT spent_usd, reserved_usd, request_count, expired_count FROM budget_daily
             WHERE tenant_id = 'demo' AND budget_day = \(utcDay(minus: 0))
             """).single()
-        #expect(try rollup["spent_usd"].micros() == 3_000_000)
+        #expect(try rollup["spent_usd"].micros() == 4_750_000)
         #expect(try rollup["reserved_usd"].micros() == 2_000_000)
         #expect(try rollup["request_count"].int64() == 4)
         #expect(try rollup["expired_count"].int64() == 2)

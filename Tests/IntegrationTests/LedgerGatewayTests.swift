@@ -150,6 +150,23 @@ struct LedgerGatewayTests {
         #expect(try await pool.query("SELECT daily_reserved_usd::text FROM tenant_budget WHERE tenant_id = 'demo'").single()[0].string() == "0.000000")
     }
 
+    @Test("an upstream that times out after the request went out: 504, and the estimate is charged, not released (the mutation may have run)")
+    func readTimeoutChargesTheEstimate() async throws {
+        let (url, pool) = try await Self.database()
+        defer { pool.close() }
+        let stack = try await Self.stack(url, yaml: "")
+        // DemoStack's upstream.read_timeout_ms is 5000: the demo answers after 6 s.
+        let response = try await Self.post(stack.gatewayPort, Self.create, headers: "X-Demo-Delay-Ms: 6000\r\n")
+        #expect(response.status == 504, "\(response.text)")
+        let settled = try await Self.eventually {
+            try await pool.query("SELECT status FROM budget_ledger").first?["status"].string() == "settled"
+        }
+        #expect(settled)
+        let row = try await pool.query("SELECT actual_usd::text, settled_by FROM budget_ledger").single()
+        #expect(try row[0].string() == "0.020000", "the @budget cap, charged because the upstream had the request")
+        #expect(try row[1].string() == "gateway")
+    }
+
     @Test("Postgres down, fail_mode closed: 503 DEPENDENCY_UNAVAILABLE at once; open: admitted and counted")
     func postgresDown() async throws {
         let deadURL = "postgres://postgres@127.0.0.1:\(Ports.free())/none?connect_timeout=2"

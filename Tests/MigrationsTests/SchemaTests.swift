@@ -137,11 +137,16 @@ struct SchemaTests {
         let rollup = try await pool.query(
             "SELECT (r).spent_usd, (r).reserved_usd, (r).expired_count FROM (SELECT reconcile_daily_budget('demo', (now() AT TIME ZONE 'UTC')::date) AS r) s"
         ).single()
-        #expect(try rollup["spent_usd"].micros() == 1_000_000)  // 10 × $0.10 actual, exactly
-        #expect(try rollup["reserved_usd"].micros() == 500_000)  // the stale $5 expired
+        // 10 × $0.10 actual, exactly, plus the stale $5 at its estimate: nobody closed it, so
+        // it may have run (settled by the reconciler, never released blind).
+        #expect(try rollup["spent_usd"].micros() == 6_000_000)
+        #expect(try rollup["reserved_usd"].micros() == 500_000)
         #expect(try rollup["expired_count"].int() == 1)
+        let stale = try await pool.query("SELECT status, settled_by, actual_usd::text FROM budget_ledger WHERE correlation_id = 'stale'").single()
+        #expect(try stale["status"].string() == "settled" && stale["settled_by"].string() == "reconciler")
+        #expect(try stale["actual_usd"].string() == "5.000000")
         let live = try await pool.query("SELECT daily_spent_usd, daily_reserved_usd FROM tenant_budget WHERE tenant_id = 'demo'").single()
-        #expect(try live["daily_spent_usd"].micros() == 1_000_000)
+        #expect(try live["daily_spent_usd"].micros() == 6_000_000)
         #expect(try live["daily_reserved_usd"].micros() == 500_000)
         let unknown = await #expect(throws: PostgresError.self) {
             _ = try await pool.query("SELECT reconcile_daily_budget('nobody', CURRENT_DATE)")
