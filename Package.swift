@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "Sockets", dependencies: ["CSystem"], swiftSettings: strict),
         .target(name: "HTTP", swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["HTTP", "Sockets", logging], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["HTTP", "Sockets"], swiftSettings: strict),
         .target(name: "HTTPClient", dependencies: ["HTTP", "Sockets"], swiftSettings: strict),
 
         // Small libraries over C: gzip (zlib) and digests (OpenSSL).
@@ -66,34 +66,34 @@ let package = Package(
         .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
-        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", "Identity", logging], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Identity", "Config", "Telemetry", logging, metrics, coreMetrics],
+            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "Workers",
-            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Identity", "Config", logging, coreMetrics],
+            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Config", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Identity", "Config", "HTTP", logging],
+            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
             swiftSettings: strict
         ),
 
         // Issue 7: the rate limit (Redis token buckets), the four-eyes policy and its approval flow.
         .target(
             name: "RateLimit",
-            dependencies: ["Admission", "Redis", "Config", "Identity", "GraphQLAnalysis", "Telemetry", logging, coreMetrics],
+            dependencies: ["Admission", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
-                "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity", "Config",
+                "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
                 "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
@@ -101,7 +101,7 @@ let package = Package(
 
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
-        .target(name: "Telemetry", dependencies: [logging, coreMetrics, metrics, prometheus], swiftSettings: strict),
+        .target(name: "Telemetry", dependencies: [logging, coreMetrics, prometheus], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
         .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", logging], swiftSettings: strict),
@@ -118,7 +118,7 @@ let package = Package(
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
+                "Audit", "Ledger", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
@@ -126,7 +126,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
-                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", argumentParser, logging,
+                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "FourEyes", argumentParser, logging,
             ],
             swiftSettings: strict
         ),
@@ -135,7 +135,7 @@ let package = Package(
         .target(name: "IntelGraphDemo", dependencies: [graphQL], swiftSettings: strict),
         .executableTarget(
             name: "intelgraph-demo",
-            dependencies: ["IntelGraphDemo", "HTTPServer", "HTTP", argumentParser, logging],
+            dependencies: ["IntelGraphDemo", "HTTPServer", "HTTP", argumentParser],
             swiftSettings: strict
         ),
 
@@ -143,7 +143,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Sockets", "HTTP"], swiftSettings: strict),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "HTTP", "Sockets", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
@@ -153,7 +153,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", graphQL, "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Audit", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Ledger", "Postgres", "Migrations", "TestSupport", logging],
             swiftSettings: strict
         ),
         .testTarget(
@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "BudgetAdminTests",
             dependencies: [
-                "BudgetAdmin", "Ledger", "Audit", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
+                "BudgetAdmin", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
                 "HTTP", "HTTPServer", "Sockets", logging,
             ],
             swiftSettings: strict
@@ -181,17 +181,16 @@ let package = Package(
         .testTarget(
             name: "RateLimitTests",
             dependencies: [
-                "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging, coreMetrics,
+                "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging,
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "HTTP", "HTTPClient", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "FourEyesTests",
             dependencies: [
-                "FourEyes", "ApprovalPolicy", "Admission", "Admin", "Audit", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis",
-                "Identity", "Config", "HTTP", logging,
+                "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
             ],
             swiftSettings: strict
         ),
@@ -200,12 +199,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
         .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", logging], swiftSettings: strict),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "HTTP", "Sockets", "Gzip", "Hashing", "Postgres", logging],
+            dependencies: ["TestSupport", "HTTP", "Hashing", "Postgres", logging],
             swiftSettings: strict
         ),
     ]
