@@ -38,11 +38,29 @@ public final class AdminAPI: Sendable {
             let rejection = Rejection(.methodNotAllowed, "\(path) accepts \(allowed)", headers: [("Allow", allowed)])
             return reply(AdminReply(rejection), to: request, requestID: requestID, responder: responder, extraHeaders: rejection.headers)
         }
+        // The body is read before the caller is known: whether a credential-less call from
+        // loopback may be the operator depends on it (`LoopbackOperatorGuard`). The inflated
+        // size is capped, so an anonymous caller costs no more than an authenticated one.
+        let body: [UInt8]
+        switch inflated(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let refusal): return reply(refusal, to: request, requestID: requestID, responder: responder)
+        }
         let identity: Identity
-        switch authenticator.identify(headers: head.headers, peerIsLoopback: PeerAddress.isLoopback(request.peer), isAdminRoute: true) {
+        let route = IdentifiedRoute.admin(method: method, body: body)
+        switch authenticator.identify(headers: head.headers, peerIsLoopback: PeerAddress.isLoopback(request.peer), route: route) {
         case .success(let who):
             identity = who
         case .failure(let error):
+            if case .loopbackOperatorRefused = error.reason {
+                // A page in a browser on this machine tried to act as the operator, or an
+                // operator's tool looks like one: either way someone should see it.
+                logger.warning("loopback operator refused", metadata: [
+                    "request.id": "\(requestID)",
+                    "admin.route": "\(endpoint.method) \(endpoint.template)",
+                    "admin.refusal": "\(error.message)",
+                ])
+            }
             let code: Rejection.Code = error.code == .forbidden ? .forbidden : .unauthenticated
             let headers: [(String, String)] = code == .unauthenticated ? [("WWW-Authenticate", "Bearer")] : []
             return reply(AdminReply(Rejection(code, error.message)), to: request, requestID: requestID, responder: responder, extraHeaders: headers)
@@ -59,11 +77,6 @@ public final class AdminAPI: Sendable {
         }
         guard let query = AdminQuery.parse(head.query) else {
             return reply(.badRequest("the query string has a broken percent escape"), to: request, requestID: requestID, responder: responder)
-        }
-        let body: [UInt8]
-        switch inflated(request) {
-        case .success(let bytes): body = bytes
-        case .failure(let refusal): return reply(refusal, to: request, requestID: requestID, responder: responder)
         }
         let call = AdminCall(
             method: method, path: path, parameters: parameters, query: query, body: body,

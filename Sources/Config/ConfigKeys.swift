@@ -54,6 +54,7 @@ extension SafemutConfig {
             ConfigKey("canary.escalation_dry_run", env: "CANARY_ESCALATION_DRY_RUN", \.canary.escalationDryRun, .boolean),
 
             ConfigKey("admin.loopback_operator", \.admin.loopbackOperator, .boolean),
+            ConfigKey("admin.loopback_allowed_origins", list: \.admin.loopbackAllowedOrigins, .originList),
 
             ConfigKey("schema.path", \.schema.path, .path),
 

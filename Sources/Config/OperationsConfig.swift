@@ -15,6 +15,9 @@ public struct AdminConfig: Sendable, Equatable {
     /// `admin.loopback_operator`: requests from 127.0.0.1/::1 act as an operator without a token.
     /// For the demo only; default false.
     public var loopbackOperator = false
+    /// `admin.loopback_allowed_origins`: page origins (`http(s)://host[:port]`) whose calls may
+    /// still be that operator. Default none: a call carrying any `Origin` is refused (CSRF).
+    public var loopbackAllowedOrigins: [String] = []
 
     public init() {}
 }

@@ -106,12 +106,16 @@ public struct ConfiguredPipeline: Sendable {
             audience: config.identity.audience,
             clockSkew: config.identity.clockSkew,
             loopbackOperator: config.admin.loopbackOperator,
+            loopbackAllowedOrigins: config.admin.loopbackAllowedOrigins,
             defaultUser: config.identity.defaultUser)
         do {
             return try Authenticator(configuration: identity)
         } catch {
             // Name the YAML keys an operator edits, not the Identity module's fields.
-            let keys = ["hs256Secret": "identity.hs256_secret_file", "jwksPath": "identity.jwks_path"]
+            let keys = [
+                "hs256Secret": "identity.hs256_secret_file", "jwksPath": "identity.jwks_path",
+                "loopbackAllowedOrigins": "admin.loopback_allowed_origins",
+            ]
             let key = error.field.split(separator: "/").map { keys[String($0)] ?? "identity.\($0)" }.joined(separator: " or ")
             throw PipelineConfigError(key: key, message: error.message)
         }

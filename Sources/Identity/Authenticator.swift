@@ -11,6 +11,7 @@ public final class Authenticator: Sendable {
     /// The RS256/ES256 keys, when a JWKS file is configured.
     public let keys: JWKSStore?
     private let verifier: JWTVerifier
+    private let loopbackGuard: LoopbackOperatorGuard
     private let cache: Mutex<VerifiedTokenCache>
 
     /// An authenticator for a validated `configuration`, loading the JWKS file if one is set.
@@ -33,6 +34,7 @@ public final class Authenticator: Sendable {
         self.configuration = configuration
         self.keys = keys
         verifier = JWTVerifier(configuration: configuration, keys: keys)
+        loopbackGuard = LoopbackOperatorGuard(allowedOrigins: configuration.loopbackAllowedOrigins)
         cache = Mutex(VerifiedTokenCache(capacity: configuration.tokenCacheCapacity))
     }
 
@@ -61,13 +63,14 @@ public final class Authenticator: Sendable {
     /// - Parameters:
     ///   - peerIsLoopback: the connection comes from 127.0.0.0/8 or ::1 (decided by the
     ///     server from the socket address, never from a header).
-    ///   - isAdminRoute: the request targets `/admin/*`; only those may fall back to the
-    ///     loopback operator.
+    ///   - route: `/graphql` or `/admin/*`; only an admin call may fall back to the loopback
+    ///     operator, and only if `LoopbackOperatorGuard` lets its method, headers and body
+    ///     through.
     ///   - now: seconds since the Unix epoch; tests pass a fixed clock.
     public func identify(
         headers: HTTPHeaders,
         peerIsLoopback: Bool,
-        isAdminRoute: Bool,
+        route: IdentifiedRoute,
         now: Int64 = UnixClock.now()
     ) -> Result<Identity, IdentityError> {
         let result: Result<Identity, IdentityError> = switch configuration.mode {
@@ -77,8 +80,11 @@ public final class Authenticator: Sendable {
         // Only a call that presented nothing may become the operator: a bad token or
         // incomplete headers stay refused, whoever sends them.
         if case .failure(let error) = result, error.reason == .missingCredentials,
-           configuration.loopbackOperator, peerIsLoopback, isAdminRoute {
-            return .success(.loopbackOperator)
+           configuration.loopbackOperator, peerIsLoopback, case .admin(let method, let body) = route {
+            return switch loopbackGuard.check(method: method, headers: headers, body: body) {
+            case .allow: .success(.loopbackOperator)
+            case .refuse(let refusal): .failure(IdentityError(.loopbackOperatorRefused(refusal)))
+            }
         }
         return result
     }

@@ -21,6 +21,9 @@ public struct IdentityConfiguration: Sendable, Equatable {
     public var clockSkew: Duration
     /// Treat an admin call from 127.0.0.1/::1 that carries no identity as `local-operator`.
     public var loopbackOperator: Bool
+    /// Page origins (`http(s)://host[:port]`) whose calls may still be the loopback operator;
+    /// by default none, so any call carrying an `Origin` is refused (`LoopbackOperatorGuard`).
+    public var loopbackAllowedOrigins: [String]
     /// `headers` mode: the user id of a request that sends `X-Tenant` but no `X-User-Id`.
     /// Nil (the default) makes such a request `UNAUTHENTICATED`; the demo sets it so
     /// the runbooks' curls, which send only `X-Tenant`, work.
@@ -42,6 +45,7 @@ public struct IdentityConfiguration: Sendable, Equatable {
         audience: String? = nil,
         clockSkew: Duration = IdentityConfiguration.defaultClockSkew,
         loopbackOperator: Bool = false,
+        loopbackAllowedOrigins: [String] = [],
         defaultUser: String? = nil,
         maxTokenBytes: Int = 8192,
         tokenCacheCapacity: Int = 10_000
@@ -53,6 +57,7 @@ public struct IdentityConfiguration: Sendable, Equatable {
         self.audience = audience
         self.clockSkew = clockSkew
         self.loopbackOperator = loopbackOperator
+        self.loopbackAllowedOrigins = loopbackAllowedOrigins
         self.defaultUser = defaultUser
         self.maxTokenBytes = maxTokenBytes
         self.tokenCacheCapacity = tokenCacheCapacity
@@ -82,6 +87,11 @@ public struct IdentityConfiguration: Sendable, Equatable {
         if clockSkew < .zero || clockSkew > Self.maximumClockSkew {
             throw IdentityConfigurationError(field: "clockSkew", message: "must be between 0 and 300 seconds")
         }
+        for origin in loopbackAllowedOrigins {
+            if let problem = LoopbackOperatorGuard.originProblem(origin) {
+                throw IdentityConfigurationError(field: "loopbackAllowedOrigins", message: "has \"\(origin)\": \(problem)")
+            }
+        }
         if let defaultUser, let problem = IdentifierRules.subjectProblem(defaultUser) {
             throw IdentityConfigurationError(field: "defaultUser", message: problem)
         }
@@ -100,7 +110,7 @@ extension IdentityConfiguration: CustomStringConvertible {
         let secret = hs256Secret.map { "<\($0.count) bytes>" } ?? "nil"
         return "IdentityConfiguration(mode: \(mode.rawValue), hs256Secret: \(secret), jwksPath: \(jwksPath ?? "nil"), "
             + "issuer: \(issuer ?? "nil"), audience: \(audience ?? "nil"), clockSkew: \(clockSkew), "
-            + "loopbackOperator: \(loopbackOperator), defaultUser: \(defaultUser ?? "nil"), "
+            + "loopbackOperator: \(loopbackOperator), loopbackAllowedOrigins: \(loopbackAllowedOrigins), defaultUser: \(defaultUser ?? "nil"), "
             + "maxTokenBytes: \(maxTokenBytes), tokenCacheCapacity: \(tokenCacheCapacity))"
     }
 }

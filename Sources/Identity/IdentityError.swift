@@ -20,6 +20,9 @@ public struct IdentityError: Error, Equatable, Sendable, CustomStringConvertible
         case invalidHeader(name: String, reason: String)
         /// `X-Tenant` names another tenant than the token's (the token is otherwise valid).
         case tenantMismatch(header: String, token: String)
+        /// A credential-less admin call from loopback that looks like a browser acting for a
+        /// page (`LoopbackOperatorGuard`): `FORBIDDEN`, not anonymous, so the caller learns why.
+        case loopbackOperatorRefused(LoopbackRefusal)
     }
 
     public let reason: Reason
@@ -28,10 +31,13 @@ public struct IdentityError: Error, Equatable, Sendable, CustomStringConvertible
         self.reason = reason
     }
 
-    /// `FORBIDDEN` for a valid identity asking for another tenant; `UNAUTHENTICATED` otherwise.
+    /// `FORBIDDEN` for a valid identity asking for another tenant and for a refused loopback
+    /// operator; `UNAUTHENTICATED` otherwise.
     public var code: Code {
-        if case .tenantMismatch = reason { return .forbidden }
-        return .unauthenticated
+        switch reason {
+        case .tenantMismatch, .loopbackOperatorRefused: .forbidden
+        default: .unauthenticated
+        }
     }
 
     /// The message for the client's error body.
@@ -43,6 +49,7 @@ public struct IdentityError: Error, Equatable, Sendable, CustomStringConvertible
         case .missingHeader(let name): "missing \(name) header"
         case .invalidHeader(let name, let why): "invalid \(name) header: \(why)"
         case .tenantMismatch: "X-Tenant does not match the token's tenant"
+        case .loopbackOperatorRefused(let refusal): refusal.message
         }
     }
 

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-// Every libc call of the Identity module: reading the JWKS file and the wall clock.
+// Every libc call of the Identity module: reading the JWKS file, the wall clock, and
+// parsing the address literals of a `Host` header.
 // Wrappers retry EINTR here and turn errno into `SystemCallError`.
 
 /// A failed libc call with its errno, rendered with `strerror`.
@@ -51,6 +52,21 @@ enum SystemCalls {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec)
+    }
+
+    /// Wraps `inet_pton(AF_INET)`: the 4 bytes of a dotted-decimal IPv4 literal, else nil.
+    /// glibc's parser takes exactly four decimal parts, so `127.1` or `0x7f.0.0.1` are not addresses.
+    static func ipv4Address(_ text: String) -> [UInt8]? {
+        var address = in_addr()
+        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
+        return withUnsafeBytes(of: &address) { Array($0) }
+    }
+
+    /// Wraps `inet_pton(AF_INET6)`: the 16 bytes of an IPv6 literal (no brackets), else nil.
+    static func ipv6Address(_ text: String) -> [UInt8]? {
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
+        return withUnsafeBytes(of: &address) { Array($0) }
     }
 }
 

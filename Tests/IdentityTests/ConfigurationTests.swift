@@ -22,6 +22,7 @@ struct ConfigurationTests {
         (IdentityConfiguration(defaultUser: ""), "defaultUser"),
         (IdentityConfiguration(maxTokenBytes: 10), "maxTokenBytes"),
         (IdentityConfiguration(tokenCacheCapacity: -1), "tokenCacheCapacity"),
+        (IdentityConfiguration(loopbackAllowedOrigins: ["http://localhost:3000/"]), "loopbackAllowedOrigins"),
     ])
     func invalid(configuration: IdentityConfiguration, field: String) {
         #expect {

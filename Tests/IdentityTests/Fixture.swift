@@ -36,8 +36,14 @@ enum Fixture {
         _ headers: HTTPHeaders,
         now: Int64 = TokenFactory.now
     ) -> Result<Identity, IdentityError> {
-        authenticator.identify(headers: headers, peerIsLoopback: false, isAdminRoute: false, now: now)
+        authenticator.identify(headers: headers, peerIsLoopback: false, route: .graphQL, now: now)
     }
+
+    /// What curl sends to a loopback admin port: a `Host` and nothing a browser adds.
+    static let curlHost = HTTPHeaders([("Host", "127.0.0.1:4000")])
+
+    /// A `GET` admin call with no body, as `curl -s $API/admin/…` makes it.
+    static let adminGet = IdentifiedRoute.admin(method: "GET", body: [])
 
     /// The token error, or nil when the token was accepted or refused for another reason.
     static func tokenError(_ result: Result<Identity, IdentityError>) -> JWTError? {

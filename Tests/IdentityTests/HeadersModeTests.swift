@@ -80,7 +80,7 @@ struct HeadersModeTests {
     @Test("loopback operator: an admin call from loopback with no identity is local-operator")
     func loopbackOperator() throws {
         for authenticator in [try authenticator(loopbackOperator: true), try Fixture.jwtAuthenticator(loopbackOperator: true)] {
-            let identity = try authenticator.identify(headers: HTTPHeaders(), peerIsLoopback: true, isAdminRoute: true, now: TokenFactory.now).get()
+            let identity = try authenticator.identify(headers: Fixture.curlHost, peerIsLoopback: true, route: Fixture.adminGet, now: TokenFactory.now).get()
             #expect(identity.subject == "local-operator")
             #expect(identity.roles == ["admin", "finance_admin"])
             #expect(identity.source == .loopbackOperator)
@@ -91,20 +91,63 @@ struct HeadersModeTests {
     func loopbackOperatorLimits() throws {
         let enabled = try authenticator(loopbackOperator: true)
         let disabled = try authenticator(loopbackOperator: false)
-        let none = HTTPHeaders()
-        #expect(disabled.identify(headers: none, peerIsLoopback: true, isAdminRoute: true) == .failure(IdentityError(.missingCredentials)))
-        #expect(enabled.identify(headers: none, peerIsLoopback: false, isAdminRoute: true) == .failure(IdentityError(.missingCredentials)))
-        #expect(enabled.identify(headers: none, peerIsLoopback: true, isAdminRoute: false) == .failure(IdentityError(.missingCredentials)))
+        let none = Fixture.curlHost
+        #expect(disabled.identify(headers: none, peerIsLoopback: true, route: Fixture.adminGet) == .failure(IdentityError(.missingCredentials)))
+        #expect(enabled.identify(headers: none, peerIsLoopback: false, route: Fixture.adminGet) == .failure(IdentityError(.missingCredentials)))
+        #expect(enabled.identify(headers: none, peerIsLoopback: true, route: .graphQL) == .failure(IdentityError(.missingCredentials)))
         // Incomplete headers are an attempt that failed, not an absence.
-        #expect(enabled.identify(headers: HTTPHeaders([("X-Tenant", "demo")]), peerIsLoopback: true, isAdminRoute: true)
+        #expect(enabled.identify(headers: HTTPHeaders([("Host", "localhost"), ("X-Tenant", "demo")]), peerIsLoopback: true, route: Fixture.adminGet)
             == .failure(IdentityError(.missingHeader("X-User-Id"))))
         // A bad token from loopback stays refused.
         let jwt = try Fixture.jwtAuthenticator(loopbackOperator: true)
-        let result = jwt.identify(headers: Fixture.bearer("a.b.c"), peerIsLoopback: true, isAdminRoute: true, now: TokenFactory.now)
+        let result = jwt.identify(headers: Fixture.bearer("a.b.c"), peerIsLoopback: true, route: Fixture.adminGet, now: TokenFactory.now)
         guard case .failure(let error) = result, case .invalidToken = error.reason else {
             Issue.record("expected the bad token to be refused, got \(result)")
             return
         }
+    }
+
+    @Test("a loopback call that looks like a browser page is FORBIDDEN with the guard's reason, not anonymous")
+    func loopbackOperatorRefused() throws {
+        let headers = HTTPHeaders([
+            ("Host", "127.0.0.1:4000"), ("Origin", "http://evil.example"),
+            ("Content-Type", "text/plain"), ("Sec-Fetch-Site", "cross-site"),
+        ])
+        let route = IdentifiedRoute.admin(method: "POST", body: Array(#"{"tenant_id":"demo"}"#.utf8))
+        for authenticator in [try authenticator(loopbackOperator: true), try Fixture.jwtAuthenticator(loopbackOperator: true)] {
+            let result = authenticator.identify(headers: headers, peerIsLoopback: true, route: route, now: TokenFactory.now)
+            #expect(result == .failure(IdentityError(.loopbackOperatorRefused(.originNotAllowed("http://evil.example")))))
+            guard case .failure(let error) = result else { continue }
+            #expect(error.code == .forbidden)
+            #expect(error.message == "loopback operator refused: Origin http://evil.example is not an allowed loopback origin")
+        }
+        // With the operator off, or from another peer, the same call is simply unauthenticated.
+        let off = try authenticator(loopbackOperator: false)
+        #expect(off.identify(headers: headers, peerIsLoopback: true, route: route) == .failure(IdentityError(.missingCredentials)))
+    }
+
+    @Test("real credentials are not judged by the loopback guard: a headers identity with a cross-site Origin and Host")
+    func credentialsSkipTheGuard() throws {
+        let headers = HTTPHeaders([
+            ("Host", "evil.example"), ("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"),
+            ("X-Tenant", "ops"), ("X-User-Id", "alice"), ("X-Roles", "finance_admin"),
+        ])
+        let identity = try authenticator(loopbackOperator: true)
+            .identify(headers: headers, peerIsLoopback: true, route: .admin(method: "POST", body: []), now: TokenFactory.now).get()
+        #expect(identity.subject == "alice")
+        #expect(identity.source == .headers)
+    }
+
+    @Test("configured origins reach the guard: admin.loopback_allowed_origins lets that page's JSON through")
+    func configuredOriginThroughAuthenticator() throws {
+        let authenticator = try Authenticator(configuration: IdentityConfiguration(
+            mode: .headers, loopbackOperator: true, loopbackAllowedOrigins: ["http://localhost:3000"]))
+        let headers = HTTPHeaders([
+            ("Host", "localhost:4000"), ("Origin", "http://localhost:3000"), ("Sec-Fetch-Site", "same-site"),
+            ("Content-Type", "application/json"),
+        ])
+        let route = IdentifiedRoute.admin(method: "POST", body: Array("{}".utf8))
+        #expect(try authenticator.identify(headers: headers, peerIsLoopback: true, route: route).get() == .loopbackOperator)
     }
 
     @Test("headers mode ignores a bearer token; jwt mode ignores X-User-Id and X-Roles")

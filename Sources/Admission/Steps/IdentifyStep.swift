@@ -13,7 +13,7 @@ public struct IdentifyStep: AdmissionStep {
     }
 
     public func admit(_ context: inout RequestContext) async -> StepOutcome {
-        switch authenticator.identify(headers: context.head.headers, peerIsLoopback: context.peerIsLoopback, isAdminRoute: false) {
+        switch authenticator.identify(headers: context.head.headers, peerIsLoopback: context.peerIsLoopback, route: .graphQL) {
         case .success(let identity):
             context.identity = identity
             return .continue
