@@ -118,15 +118,15 @@ let package = Package(
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                "Audit", "Ledger", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
+                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "safemut",
             dependencies: [
-                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
-                "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "FourEyes", argumentParser, logging,
+                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", argumentParser, logging,
             ],
             swiftSettings: strict
         ),

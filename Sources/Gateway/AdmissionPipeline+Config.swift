@@ -71,20 +71,9 @@ public struct ConfiguredPipeline: Sendable {
         self.authenticator = authenticator
         self.documentCache = cache
         self.persistedQueries = gate
-        var registered: (@Sendable (String, String?) async -> String?)?
-        if apq != nil {
-            registered = { hash, tenant in await gate.registeredBody(forAPQHash: hash, tenant: tenant) }
-        }
-        var steps: [any AdmissionStep] = [
-            IdentifyStep(authenticator: authenticator),
-            ParseStep(cache: cache, limits: limits, persistedBody: { lookup.body(forHash: $0) }, registeredBody: registered),
-            PersistedQueryStep(gate: gate),
-            BudgetDeclarationStep(catalog: catalog),
-        ]
-        if let fourEyes { steps.append(fourEyes) }
-        if let rateLimiter { steps.append(RateLimitStep(limiter: rateLimiter)) }
-        if let ledger { steps.append(LedgerStep(ledger: ledger)) }
-        self.pipeline = AdmissionPipeline(steps)
+        self.pipeline = AdmissionPolicy.pipeline(
+            authenticator: authenticator, cache: cache, limits: limits, allowlist: lookup, gate: gate, catalog: catalog,
+            fourEyes: fourEyes, rateLimiter: rateLimiter, ledger: ledger)
     }
 
     private static func authenticator(_ config: SafemutConfig) throws(PipelineConfigError) -> Authenticator {
