@@ -66,56 +66,68 @@ let package = Package(
         .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
-        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", logging], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Contract", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Config", "Telemetry", logging, metrics, coreMetrics],
+            dependencies: ["Contract", "Kit", "Audit", "Postgres", "GraphQLAnalysis", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "Workers",
-            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Config", logging, coreMetrics],
+            dependencies: ["Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
+            dependencies: ["Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
             swiftSettings: strict
         ),
 
         // Issue 7: the rate limit (Redis token buckets), the four-eyes policy and its approval flow.
         .target(
             name: "RateLimit",
-            dependencies: ["Admission", "Redis", "Config", "Telemetry", logging, coreMetrics],
+            dependencies: ["Kit", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
-                "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
+                "ApprovalPolicy", "Admission", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
                 "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),
 
+        // The pure kit: no I/O, no Foundation; what every layer may use (deadlines today;
+        // issue 14 moves the one JSON, money and RFC 3339 here).
+        .target(name: "Kit", swiftSettings: strict),
+
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, prometheus], swiftSettings: strict),
 
+        // The contract's vocabulary every area shares: SPEC §1's rejections and the admin
+        // call/reply/route types (no server), so each area's handlers live beside its domain.
+        .target(name: "Contract", dependencies: ["GraphQLAnalysis", "Identity", "Telemetry"], swiftSettings: strict),
+
         // The admission chain and the routes that are ours.
-        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", logging], swiftSettings: strict),
+        .target(
+            name: "Admission",
+            dependencies: ["Contract", "HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", "Ledger", "RateLimit", logging],
+            swiftSettings: strict
+        ),
         .target(
             name: "Admin",
-            dependencies: [
-                "Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", "Identity", "GraphQLAnalysis",
+            dependencies: ["Contract", 
+                "Admission", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Identity", "GraphQLAnalysis",
                 "PersistedQueries", logging, prometheus,
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Gateway",
-            dependencies: [
+            dependencies: ["Contract", 
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
@@ -146,7 +158,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: [
+            dependencies: ["Contract", 
                 "Gateway", "Admission", "Admin", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
                 "GraphQLAnalysis", "PersistedQueries", "TestSupport", logging, prometheus,
             ],
@@ -167,12 +179,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditWorkersTests",
-            dependencies: ["Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Contract", "Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BudgetAdminTests",
-            dependencies: [
+            dependencies: ["Contract", 
                 "BudgetAdmin", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
                 "HTTP", "HTTPServer", "Sockets", logging,
             ],
@@ -180,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitTests",
-            dependencies: [
+            dependencies: ["Contract", 
                 "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging,
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -189,7 +201,7 @@ let package = Package(
         .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "FourEyesTests",
-            dependencies: [
+            dependencies: ["Contract", 
                 "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
             ],
             swiftSettings: strict

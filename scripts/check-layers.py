@@ -23,10 +23,11 @@ import sys
 # are not layered). The names are today's modules; issue 14 moves code between them.
 LAYERS = [
     ("c", ["CLibPQ", "CHiredis", "COpenSSL", "CZlib", "CSystem"]),
-    ("kit", ["Config", "Telemetry"]),
+    ("kit", ["Kit", "Config", "Telemetry"]),
     ("crypto", ["Hashing"]),
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]),
+    ("vocabulary", ["Contract"]),
     ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin"]),
     ("admission", ["Admission"]),
     ("admin", ["Admin"]),

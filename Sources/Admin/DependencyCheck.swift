@@ -1,3 +1,4 @@
+import Contract
 import Admission
 
 /// One dependency's answer to a readiness probe.

@@ -1,3 +1,4 @@
+import Contract
 /// One check a request passes before it is forwarded (identify, parse,
 /// persisted query, budget declaration, four-eyes, rate, debit…).
 /// A step either lets the request continue or rejects it with one typed

@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import GraphQLAnalysis
 import Logging
 import Postgres

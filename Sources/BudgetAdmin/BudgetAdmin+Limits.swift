@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import Audit
 import GraphQLAnalysis
 import Ledger

@@ -1,5 +1,4 @@
-import Admin
-import Admission
+import Contract
 import GraphQLAnalysis
 import Postgres
 

@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import GraphQLAnalysis
 
 /// The override policy of SPEC §3 and the rollout guide: at most 3×, at most 24 h; below

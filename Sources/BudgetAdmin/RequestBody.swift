@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import GraphQLAnalysis
 
 /// A JSON object body with a fixed set of keys: unknown keys are refused by name, so a

@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import ApprovalPolicy
 import BudgetAdmin
 import Foundation

@@ -1,4 +1,4 @@
-import Admission
+import Contract
 import Foundation
 import GraphQLAnalysis
 import HTTP

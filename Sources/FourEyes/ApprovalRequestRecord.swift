@@ -1,4 +1,4 @@
-import Admin
+import Contract
 import BudgetAdmin
 import GraphQLAnalysis
 import Postgres

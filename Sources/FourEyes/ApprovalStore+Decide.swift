@@ -1,3 +1,4 @@
+import Contract
 import Audit
 import Foundation
 import GraphQLAnalysis

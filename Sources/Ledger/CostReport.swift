@@ -3,8 +3,8 @@ import GraphQLAnalysis
 /// What an upstream response says about its own cost: `extensions.cost.actualUsd`
 /// (a decimal string or number, read exactly), `extensions.cost.actualTokens`, and
 /// `extensions.compensation` (kept as JSON text for `safemut compensate`).
-enum CostReport {
-    static func settlement(status: Int, body: [UInt8]?) -> Settlement {
+public enum CostReport {
+    public static func settlement(status: Int, body: [UInt8]?) -> Settlement {
         var settlement = Settlement()
         guard let body else { return settlement }
         settlement.response = StoredResponse(status: status, body: body)

@@ -1,4 +1,4 @@
-import Admission
+import Contract
 import Audit
 import Foundation
 import GraphQLAnalysis
@@ -9,7 +9,7 @@ extension Ledger {
     /// it cannot collide with one).
     public static let unknownTenantLabel = "(unknown)"
 
-    func denied(tenant: String, reason: String, requestID: String) {
+    public func denied(tenant: String, reason: String, requestID: String) {
         metrics.denied(reason: reason, tenant: tenant)
         guard storms.record(tenant: tenant), let audit else { return }
         let entry = AuditEntry(
@@ -28,13 +28,14 @@ extension Ledger {
     /// Postgres could not reserve in time. `closed`: 503 at once. `open`: admitted
     /// unreserved, counted, logged, and audited once a minute per process (Postgres is
     /// likely down, so the audit is retried until it lands).
-    func unavailable(_ failure: LedgerFailure, tenant: String, requestID: String) -> StepOutcome {
+    /// Returns the refusal (`closed`), or nil to admit the mutation unreserved (`open`).
+    public func unavailable(_ failure: LedgerFailure, tenant: String, requestID: String) -> Rejection? {
         metrics.enforcementError(kind: failMode == .open ? "fail_open" : "fail_closed")
         logger.error("ledger reservation failed", metadata: [
             "tenant": "\(tenant)", "request.id": "\(requestID)", "error": "\(failure)", "budget.fail_mode": "\(failMode.rawValue)",
         ])
         guard failMode == .open else {
-            return .reject(Rejection(.dependencyUnavailable, "the budget ledger is unavailable: \(failure)"))
+            return Rejection(.dependencyUnavailable, "the budget ledger is unavailable: \(failure)")
         }
         let now = ContinuousClock.now
         let due = failOpenAudit.withLock { last -> Bool in
@@ -61,6 +62,6 @@ extension Ledger {
                 }
             }
         }
-        return .continue
+        return nil
     }
 }

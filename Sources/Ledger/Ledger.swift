@@ -1,4 +1,5 @@
-import Admission
+import Contract
+import Kit
 import Audit
 import Config
 import Foundation
@@ -15,7 +16,7 @@ public final class Ledger: Sendable {
     let failMode: FailMode
     let timeout: Duration
     let audit: AuditLog?
-    let metrics: LedgerMetrics
+    public let metrics: LedgerMetrics
     let queue: SettlementQueue
     let storms: DenialStorms
     let batcher: ReservationBatcher
@@ -49,7 +50,8 @@ public final class Ledger: Sendable {
         await queue.drain(timeout: timeout)
     }
 
-    func finish(_ reservation: Reservation, _ finish: Finish, reservedAt: ContinuousClock.Instant = .now) {
+    /// Hands a reservation's end to the settlement queue (off the request path).
+    public func finish(_ reservation: Reservation, _ finish: Finish, reservedAt: ContinuousClock.Instant = .now) {
         queue.submit(reservation, finish, reservedAt: reservedAt)
     }
 
@@ -63,7 +65,7 @@ public final class Ledger: Sendable {
     /// a new reservation waits (within its deadline) instead of adding to the backlog, so
     /// under overload admission slows to the rate settlements land rather than letting
     /// unsettled reservations pile up (they would hold budget and memory).
-    func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
+    public func reserveWithDeadline(_ request: ReservationRequest) async -> Result<ReservationOutcome, LedgerFailure> {
         let deadline = ContinuousClock.now + timeout
         if queue.count > Self.settlementBacklogLimit {
             let queue = self.queue
@@ -95,13 +97,13 @@ public final class Ledger: Sendable {
 }
 
 /// Why the ledger could not answer.
-enum LedgerFailure: Error, Sendable, CustomStringConvertible {
+public enum LedgerFailure: Error, Sendable, CustomStringConvertible {
     case postgres(PostgresError)
     case timeout(Duration)
     /// Settlements are not landing (Postgres slow or overloaded): shed new reservations.
     case backlog(Int)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .postgres(let error): return "\(error)"
         case .timeout(let limit): return "no answer within \(limit)"

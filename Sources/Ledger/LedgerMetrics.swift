@@ -48,7 +48,7 @@ public final class LedgerMetrics: Sendable {
         counters.counter(label, dimensions)
     }
 
-    func reserved(after duration: Duration) {
+    public func reserved(after duration: Duration) {
         reservation.recordNanoseconds(duration.wholeNanoseconds)
     }
 

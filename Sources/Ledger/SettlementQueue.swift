@@ -4,7 +4,7 @@ import Postgres
 import Synchronization
 
 /// How a reservation ends.
-enum Finish: Sendable, Equatable {
+public enum Finish: Sendable, Equatable {
     case settle(Settlement)
     case release
 }

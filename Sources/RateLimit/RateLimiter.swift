@@ -1,4 +1,4 @@
-import Admission
+import Kit
 import Config
 import Logging
 import Redis

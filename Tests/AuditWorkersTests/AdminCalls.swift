@@ -1,6 +1,7 @@
 import GraphQLAnalysis
 import Identity
 import Testing
+import Contract
 @testable import Admin
 
 /// Admin calls as `AdminAPI` hands them to a handler (routing and roles already done).

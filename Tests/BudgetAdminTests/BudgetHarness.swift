@@ -1,3 +1,4 @@
+import Contract
 import Admin
 import BudgetAdmin
 import Foundation

@@ -1,3 +1,4 @@
+import Contract
 @testable import Admin
 import BudgetAdmin
 import Identity

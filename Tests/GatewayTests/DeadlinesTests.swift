@@ -1,4 +1,4 @@
-import Admission
+import Kit
 import Synchronization
 import Testing
 

@@ -5,6 +5,7 @@ import Identity
 import Logging
 import PersistedQueries
 import Testing
+import Contract
 @testable import Admin
 @testable import Admission
 

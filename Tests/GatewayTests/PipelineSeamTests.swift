@@ -1,3 +1,4 @@
+import Contract
 import Admission
 import Gateway
 import Testing

@@ -1,4 +1,5 @@
-import Admission
+import Contract
+@testable import Admission
 import Config
 import Foundation
 import GraphQLAnalysis

@@ -1,3 +1,4 @@
+import Contract
 import GraphQLAnalysis
 
 /// Every mutation root field must declare its cost with `@budget` in the

@@ -1,3 +1,4 @@
+import Contract
 import Identity
 
 /// Who is calling: a verified JWT, or trusted headers behind an

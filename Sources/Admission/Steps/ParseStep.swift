@@ -1,3 +1,4 @@
+import Contract
 import GraphQLAnalysis
 
 /// What operation the request runs: the GraphQL-over-HTTP parameters, the

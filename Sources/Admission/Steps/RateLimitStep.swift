@@ -1,4 +1,5 @@
-import Admission
+import Contract
+import RateLimit
 
 /// The rate step (SPEC §2): a mutation takes a token from its tenant's bucket and from
 /// each of its root fields' buckets, or is refused `RATE_LIMITED` (429, `Retry-After`).

@@ -1,7 +1,7 @@
-import Admission
+import Contract
 import Foundation
-import Audit
 import GraphQLAnalysis
+import Ledger
 
 /// The debit step (SPEC §2): a mutation's estimate is reserved in the Postgres ledger
 /// before it is forwarded, for the UTC day and month at once; what it really cost is
@@ -72,7 +72,8 @@ public struct LedgerStep: AdmissionStep {
         case .success(.conflict):
             return .reject(Rejection(.badRequest, "this Idempotency-Key was used with a different document"))
         case .failure(let failure):
-            return ledger.unavailable(failure, tenant: identity.tenant, requestID: context.requestID)
+            // budget.fail_mode: closed refuses (503); open admits unreserved (counted, audited).
+            return ledger.unavailable(failure, tenant: identity.tenant, requestID: context.requestID).map { .reject($0) } ?? .continue
         }
     }
 }

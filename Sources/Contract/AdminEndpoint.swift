@@ -1,4 +1,3 @@
-import Admission
 import GraphQLAnalysis
 import Identity
 
@@ -16,6 +15,20 @@ public struct AdminCall: Sendable {
     public let headers: [(String, String)]
     public let identity: Identity
     public let requestID: String
+
+    public init(
+        method: String, path: String, parameters: [String: String], query: [String: String], body: [UInt8],
+        headers: [(String, String)], identity: Identity, requestID: String
+    ) {
+        self.method = method
+        self.path = path
+        self.parameters = parameters
+        self.query = query
+        self.body = body
+        self.headers = headers
+        self.identity = identity
+        self.requestID = requestID
+    }
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
@@ -75,7 +88,7 @@ public struct AdminEndpoint: Sendable {
     }
 
     /// The `{name}` values when `path` fits the template, else nil.
-    func match(_ path: String) -> [String: String]? {
+    public func match(_ path: String) -> [String: String]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         let pattern = template.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == pattern.count else { return nil }

@@ -1,4 +1,4 @@
-import Admission
+import Ledger
 
 /// One reservation's end, as the gateway reports it: settle at the reported cost when the
 /// upstream answered; release only when the request provably never reached the upstream;

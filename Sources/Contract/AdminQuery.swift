@@ -1,8 +1,8 @@
 /// Query strings and path segments of admin calls (`?since=2026-11-01T00:00:00Z`).
-enum AdminQuery {
+public enum AdminQuery {
     /// `a=1&b=x%20y` → ["a": "1", "b": "x y"]; `+` is a space (form encoding, what curl
     /// `--data-urlencode -G` sends). Nil when a percent escape is broken or not UTF-8.
-    static func parse(_ query: String?) -> [String: String]? {
+    public static func parse(_ query: String?) -> [String: String]? {
         guard let query, !query.isEmpty else { return [:] }
         var values: [String: String] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
@@ -18,7 +18,7 @@ enum AdminQuery {
     }
 
     /// `%XX` escapes decoded; nil for a broken escape or bytes that are not UTF-8.
-    static func percentDecoded(_ text: Substring) -> String? {
+    public static func percentDecoded(_ text: Substring) -> String? {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
