@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "FourEyes",
             dependencies: [
-                "ApprovalPolicy", "Admission", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
+                "ApprovalPolicy", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
                 "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
@@ -114,7 +114,10 @@ let package = Package(
         // The admission chain and the routes that are ours.
         .target(
             name: "Admission",
-            dependencies: ["Contract", "HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", "Ledger", "RateLimit", logging],
+            dependencies: [
+                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", "Ledger", "RateLimit", "FourEyes", "ApprovalPolicy",
+                logging,
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -43,7 +43,7 @@ public final class FourEyesMetrics: Sendable {
     }
 
     /// The policy's reasons (`risk_tag:bulk_delete`, `estimate_over_limit`…) as bounded labels.
-    func required(reasons: [String]) {
+    public func required(reasons: [String]) {
         var kinds = Set<String>()
         for reason in reasons {
             if reason.hasPrefix("risk_tag") { kinds.insert("risk_tag") }
@@ -63,13 +63,13 @@ public final class FourEyesMetrics: Sendable {
         timeToApprove.recordSeconds(seconds)
     }
 
-    func used() { counter("approvals_used_total").increment() }
+    public func used() { counter("approvals_used_total").increment() }
 
     func policyDecision(source: String, took duration: Duration) {
         decisionTimers[source]?.recordNanoseconds(duration.wholeNanoseconds)
     }
 
-    func error(kind: String) { counter("four_eyes_errors_total", [("kind", kind)]).increment() }
+    public func error(kind: String) { counter("four_eyes_errors_total", [("kind", kind)]).increment() }
 
     func emergencyOverrideCreated() { counter("policy_emergency_overrides_total").increment() }
 

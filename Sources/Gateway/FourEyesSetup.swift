@@ -1,5 +1,6 @@
 import Contract
 import Admin
+import Admission
 import ApprovalPolicy
 import Config
 import FourEyes

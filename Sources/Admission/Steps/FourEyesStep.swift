@@ -1,6 +1,6 @@
-import Contract
-import Admission
 import ApprovalPolicy
+import Contract
+import FourEyes
 import GraphQLAnalysis
 import Identity
 import Logging
