@@ -51,8 +51,8 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // Data clients (issue 4).
-        .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
-        .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Kit", logging], swiftSettings: strict),
+        .target(name: "Redis", dependencies: ["CHiredis", "Kit", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
         .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
@@ -99,8 +99,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The pure kit: no I/O, no Foundation; what every layer may use (deadlines today;
-        // issue 14 moves the one JSON, money and RFC 3339 here).
+        // The pure kit: no I/O; what every layer may use (deadlines, the connection threads'
+        // queue; issue 14 moves the one JSON, money and RFC 3339 here).
         .target(name: "Kit", swiftSettings: strict),
 
         // Pure configuration and telemetry plumbing.
@@ -211,6 +211,7 @@ let package = Package(
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
+        .testTarget(name: "KitTests", dependencies: ["Kit"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
         .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),

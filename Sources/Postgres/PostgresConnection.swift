@@ -1,3 +1,4 @@
+import Kit
 import Foundation
 import Synchronization
 
@@ -102,17 +103,15 @@ final class PostgresConnection: Sendable {
 
 /// The work queue of one connection thread. `condition` guards `pending`,
 /// `parked` and `closed`; `serve` runs on the connection thread only.
-final class WorkQueue: @unchecked Sendable {
-    // @unchecked: `pending`, `parked` and `closed` are only touched with
-    // `condition` locked; `inFlight` is atomic.
+final class WorkQueue: Sendable {
     typealias Continuation = UnsafeContinuation<Result<PostgresRows, PostgresError>, Never>
 
-    struct Pending {
+    struct Pending: Sendable {
         let statement: PostgresLink.Statement
         let continuation: Continuation
     }
 
-    enum Work {
+    enum Work: Sendable {
         /// A leased caller's job, run alone.
         case job(@Sendable (PostgresLink) -> Void)
         /// An independent statement, pipelined with its neighbours.
@@ -121,50 +120,24 @@ final class WorkQueue: @unchecked Sendable {
 
     let inFlight = Atomic<Int>(0)
     let pipelined = Atomic<UInt64>(0)
-    private let condition = NSCondition()
-    private var pending: [Work] = []
-    /// True while the thread sleeps on `condition`: only then does a submit signal.
-    private var parked = false
-    private var closed = false
+    private let queue = ThreadQueue<Work>()
 
     /// Enqueues `work`; false when closed.
     func submit(_ work: Work) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { return false }
-        pending.append(work)
-        if parked { condition.signal() }
-        return true
+        queue.submit(work)
     }
 
     /// Stops accepting work; the thread drains the queue, drops the connection and exits.
     func close() {
-        condition.lock()
-        defer { condition.unlock() }
-        closed = true
-        if parked { condition.signal() }
+        queue.close()
     }
 
     /// The connection thread's loop: take everything queued; run jobs one by
     /// one and each run of consecutive statements as one pipeline; repeat.
     func serve(link: PostgresLink, deliver: (Continuation, Result<PostgresRows, PostgresError>) -> Void) {
-        // Two buffers swapped under the lock: taking a batch is O(1).
         var batch: [Work] = []
         var run: [Pending] = []
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closed {
-                parked = true
-                condition.wait()
-                parked = false
-            }
-            if pending.isEmpty {
-                condition.unlock()
-                link.drop()
-                return
-            }
-            swap(&batch, &pending)
-            condition.unlock()
+        while queue.takeAll(into: &batch) {
             for work in batch {
                 switch work {
                 case .statement(let statement):
@@ -177,6 +150,7 @@ final class WorkQueue: @unchecked Sendable {
             flush(&run, link, deliver)
             batch.removeAll(keepingCapacity: true)
         }
+        link.drop()
     }
 
     private func flush(_ run: inout [Pending], _ link: PostgresLink, _ deliver: (Continuation, Result<PostgresRows, PostgresError>) -> Void) {

@@ -1,3 +1,4 @@
+import Kit
 import Foundation
 import Synchronization
 
@@ -57,36 +58,22 @@ final class RedisConnection: Sendable {
 
 /// The command queue of one connection thread. `condition` guards `pending`,
 /// `parked` and `closed`; `serve` runs on the connection thread only.
-final class CommandQueue: @unchecked Sendable {
-    // @unchecked: `pending`, `parked` and `closed` are only touched with
-    // `condition` locked; `inFlight` is atomic.
+final class CommandQueue: Sendable {
     let inFlight = Atomic<Int>(0)
-    struct Pending {
+    struct Pending: Sendable {
         let arguments: [RedisArgument]
         let continuation: UnsafeContinuation<Result<RedisReply, RedisError>, Never>
     }
 
-    private let condition = NSCondition()
-    private var pending: [Pending] = []
-    /// True while the thread sleeps on `condition`: only then does a submit signal.
-    private var parked = false
-    private var closed = false
+    private let queue = ThreadQueue<Pending>()
 
     /// Enqueues a command; false when closed.
     func submit(_ command: Pending) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { return false }
-        pending.append(command)
-        if parked { condition.signal() }
-        return true
+        queue.submit(command)
     }
 
     func close() {
-        condition.lock()
-        defer { condition.unlock() }
-        closed = true
-        if parked { condition.signal() }
+        queue.close()
     }
 
     /// The connection thread's loop: take every queued command, run them as
@@ -95,27 +82,13 @@ final class CommandQueue: @unchecked Sendable {
         link: RedisLink,
         deliver: (UnsafeContinuation<Result<RedisReply, RedisError>, Never>, Result<RedisReply, RedisError>) -> Void
     ) {
-        // Two buffers swapped under the lock, so taking a batch is O(1) and
-        // neither reallocates once warm.
         var batch: [Pending] = []
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closed {
-                parked = true
-                condition.wait()
-                parked = false
-            }
-            if pending.isEmpty {
-                condition.unlock()
-                link.drop()
-                return
-            }
-            swap(&batch, &pending)
-            condition.unlock()
+        while queue.takeAll(into: &batch) {
             link.pipeline(count: batch.count, arguments: { batch[$0].arguments }) { index, result in
                 deliver(batch[index].continuation, result)
             }
             batch.removeAll(keepingCapacity: true)
         }
+        link.drop()
     }
 }
