@@ -39,6 +39,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // The pure kit: the one JSON (value, strict parser, serializer, string escaper) and exact money.
+        .target(name: "Kit", swiftSettings: strict),
+
         // Edges: sockets and the event loop; the pure HTTP/1.1 codec.
         .target(name: "CSystem"),
         .target(name: "Sockets", dependencies: ["CSystem"], swiftSettings: strict),
@@ -54,32 +57,32 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
-        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
-        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing"], swiftSettings: strict),
+        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing", "Kit"], swiftSettings: strict),
         // Who is calling: JWT (OpenSSL) or trusted headers (issue 6).
-        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP"], swiftSettings: strict),
+        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
         .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
-        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Admin", logging], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Postgres", "Kit", "Admin", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Admission", "Audit", "Postgres", "GraphQLAnalysis", "Config", "Telemetry", logging, metrics, coreMetrics],
+            dependencies: ["Admission", "Audit", "Postgres", "Kit", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "Workers",
-            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "GraphQLAnalysis", "Config", logging, coreMetrics],
+            dependencies: ["Ledger", "Audit", "Admin", "Postgres", "Kit", "Config", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
+            dependencies: ["Ledger", "Audit", "Admin", "Admission", "Postgres", "GraphQLAnalysis", "Kit", "Config", "HTTP", logging],
             swiftSettings: strict
         ),
 
@@ -89,12 +92,12 @@ let package = Package(
             dependencies: ["Admission", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
-        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "Kit"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
                 "ApprovalPolicy", "Admission", "Admin", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
-                "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
+                "Kit", "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),
@@ -104,12 +107,12 @@ let package = Package(
         .target(name: "Telemetry", dependencies: [logging, coreMetrics, prometheus], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
-        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", logging], swiftSettings: strict),
+        .target(name: "Admission", dependencies: ["HTTP", "GraphQLAnalysis", "Identity", "Kit", "PersistedQueries", logging], swiftSettings: strict),
         .target(
             name: "Admin",
             dependencies: [
                 "Admission", "HTTP", "HTTPServer", "HTTPClient", "Telemetry", "Gzip", "Identity", "GraphQLAnalysis",
-                "PersistedQueries", logging, prometheus,
+                "Kit", "PersistedQueries", logging, prometheus,
             ],
             swiftSettings: strict
         ),
@@ -117,7 +120,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
+                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "Kit", "PersistedQueries",
                 "Audit", "Ledger", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -125,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "safemut",
             dependencies: [
-                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity",
+                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis", "Identity", "Kit",
                 "PersistedQueries", "Admin", "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "FourEyes", argumentParser, logging,
             ],
             swiftSettings: strict
@@ -148,13 +151,14 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Admission", "Admin", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
-                "GraphQLAnalysis", "PersistedQueries", "TestSupport", logging, prometheus,
+                "GraphQLAnalysis", "Kit", "PersistedQueries", "TestSupport", logging, prometheus,
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
+        .testTarget(name: "KitTests", dependencies: ["Kit"], swiftSettings: strict),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "Kit", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
             dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
@@ -167,13 +171,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditWorkersTests",
-            dependencies: ["Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "Kit", "Identity", "Config", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BudgetAdminTests",
             dependencies: [
-                "BudgetAdmin", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
+                "BudgetAdmin", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Kit", "Identity", "Config",
                 "HTTP", "HTTPServer", "Sockets", logging,
             ],
             swiftSettings: strict
@@ -186,11 +190,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "Kit", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "FourEyesTests",
             dependencies: [
-                "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
+                "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", "Kit", logging,
             ],
             swiftSettings: strict
         ),

@@ -1,9 +1,9 @@
 import Admission
-import GraphQLAnalysis
 import Gzip
 import HTTP
 import HTTPClient
 import HTTPServer
+import Kit
 import Prometheus
 import Sockets
 

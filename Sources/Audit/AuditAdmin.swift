@@ -1,5 +1,5 @@
 import Admin
-import GraphQLAnalysis
+import Kit
 import Logging
 import Postgres
 

@@ -1,5 +1,5 @@
 import Admin
-import GraphQLAnalysis
+import Kit
 
 extension AuditLog: AdminAuditTrail {
     public func record(

@@ -1,5 +1,5 @@
 import Admin
-import GraphQLAnalysis
+import Kit
 import Ledger
 import Postgres
 

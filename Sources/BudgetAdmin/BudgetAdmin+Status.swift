@@ -1,5 +1,4 @@
 import Admin
-import GraphQLAnalysis
 import Postgres
 
 extension BudgetAdmin {

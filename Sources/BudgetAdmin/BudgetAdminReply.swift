@@ -1,6 +1,6 @@
 import Admin
 import Admission
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// The refusals of the budget admin routes, each in the SPEC §1 error shape.

@@ -1,5 +1,5 @@
 import Admin
-import GraphQLAnalysis
+import Kit
 import Ledger
 
 /// The body of `PUT /admin/budget/limits/{tenant}`: any of the two limits, the alert

@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// One row of `budget_overrides` as the admin API shows it.

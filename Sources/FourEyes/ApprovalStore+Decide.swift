@@ -1,6 +1,6 @@
 import Audit
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 extension ApprovalStore {

@@ -2,7 +2,7 @@ import Admin
 import Admission
 import HTTPClient
 import HTTPServer
-import GraphQLAnalysis
+import Kit
 import Logging
 import PersistedQueries
 import Prometheus

@@ -2,7 +2,6 @@ import Admission
 import Audit
 import Config
 import Foundation
-import GraphQLAnalysis
 import Logging
 import Postgres
 import Synchronization

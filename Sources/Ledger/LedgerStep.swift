@@ -1,7 +1,7 @@
 import Admission
 import Foundation
 import Audit
-import GraphQLAnalysis
+import Kit
 
 /// The debit step (SPEC §2): a mutation's estimate is reserved in the Postgres ledger
 /// before it is forwarded, for the UTC day and month at once; what it really cost is

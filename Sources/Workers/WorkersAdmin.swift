@@ -1,7 +1,7 @@
 import Admin
 import Audit
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Logging
 import Postgres
 

@@ -1,5 +1,5 @@
-import GraphQLAnalysis
 import Identity
+import Kit
 import Testing
 @testable import Admin
 

@@ -1,6 +1,5 @@
 import Admin
 import Audit
-import GraphQLAnalysis
 import Postgres
 import Testing
 import Workers

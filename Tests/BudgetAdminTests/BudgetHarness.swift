@@ -1,10 +1,10 @@
 import Admin
 import BudgetAdmin
 import Foundation
-import GraphQLAnalysis
 import HTTP
 import HTTPServer
 import Identity
+import Kit
 import Logging
 import Migrations
 import Postgres

@@ -1,7 +1,6 @@
 @testable import Admin
 import BudgetAdmin
 import Identity
-import GraphQLAnalysis
 import Logging
 import Postgres
 import Testing

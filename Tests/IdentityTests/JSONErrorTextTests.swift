@@ -1,4 +1,5 @@
 @testable import Identity
+import Kit
 import Testing
 
 /// The exact text a refused JWKS file (and, with the same words, a refused token header or
@@ -64,7 +65,7 @@ struct JSONErrorTextTests {
     }
 
     @Test func jwksErrorSentence() {
-        let error = JWKSError(path: "t", reason: .invalidJSON(JSONParseError(offset: 3, reason: .unexpectedByte(0x7D))))
+        let error = JWKSError(path: "t", reason: .invalidJSON(JSONParseError(offset: 3, reason: .unexpectedByte(0x7D), context: .memberName)))
         #expect(error.description == "JWKS file t is not valid JSON: unexpected byte 0x7d at byte 3")
     }
 }

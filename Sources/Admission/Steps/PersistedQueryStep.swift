@@ -1,4 +1,3 @@
-import GraphQLAnalysis
 import PersistedQueries
 import Synchronization
 
