@@ -39,6 +39,10 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // The pure kit, no I/O: the one JSON (value, strict parser, serializer, string escaper),
+        // exact money and decimal text, deadlines, and the connection threads' queue.
+        .target(name: "Kit", swiftSettings: strict),
+
         // Edges: sockets and the event loop; the pure HTTP/1.1 codec.
         .target(name: "CSystem"),
         .target(name: "Sockets", dependencies: ["CSystem"], swiftSettings: strict),
@@ -54,32 +58,32 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "Kit", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", "Kit", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
-        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
-        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing"], swiftSettings: strict),
+        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing", "Kit"], swiftSettings: strict),
         // Who is calling: JWT (OpenSSL) or trusted headers (issue 6).
-        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP"], swiftSettings: strict),
+        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
         .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
-        .target(name: "Audit", dependencies: ["Postgres", "GraphQLAnalysis", "Contract", logging], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Kit", "Postgres", "Contract", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Contract", "Kit", "Audit", "Postgres", "GraphQLAnalysis", "Config", "Telemetry", logging, metrics, coreMetrics],
+            dependencies: ["Contract", "Kit", "Audit", "Postgres", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "Workers",
-            dependencies: ["Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", logging, coreMetrics],
+            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "Config", logging, coreMetrics],
             swiftSettings: strict
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
+            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
             swiftSettings: strict
         ),
 
@@ -89,19 +93,16 @@ let package = Package(
             dependencies: ["Kit", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
-        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "GraphQLAnalysis"], swiftSettings: strict),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "Kit"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
-                "ApprovalPolicy", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
+                "Kit", "ApprovalPolicy", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
                 "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),
 
-        // The pure kit: no I/O; what every layer may use (deadlines, the connection threads'
-        // queue; issue 14 moves the one JSON, money and RFC 3339 here).
-        .target(name: "Kit", swiftSettings: strict),
 
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
@@ -115,6 +116,7 @@ let package = Package(
         .target(
             name: "Admission",
             dependencies: [
+                "Kit",
                 "Contract", "HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", "Ledger", "RateLimit", "FourEyes", "ApprovalPolicy",
                 logging,
             ],
@@ -122,17 +124,19 @@ let package = Package(
         ),
         .target(
             name: "Admin",
-            dependencies: ["Contract", 
-                "Admission", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Identity", "GraphQLAnalysis",
+            dependencies: [
+                "Kit", "Contract",
+                "Admission", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Identity",
                 "PersistedQueries", logging, prometheus,
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Gateway",
-            dependencies: ["Contract", 
+            dependencies: [
+                "Contract",
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
+                "Kit", "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -140,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "safemut",
             dependencies: [
-                "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
+                "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
                 "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", argumentParser, logging,
             ],
             swiftSettings: strict
@@ -161,15 +165,17 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Contract", 
+            dependencies: [
+                "Contract",
                 "Gateway", "Admission", "Admin", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
-                "GraphQLAnalysis", "PersistedQueries", "TestSupport", logging, prometheus,
+                "GraphQLAnalysis", "Kit", "PersistedQueries", "TestSupport", logging, prometheus,
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP"], swiftSettings: strict),
+        .testTarget(name: "KitTests", dependencies: ["Kit"], swiftSettings: strict),
+        .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "Kit", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
             dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
@@ -182,12 +188,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditWorkersTests",
-            dependencies: ["Contract", "Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config", logging],
+            dependencies: ["Kit", "Contract", "Audit", "Workers", "Ledger", "Admin", "Postgres", "Migrations", "TestSupport", "Identity", "Config", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BudgetAdminTests",
-            dependencies: ["Contract", 
+            dependencies: [
+                "Kit", "Contract",
                 "BudgetAdmin", "Admin", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "Identity", "Config",
                 "HTTP", "HTTPServer", "Sockets", logging,
             ],
@@ -195,23 +202,24 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitTests",
-            dependencies: ["Contract", 
+            dependencies: [
+                "Contract",
                 "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging,
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "GraphQLAnalysis", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ApprovalPolicyTests", dependencies: ["ApprovalPolicy", "Kit", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "FourEyesTests",
-            dependencies: ["Contract", 
+            dependencies: [
+                "Kit", "Contract",
                 "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
-        .testTarget(name: "KitTests", dependencies: ["Kit"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
         .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),

@@ -35,7 +35,7 @@ LAYERS = [
     ("executables", ["safemut", "intelgraph-demo", "TestSupport", "analysis-bench", "datastore-bench"]),
 ]
 # Pure domain: must not reach the HTTP server or a datastore client.
-PURE = ["Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]
+PURE = ["Kit", "Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]
 FORBIDDEN_FOR_PURE = ["HTTPServer", "Postgres", "Redis", "CLibPQ", "CHiredis", "Migrations"]
 
 IMPORT = re.compile(r"^\s*(?:@[A-Za-z_]+(?:\([^)]*\))?\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)

@@ -1,10 +1,10 @@
 import Contract
 import Admission
-import GraphQLAnalysis
 import Gzip
 import HTTP
 import HTTPClient
 import HTTPServer
+import Kit
 import Prometheus
 import Sockets
 

@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 extension PolicyDecision {
     /// Reads OPA's answer to `POST /v1/data/approval`: `{"result": {"requires_4eyes": …,
@@ -9,10 +9,10 @@ extension PolicyDecision {
     /// OPA omits `result` when the package is not loaded: that is an error, not a "no".
     public init(opaAnswer body: [UInt8]) throws(OPAError) {
         let document: JSONValue
-        do {
+        do throws(JSONParseError) {
             document = try JSONValue.parse(body)
         } catch {
-            throw .badJSON("not JSON (\(error))")
+            throw .badJSON("not JSON (\(error.explanation))")
         }
         guard let result = document["result"] else {
             throw .badJSON("no \"result\": is package approval loaded in OPA?")

@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// The Rego input document (policies/approval.rego's header lists its fields), both ways:
 /// what the OPA client sends, and what the conformance table holds.

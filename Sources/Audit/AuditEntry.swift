@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// One audit record to append: what happened, who did it, for which tenant, and the
 /// details an auditor needs (snake_case JSON). The chain (seq, prev_hash, hash) is computed

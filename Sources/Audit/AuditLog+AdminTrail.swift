@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 
 extension AuditLog: AdminAuditTrail {
     public func record(

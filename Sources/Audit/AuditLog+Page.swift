@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// One page of the audit log, oldest first.
@@ -43,7 +43,7 @@ extension AuditLog {
     static func record(_ row: PostgresRow) throws(PostgresError) -> AuditRecord {
         let detailBytes = try row["details"].jsonBytes()
         let details: JSONValue
-        do throws(AnalysisError) {
+        do throws(JSONParseError) {
             details = try JSONValue.parse(detailBytes)
         } catch {
             // jsonb output always parses; keep the text rather than fail the page if it ever does not.

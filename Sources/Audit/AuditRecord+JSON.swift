@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 extension AuditRecord {
     /// The row as the admin API shows it (snake_case, the table's column names; hashes in hex).

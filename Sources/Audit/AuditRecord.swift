@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// One stored row of `audit_log`, chain fields included.
 public struct AuditRecord: Sendable, Equatable {

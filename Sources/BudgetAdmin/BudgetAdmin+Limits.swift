@@ -1,6 +1,6 @@
 import Contract
 import Audit
-import GraphQLAnalysis
+import Kit
 import Ledger
 import Postgres
 

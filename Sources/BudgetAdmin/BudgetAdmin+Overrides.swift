@@ -1,6 +1,6 @@
 import Contract
 import Audit
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 extension BudgetAdmin {

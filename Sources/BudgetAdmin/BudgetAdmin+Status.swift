@@ -1,5 +1,4 @@
 import Contract
-import GraphQLAnalysis
 import Postgres
 
 extension BudgetAdmin {

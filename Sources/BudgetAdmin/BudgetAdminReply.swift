@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 import Postgres
 
 /// The refusals of the budget admin routes, each in the SPEC §1 error shape.

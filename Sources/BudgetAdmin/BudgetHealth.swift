@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 import Logging
 import Postgres
 

@@ -1,5 +1,6 @@
 import Contract
 import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// One `compensation_log` row: the inverse of an admitted mutation, as the upstream
@@ -51,10 +52,10 @@ public struct InverseMutation: Sendable, Equatable {
 
     static func parse(_ bytes: [UInt8], rule: DestructiveRule, cache: DocumentCache) -> Result<InverseMutation, CompensationProblem> {
         let value: JSONValue
-        do throws(AnalysisError) {
+        do throws(JSONParseError) {
             value = try JSONValue.parse(bytes)
         } catch {
-            return .failure(CompensationProblem("the compensation is not JSON: \(error.message)"))
+            return .failure(CompensationProblem("the compensation is not JSON: \(AnalysisError(json: error).message)"))
         }
         guard let operation = value["operation"]?.stringValue, !operation.isEmpty else {
             return .failure(CompensationProblem("the compensation has no \"operation\" string"))

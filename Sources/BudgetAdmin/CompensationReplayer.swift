@@ -3,6 +3,7 @@ import Audit
 import Config
 import Foundation
 import GraphQLAnalysis
+import Kit
 import Logging
 import Postgres
 

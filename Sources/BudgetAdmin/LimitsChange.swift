@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 import Ledger
 
 /// The body of `PUT /admin/budget/limits/{tenant}`: any of the two limits, the alert

@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 import Postgres
 
 /// One row of `budget_overrides` as the admin API shows it.

@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 
 /// The override policy of SPEC §3 and the rollout guide: at most 3×, at most 24 h; below
 /// 2× an override is active at once, from 2× it waits for a second `finance_admin`.

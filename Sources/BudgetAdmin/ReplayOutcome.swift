@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// What happened to one compensation in a `safemut compensate` run.
 public enum ReplayOutcome: Sendable, Equatable {

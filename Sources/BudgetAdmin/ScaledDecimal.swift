@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// An exact decimal held as an integer count of `1/10^places` units, read from a JSON
 /// number's literal text (never through `Double`): a multiplier in thousandths, an alert

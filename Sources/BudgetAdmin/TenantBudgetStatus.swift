@@ -1,5 +1,5 @@
+import Kit
 import Contract
-import GraphQLAnalysis
 import Ledger
 import Postgres
 

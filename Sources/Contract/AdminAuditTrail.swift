@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// Where admin changes are recorded (the hash-chained audit log, `Audit.AuditLog`).
 /// A protocol here because the audit module builds on this one.

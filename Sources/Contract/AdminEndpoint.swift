@@ -1,5 +1,6 @@
 import GraphQLAnalysis
 import Identity
+import Kit
 
 /// One admin call as its handler sees it: already routed, authenticated and authorized
 /// by the role table (`AdminAccess`).
@@ -39,10 +40,11 @@ public struct AdminCall: Sendable {
     public func jsonObject() -> Result<JSONValue, AdminReply> {
         guard !body.isEmpty else { return .failure(.badRequest("the request needs a JSON object body")) }
         let value: JSONValue
-        do throws(AnalysisError) {
+        do throws(JSONParseError) {
             value = try JSONValue.parse(body)
         } catch {
-            return .failure(.badRequest("the body is not valid JSON: \(error.message)"))
+            // The request analysis' sentence, as admin clients have always read it.
+            return .failure(.badRequest("the body is not valid JSON: \(AnalysisError(json: error).message)"))
         }
         guard value.objectMembers != nil else { return .failure(.badRequest("the body must be a JSON object")) }
         return .success(value)

@@ -1,5 +1,5 @@
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Telemetry
 
 /// Small constructors so admin replies (here and in the modules that add admin endpoints)
@@ -14,11 +14,5 @@ extension JSONValue {
     }
     public static func members(_ pairs: KeyValuePairs<String, JSONValue>) -> JSONValue {
         .object(pairs.map { JSONMember($0.key, $0.value) })
-    }
-
-    /// `true`/`false` when the value is a JSON boolean.
-    public var boolValue: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
     }
 }

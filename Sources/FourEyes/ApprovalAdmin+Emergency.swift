@@ -1,7 +1,6 @@
 import Contract
 import BudgetAdmin
 import Foundation
-import GraphQLAnalysis
 
 extension ApprovalAdmin {
     // MARK: POST /admin/policy/emergency-override

@@ -2,8 +2,8 @@ import Contract
 import ApprovalPolicy
 import BudgetAdmin
 import Foundation
-import GraphQLAnalysis
 import Identity
+import Kit
 import Logging
 
 /// The four-eyes queue (SPEC §3): `GET /admin/approvals?status=pending`,

@@ -1,7 +1,7 @@
 import Contract
 import Foundation
-import GraphQLAnalysis
 import HTTP
+import Kit
 
 /// What a re-sent mutation offers as its approval (SPEC §2 step 3): the request's id in
 /// `X-Approval-Id`, or the approvers' ids in `variables.approvers`.

@@ -1,6 +1,6 @@
 import Contract
 import BudgetAdmin
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// One four-eyes request as the admin API shows it, with the decisions it gathered.
@@ -85,10 +85,10 @@ public struct ApprovalRequestRecord: Sendable, Equatable {
 
     private static func json(_ cell: PostgresCell) throws(PostgresError) -> JSONValue {
         let bytes = try cell.jsonBytes()
-        do {
+        do throws(JSONParseError) {
             return try JSONValue.parse(bytes)
         } catch {
-            throw PostgresError(.decoding, message: "approval request column is not JSON: \(error)")
+            throw PostgresError(.decoding, message: "approval request column is not JSON: \(error.explanation)")
         }
     }
 

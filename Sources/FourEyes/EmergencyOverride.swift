@@ -2,7 +2,7 @@ import Contract
 import Audit
 import BudgetAdmin
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Postgres
 import Synchronization
 

@@ -1,4 +1,5 @@
 import GraphQLAnalysis
+import Kit
 
 /// The tenants a mutation names besides the caller's (SPEC §2: "the operation touches
 /// another tenant"). A tenant is named by any argument, input-object field or variable

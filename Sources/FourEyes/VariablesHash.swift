@@ -1,5 +1,5 @@
-import GraphQLAnalysis
 import Hashing
+import Kit
 
 /// The hash an approval is bound to besides the document's: SHA-256 of the request's
 /// variables in a canonical form (object keys sorted by their UTF-8 bytes at every level,

@@ -3,7 +3,7 @@ import Admin
 import Admission
 import HTTPClient
 import HTTPServer
-import GraphQLAnalysis
+import Kit
 import Logging
 import PersistedQueries
 import Prometheus

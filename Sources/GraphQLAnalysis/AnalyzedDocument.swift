@@ -1,4 +1,5 @@
 import GraphQL
+import Kit
 
 /// A parsed document that passed the limits, with what each of its
 /// operations needs precomputed; what the parse cache stores. Turning it into

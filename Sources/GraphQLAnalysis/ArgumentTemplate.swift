@@ -1,4 +1,5 @@
 import GraphQL
+import Kit
 
 /// An argument value compiled once, when the document is analysed: constant
 /// parts are already JSON, so resolving against a request's variables is a

@@ -1,3 +1,5 @@
+import Kit
+
 /// A root field's resolved arguments by name. A field has a handful, so a
 /// small array searched in order beats a dictionary: no hashing, and adding
 /// a variable's value to the precomputed constants is an append.

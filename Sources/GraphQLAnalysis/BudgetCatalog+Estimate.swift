@@ -1,3 +1,5 @@
+import Kit
+
 extension BudgetCatalog {
     /// The estimate of `operation`: for a mutation, each root field's cap
     /// (and tokens) × its `perItem` list length × its `@listSize` factor,

@@ -1,3 +1,5 @@
+import Kit
+
 /// `safemut check-budget`'s rules: every mutation field declares a valid
 /// `@budget` (positive, sane cap in at most six decimals; known risk tags;
 /// `perItem` naming a list argument; non-negative tokens), and valid

@@ -1,4 +1,5 @@
 import GraphQL
+import Kit
 
 /// Reads one mutation field's `@budget`, `@cost` and `@listSize`, collecting
 /// a `Finding` for everything wrong. Shared by the linter and the catalog, so

@@ -1,5 +1,6 @@
 import GraphQL
 import Hashing
+import Kit
 
 /// Parses a query text and checks it against the limits: size first, then
 /// bracket nesting on the raw text (so the parser never sees a document deep

@@ -1,3 +1,5 @@
+import Kit
+
 /// What one root field occurrence may cost.
 public struct FieldEstimate: Sendable, Equatable {
     public var name: String

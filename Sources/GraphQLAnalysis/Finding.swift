@@ -1,3 +1,5 @@
+import Kit
+
 /// One problem the budget linter found, with where it is.
 public struct Finding: Sendable, Equatable {
     public enum Severity: String, Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Kit
+
 /// How a GraphQL request arrived; GraphQL over HTTP forbids mutations over GET.
 public enum RequestTransport: Sendable, Equatable {
     case get

@@ -1,3 +1,5 @@
+import Kit
+
 /// Turns a GraphQL-over-HTTP request (a POST JSON body or GET query
 /// parameters) into a `GraphQLRequest`, or a typed `AnalysisError`.
 public enum RequestParser {
@@ -5,7 +7,7 @@ public enum RequestParser {
     /// A JSON array (a batch) is refused: one budget check must never cover
     /// several mutations. Unknown top-level keys are ignored.
     public static func parsePOST(body: [UInt8]) throws(AnalysisError) -> GraphQLRequest {
-        let json = try JSONParser.parse(body)
+        let json = try parseJSON(body)
         switch json {
         case .array: throw AnalysisError(.batchNotSupported)
         case .object: break
@@ -50,6 +52,15 @@ public enum RequestParser {
         )
     }
 
+    /// The body's JSON, refused in the analysis' words.
+    private static func parseJSON(_ bytes: [UInt8]) throws(AnalysisError) -> JSONValue {
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw AnalysisError(json: error)
+        }
+    }
+
     /// `value` when it is an object, nil when absent or null, else `failure`.
     private static func objectOrNil(_ value: JSONValue?, else failure: AnalysisError.Kind) throws(AnalysisError) -> JSONValue? {
         switch value {
@@ -66,7 +77,7 @@ public enum RequestParser {
         guard let text, !text.isEmpty else { return nil }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(Array(text.utf8))
+            value = try parseJSON(Array(text.utf8))
         } catch {
             // Say which parameter held the bad JSON.
             if case .invalidJSON(let detail) = error.kind { throw AnalysisError(.invalidJSON("in \"\(name)\": \(detail)")) }

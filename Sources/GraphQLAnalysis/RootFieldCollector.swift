@@ -1,4 +1,5 @@
 import GraphQL
+import Kit
 
 /// Lists an operation's root fields, expanding fragment spreads and inline
 /// fragments at the root. Fragments are already known to be acyclic and

@@ -1,3 +1,5 @@
+import Kit
+
 /// The protected header of a compact JWS, reduced to what verification uses.
 struct JOSEHeader: Equatable {
     let algorithm: JWSAlgorithm
@@ -13,11 +15,12 @@ struct JOSEHeader: Equatable {
     static func parse(_ json: [UInt8]) throws(JWTError) -> JOSEHeader {
         let value: JSONValue
         do throws(JSONParseError) {
-            value = try JSONReader.parse(json, depthLimit: 4)
+            value = try JSONValue.parse(json, maxNesting: 4, finiteNumbersOnly: true)
         } catch {
             throw .invalidJSON(.header, error)
         }
-        guard let members = value.objectValue else { throw .malformed("header is not a JSON object") }
+        guard value.objectMembers != nil else { throw .malformed("header is not a JSON object") }
+        let members = value
         if members["crit"] != nil { throw .unsupportedCriticalHeader }
         guard let algorithmValue = members["alg"] else { throw .missingAlgorithm }
         guard let algorithmName = algorithmValue.stringValue else {

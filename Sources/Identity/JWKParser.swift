@@ -1,3 +1,5 @@
+import Kit
+
 /// Turns one JWK (RFC 7517 §4, RFC 7518 §6) into a `VerificationKey`, or says why it is
 /// skipped or invalid.
 ///
@@ -24,7 +26,7 @@ enum JWKParser {
         let reason: String
     }
 
-    static func parse(_ members: [String: JSONValue]) throws(Invalid) -> Outcome {
+    static func parse(_ members: JSONValue) throws(Invalid) -> Outcome {
         let keyID = members["kid"]?.stringValue
         func skip(_ reason: String) -> Outcome { .skipped(JWKSet.SkippedKey(keyID: keyID, reason: reason)) }
 
@@ -64,7 +66,7 @@ enum JWKParser {
         return type == "RSA" ? try rsaKey(members, keyID: keyID) : try ecKey(members, keyID: keyID)
     }
 
-    private static func rsaKey(_ members: [String: JSONValue], keyID: String) throws(Invalid) -> Outcome {
+    private static func rsaKey(_ members: JSONValue, keyID: String) throws(Invalid) -> Outcome {
         let modulus = try bytes(members, "n", keyID: keyID)
         let exponent = try bytes(members, "e", keyID: keyID)
         let significant = Array(modulus.drop { $0 == 0 })
@@ -86,7 +88,7 @@ enum JWKParser {
         }
     }
 
-    private static func ecKey(_ members: [String: JSONValue], keyID: String) throws(Invalid) -> Outcome {
+    private static func ecKey(_ members: JSONValue, keyID: String) throws(Invalid) -> Outcome {
         guard let curve = members["crv"]?.stringValue else { throw Invalid(keyID: keyID, reason: "EC key without \"crv\"") }
         guard curve == "P-256" else {
             return .skipped(JWKSet.SkippedKey(keyID: keyID, reason: "curve \"\(curve)\" is not supported (P-256 is)"))
@@ -105,7 +107,7 @@ enum JWKParser {
         }
     }
 
-    private static func bytes(_ members: [String: JSONValue], _ name: String, keyID: String) throws(Invalid) -> [UInt8] {
+    private static func bytes(_ members: JSONValue, _ name: String, keyID: String) throws(Invalid) -> [UInt8] {
         guard let text = members[name]?.stringValue else {
             throw Invalid(keyID: keyID, reason: "no string member \"\(name)\"")
         }

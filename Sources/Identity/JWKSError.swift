@@ -1,3 +1,5 @@
+import Kit
+
 /// Why a JWKS file could not be loaded; always names the file. On reload the previous
 /// key set stays in force.
 public struct JWKSError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Kit
 import Synchronization
 
 /// An immutable set of verification keys read from one JWKS file (RFC 7517 §5), by `kid`.
@@ -61,14 +62,14 @@ public struct JWKSet: Sendable {
         }
         let document: JSONValue
         do throws(JSONParseError) {
-            document = try JSONReader.parse(bytes, depthLimit: 8)
+            document = try JSONValue.parse(bytes, maxNesting: 8, finiteNumbersOnly: true)
         } catch {
             throw failure(.invalidJSON(error))
         }
-        guard let members = document.objectValue else {
+        guard document.objectMembers != nil else {
             throw failure(.notAKeySet("the top level is a JSON \(document.typeName), not an object"))
         }
-        guard case .array(let entries)? = members["keys"] else {
+        guard case .array(let entries)? = document["keys"] else {
             throw failure(.notAKeySet("no \"keys\" array"))
         }
         guard entries.count <= maximumKeys else {
@@ -77,12 +78,12 @@ public struct JWKSet: Sendable {
         var keys: [String: VerificationKey] = [:]
         var skipped: [SkippedKey] = []
         for (index, entry) in entries.enumerated() {
-            guard let keyMembers = entry.objectValue else {
+            guard entry.objectMembers != nil else {
                 throw failure(.invalidKey(index: index, keyID: nil, reason: "is a JSON \(entry.typeName), not an object"))
             }
             let outcome: JWKParser.Outcome
             do throws(JWKParser.Invalid) {
-                outcome = try JWKParser.parse(keyMembers)
+                outcome = try JWKParser.parse(entry)
             } catch {
                 throw failure(.invalidKey(index: index, keyID: error.keyID, reason: error.reason))
             }

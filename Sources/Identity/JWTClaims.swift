@@ -1,3 +1,5 @@
+import Kit
+
 /// The claims of a verified token that the gateway uses (RFC 7519 §4.1 plus `tenant`, `roles`).
 public struct JWTClaims: Sendable, Equatable {
     /// `sub`: the caller's user id.
@@ -21,11 +23,12 @@ public struct JWTClaims: Sendable, Equatable {
     static func parse(_ json: [UInt8]) throws(JWTError) -> JWTClaims {
         let value: JSONValue
         do throws(JSONParseError) {
-            value = try JSONReader.parse(json, depthLimit: 8)
+            value = try JSONValue.parse(json, maxNesting: 8, finiteNumbersOnly: true)
         } catch {
             throw .invalidJSON(.payload, error)
         }
-        guard let members = value.objectValue else { throw .malformed("payload is not a JSON object") }
+        guard value.objectMembers != nil else { throw .malformed("payload is not a JSON object") }
+        let members = value
 
         guard let subject = try optionalString(members, "sub") else { throw .missingClaim("sub") }
         if let problem = IdentifierRules.subjectProblem(subject) { throw .invalidClaim(name: "sub", reason: problem) }
@@ -45,7 +48,7 @@ public struct JWTClaims: Sendable, Equatable {
         )
     }
 
-    private static func optionalString(_ members: [String: JSONValue], _ name: String) throws(JWTError) -> String? {
+    private static func optionalString(_ members: JSONValue, _ name: String) throws(JWTError) -> String? {
         guard let value = members[name] else { return nil }
         guard let text = value.stringValue else {
             throw .invalidClaim(name: name, reason: "must be a string, not \(value.typeName)")
@@ -54,13 +57,14 @@ public struct JWTClaims: Sendable, Equatable {
     }
 
     /// A NumericDate (RFC 7519 §2): a JSON number of seconds, fractions allowed.
-    private static func numericDate(_ members: [String: JSONValue], _ name: String, roundUp: Bool) throws(JWTError) -> Int64? {
+    private static func numericDate(_ members: JSONValue, _ name: String, roundUp: Bool) throws(JWTError) -> Int64? {
         switch members[name] {
         case nil:
             return nil
-        case .integer(let seconds)?:
-            return seconds
-        case .number(let seconds)?:
+        case .number(let text)?:
+            if let seconds = Int64(text) { return seconds }
+            // Parsed with `finiteNumbersOnly`, so the text reads as a finite Double.
+            guard let seconds = Double(text) else { throw .invalidClaim(name: name, reason: "is out of range") }
             let rounded = roundUp ? seconds.rounded(.up) : seconds.rounded(.down)
             // Past ±2^53 a Double is no longer a meaningful second count.
             guard abs(rounded) <= 9_007_199_254_740_992, let exact = Int64(exactly: rounded) else {

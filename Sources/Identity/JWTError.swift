@@ -1,3 +1,5 @@
+import Kit
+
 /// Why a bearer token was refused. Every case maps to `UNAUTHENTICATED`.
 public enum JWTError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The three parts of a compact JWS.

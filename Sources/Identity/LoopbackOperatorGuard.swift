@@ -1,4 +1,5 @@
 import HTTP
+import Kit
 
 /// Decides whether a credential-less admin call from a loopback peer may act as
 /// `local-operator` (`admin.loopback_operator`).
@@ -98,7 +99,7 @@ public struct LoopbackOperatorGuard: Sendable, Equatable {
     /// Whether `body` is one JSON object, the shape every admin route with a body reads.
     /// The depth limit only has to fit admin bodies (a persisted-query manifest is 3 deep).
     static func isJSONObject(_ body: [UInt8]) -> Bool {
-        guard let value = try? JSONReader.parse(body, depthLimit: 64) else { return false }
-        return value.objectValue != nil
+        guard let value = try? JSONValue.parse(body, maxNesting: 64) else { return false }
+        return value.objectMembers != nil
     }
 }

@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// What an upstream response says about its own cost: `extensions.cost.actualUsd`
 /// (a decimal string or number, read exactly), `extensions.cost.actualTokens`, and

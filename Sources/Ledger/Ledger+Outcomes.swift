@@ -1,7 +1,7 @@
 import Contract
 import Audit
 import Foundation
-import GraphQLAnalysis
+import Kit
 
 extension Ledger {
     /// A budget denial: counted, and audited when it makes a storm.

@@ -3,7 +3,6 @@ import Kit
 import Audit
 import Config
 import Foundation
-import GraphQLAnalysis
 import Logging
 import Postgres
 import Synchronization

@@ -1,5 +1,5 @@
 import Audit
-import GraphQLAnalysis
+import Kit
 import Ledger
 import Logging
 import Postgres

@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 import Ledger
 
 extension ReconcileReport {

@@ -1,5 +1,5 @@
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Postgres
 
 /// The two workers, as the status snapshot names them.

@@ -1,7 +1,7 @@
 import Contract
 import Audit
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Logging
 import Postgres
 

@@ -1,5 +1,5 @@
 import Foundation
-import GraphQLAnalysis
+import Kit
 
 /// One worker's schedule and last outcome, as `GET /admin/workers/status` shows it.
 public struct WorkerStatus: Sendable, Equatable {

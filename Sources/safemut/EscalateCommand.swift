@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import Kit
 import Ledger
 import Workers
 

@@ -1,6 +1,6 @@
 import ApprovalPolicy
 import Foundation
-import GraphQLAnalysis
+import Kit
 
 /// policies/conformance/cases.json: one `{id, input, expect}` per case.
 struct ConformanceCase: Sendable {

@@ -1,6 +1,6 @@
 import ApprovalPolicy
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Testing
 import TestSupport
 

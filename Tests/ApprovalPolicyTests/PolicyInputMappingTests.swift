@@ -1,5 +1,5 @@
 import ApprovalPolicy
-import GraphQLAnalysis
+import Kit
 import Testing
 
 /// PolicyInput ⇄ the Rego input document, and OPA's answer → PolicyDecision.

@@ -1,5 +1,5 @@
-import GraphQLAnalysis
 import Identity
+import Kit
 import Testing
 import Contract
 @testable import Admin

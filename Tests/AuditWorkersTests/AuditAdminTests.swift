@@ -1,7 +1,7 @@
 import Contract
 import Admin
 import Audit
-import GraphQLAnalysis
+import Kit
 import Testing
 
 @Suite("GET /admin/audit")

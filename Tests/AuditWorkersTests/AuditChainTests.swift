@@ -1,5 +1,5 @@
 import Audit
-import GraphQLAnalysis
+import Kit
 import Postgres
 import Testing
 

@@ -1,7 +1,6 @@
 import Contract
 import Admin
 import Audit
-import GraphQLAnalysis
 import Postgres
 import Testing
 import Workers

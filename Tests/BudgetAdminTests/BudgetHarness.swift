@@ -2,10 +2,10 @@ import Contract
 import Admin
 import BudgetAdmin
 import Foundation
-import GraphQLAnalysis
 import HTTP
 import HTTPServer
 import Identity
+import Kit
 import Logging
 import Migrations
 import Postgres

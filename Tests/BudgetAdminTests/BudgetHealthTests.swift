@@ -2,7 +2,6 @@ import Contract
 @testable import Admin
 import BudgetAdmin
 import Identity
-import GraphQLAnalysis
 import Logging
 import Postgres
 import Testing

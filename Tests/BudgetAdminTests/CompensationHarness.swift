@@ -1,7 +1,7 @@
 import BudgetAdmin
 import Config
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Postgres
 import Synchronization
 import TestSupport

@@ -1,6 +1,7 @@
 import BudgetAdmin
 import Config
 import GraphQLAnalysis
+import Kit
 import Postgres
 import Testing
 import TestSupport

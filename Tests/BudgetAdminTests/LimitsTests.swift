@@ -1,4 +1,3 @@
-import GraphQLAnalysis
 import Testing
 
 /// `PUT /admin/budget/limits/{tenant}`.

@@ -1,4 +1,3 @@
-import GraphQLAnalysis
 import Testing
 
 /// `POST /admin/budget/overrides/{id}/approve`: four eyes on a ≥ 2× override.

@@ -1,4 +1,3 @@
-import GraphQLAnalysis
 import Testing
 
 /// `POST /admin/budget/override` (SPEC §3): the runbook's body, the auto-approval line at

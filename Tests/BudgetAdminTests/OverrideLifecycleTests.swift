@@ -1,5 +1,4 @@
 import Foundation
-import GraphQLAnalysis
 import Postgres
 import Testing
 

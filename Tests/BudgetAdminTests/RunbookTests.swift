@@ -1,5 +1,5 @@
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Testing
 import TestSupport
 

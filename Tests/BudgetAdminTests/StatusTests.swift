@@ -1,5 +1,4 @@
 import BudgetAdmin
-import GraphQLAnalysis
 import Postgres
 import Testing
 

@@ -3,6 +3,7 @@ import Admission
 import Foundation
 import GraphQLAnalysis
 import HTTP
+import Kit
 import Testing
 @testable import FourEyes
 

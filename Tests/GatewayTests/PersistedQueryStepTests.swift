@@ -2,6 +2,7 @@ import GraphQLAnalysis
 import HTTP
 import Hashing
 import Identity
+import Kit
 import Logging
 import PersistedQueries
 import Testing

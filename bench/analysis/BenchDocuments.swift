@@ -1,4 +1,4 @@
-import GraphQLAnalysis
+import Kit
 
 /// The documents the benchmark analyses: a small bulk mutation with a
 /// variable list, and two ~4 KB mutations: a usual one (few root fields,

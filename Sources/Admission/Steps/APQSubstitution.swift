@@ -1,4 +1,5 @@
 import GraphQLAnalysis
+import Kit
 
 /// Rewrites an APQ hash-only request so the upstream receives the document:
 /// the upstream (IntelGraph, the demo) knows no hashes, and the document the

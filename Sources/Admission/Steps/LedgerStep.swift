@@ -1,6 +1,6 @@
 import Contract
 import Foundation
-import GraphQLAnalysis
+import Kit
 import Ledger
 
 /// The debit step (SPEC §2): a mutation's estimate is reserved in the Postgres ledger

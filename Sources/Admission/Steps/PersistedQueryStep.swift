@@ -1,5 +1,4 @@
 import Contract
-import GraphQLAnalysis
 import PersistedQueries
 import Synchronization
 

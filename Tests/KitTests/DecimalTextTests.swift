@@ -1,5 +1,5 @@
 import Testing
-@testable import GraphQLAnalysis
+@testable import Kit
 
 @Suite struct DecimalTextTests {
     @Test(arguments: [

@@ -1,32 +1,41 @@
 /// A strict RFC 8259 JSON parser over bytes. Strict where parsers disagree, so
 /// the gateway and the upstream cannot read one body two ways: duplicate keys,
 /// invalid UTF-8 and lone surrogates are refused; nesting is bounded so a
-/// hostile body cannot exhaust the stack.
+/// hostile body cannot exhaust the stack. Numbers are kept as their text.
 struct JSONParser {
-    /// Objects and arrays nested deeper than this are refused.
-    static let maxNesting = 128
+    /// Past this many members an object's names are checked for repeats in a set, not a scan.
+    private static let linearNameCheckLimit = 16
 
     private let bytes: [UInt8]
+    private let maxNesting: Int
+    private let finiteNumbersOnly: Bool
     private var index = 0
     private var nesting = 0
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], maxNesting: Int, finiteNumbersOnly: Bool) {
         self.bytes = bytes
+        self.maxNesting = maxNesting
+        self.finiteNumbersOnly = finiteNumbersOnly
     }
 
     /// Exactly one JSON value, optionally surrounded by whitespace.
-    static func parse(_ bytes: [UInt8]) throws(AnalysisError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    static func parse(_ bytes: [UInt8], maxNesting: Int, finiteNumbersOnly: Bool) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxNesting: maxNesting, finiteNumbersOnly: finiteNumbersOnly)
         parser.skipWhitespace()
-        guard parser.index < bytes.count else { throw AnalysisError(.invalidJSON("the body is empty")) }
+        guard parser.index < bytes.count else { throw parser.failure(.empty, .value) }
         let value = try parser.parseValue()
         parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("unexpected data after the JSON value") }
+        guard parser.index == bytes.count else { throw parser.failure(.trailingData, .end) }
         return value
     }
 
-    private func failure(_ reason: String) -> AnalysisError {
-        AnalysisError(.invalidJSON("\(reason) at byte \(index)"))
+    private func failure(_ reason: JSONParseError.Reason, _ context: JSONParseError.Context) -> JSONParseError {
+        JSONParseError(offset: index, reason: reason, context: context)
+    }
+
+    /// The byte at `index` as an unexpected one, or the end of input when there is none.
+    private func unexpected(_ context: JSONParseError.Context) -> JSONParseError {
+        failure(index < bytes.count ? .unexpectedByte(bytes[index]) : .unexpectedEnd, context)
     }
 
     private mutating func skipWhitespace() {
@@ -38,8 +47,8 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(AnalysisError) -> JSONValue {
-        guard index < bytes.count else { throw failure("unexpected end of input") }
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard index < bytes.count else { throw failure(.unexpectedEnd, .value) }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -48,29 +57,32 @@ struct JSONParser {
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw failure("unexpected character")
+        default: throw unexpected(.value)
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(AnalysisError) {
+    /// The literal at `index`; a mismatch names the first byte that differs, or the end of input.
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let start = index
         let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw failure("unexpected end of input") }
+        let context = JSONParseError.Context.literal(start: start, truncated: start + count > bytes.count)
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        for offset in 0..<count where bytes[index + offset] != expected[offset] {
-            throw failure("invalid literal")
+        for byte in expected {
+            guard index < bytes.count, bytes[index] == byte else { throw unexpected(context) }
+            index += 1
         }
-        index += count
     }
 
-    private mutating func enter() throws(AnalysisError) {
+    private mutating func enter() throws(JSONParseError) {
         nesting += 1
-        guard nesting <= Self.maxNesting else { throw failure("nesting deeper than \(Self.maxNesting)") }
+        guard nesting <= maxNesting else { throw failure(.tooDeep(limit: maxNesting), .value) }
     }
 
-    private mutating func parseObject() throws(AnalysisError) -> JSONValue {
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
         var members: [JSONMember] = []
+        var names: Set<String> = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -79,17 +91,19 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected(.memberName) }
+            let keyOffset = index
             let key = try parseString()
-            // Linear for the usual handful of keys; a hostile body with many keys is bounded by its size.
-            if members.contains(where: { $0.key == key }) { throw AnalysisError(.duplicateKey(key)) }
+            if Self.isRepeated(key, in: members, names: &names) {
+                throw JSONParseError(offset: keyOffset, reason: .duplicateMember(key), context: .memberName)
+            }
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw unexpected(.colon) }
             index += 1
             skipWhitespace()
             members.append(JSONMember(key, try parseValue()))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
+            guard index < bytes.count else { throw failure(.unexpectedEnd, .objectSeparator) }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
@@ -97,12 +111,12 @@ struct JSONParser {
                 nesting -= 1
                 return .object(members)
             } else {
-                throw failure("expected ',' or '}'")
+                throw unexpected(.objectSeparator)
             }
         }
     }
 
-    private mutating func parseArray() throws(AnalysisError) -> JSONValue {
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
         var elements: [JSONValue] = []
@@ -116,7 +130,7 @@ struct JSONParser {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
+            guard index < bytes.count else { throw failure(.unexpectedEnd, .arraySeparator) }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "]") {
@@ -124,16 +138,24 @@ struct JSONParser {
                 nesting -= 1
                 return .array(elements)
             } else {
-                throw failure("expected ',' or ']'")
+                throw unexpected(.arraySeparator)
             }
         }
     }
 
+    /// Whether `key` already names one of `members`: a scan for the usual handful, a set
+    /// (built once, then kept up to date) past that, so many members cost linear time.
+    private static func isRepeated(_ key: String, in members: [JSONMember], names: inout Set<String>) -> Bool {
+        if members.count < linearNameCheckLimit { return members.contains { $0.key == key } }
+        if names.isEmpty { names = Set(members.lazy.map(\.key)) }
+        return !names.insert(key).inserted
+    }
+
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
-    private mutating func parseNumber() throws(AnalysisError) -> JSONValue {
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw failure(.invalidNumber, .number) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
@@ -141,16 +163,22 @@ struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw failure(.invalidNumber, .number) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw failure(.invalidNumber, .number) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if finiteNumbersOnly {
+            guard let approximate = Double(text), approximate.isFinite else {
+                throw JSONParseError(offset: start, reason: .invalidNumber, context: .number)
+            }
+        }
+        return .number(text)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
@@ -158,7 +186,7 @@ struct JSONParser {
     }
 
     /// A string starting at the opening quote; escapes decoded, UTF-8 validated.
-    private mutating func parseString() throws(AnalysisError) -> String {
+    private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         var runStart = index
         // Used once an escape shows up (an empty array allocates nothing); until
@@ -189,10 +217,10 @@ struct JSONParser {
                 runStart = index
                 continue
             }
-            guard byte >= 0x20 else { throw failure("control character in string") }
+            guard byte >= 0x20 else { throw failure(.controlCharacter, .string) }
             index += 1
         }
-        throw failure("unterminated string")
+        throw failure(.unexpectedEnd, .string)
     }
 
     /// The index of the next quote, backslash or control character at or after `start`.
@@ -209,7 +237,7 @@ struct JSONParser {
     }
 
     /// `source[range]` as a String, refusing invalid UTF-8.
-    private func validated(_ source: [UInt8], _ range: Range<Int>) throws(AnalysisError) -> String {
+    private func validated(_ source: [UInt8], _ range: Range<Int>) throws(JSONParseError) -> String {
         let text: String? = source.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[range])
             // ASCII (the usual case, checked by a loop the compiler vectorises) needs
@@ -219,13 +247,13 @@ struct JSONParser {
             if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
             return String(validating: slice, as: UTF8.self)
         }
-        guard let text else { throw failure("invalid UTF-8 in string") }
+        guard let text else { throw failure(.invalidUTF8, .string) }
         return text
     }
 
-    private mutating func parseEscape(into buffer: inout [UInt8]) throws(AnalysisError) {
+    private mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONParseError) {
         index += 1
-        guard index < bytes.count else { throw failure("unterminated escape") }
+        guard index < bytes.count else { throw failure(.unexpectedEnd, .escape) }
         let byte = bytes[index]
         index += 1
         switch byte {
@@ -241,24 +269,24 @@ struct JSONParser {
             var scalar = try parseHex4()
             if (0xD800...0xDBFF).contains(scalar) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw failure("lone surrogate in string")
+                    throw failure(.invalidEscape, .surrogatePair)
                 }
                 index += 2
                 let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw failure("lone surrogate in string") }
+                guard (0xDC00...0xDFFF).contains(low) else { throw failure(.invalidEscape, .surrogatePair) }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw failure("lone surrogate in string")
+                throw failure(.invalidEscape, .surrogatePair)
             }
-            guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
+            guard let unicode = Unicode.Scalar(scalar) else { throw failure(.invalidEscape, .unicodeEscape) }
             UTF8.encode(unicode) { buffer.append($0) }
         default:
-            throw failure("invalid escape")
+            throw failure(.invalidEscape, .escape)
         }
     }
 
-    private mutating func parseHex4() throws(AnalysisError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("invalid \\u escape") }
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw failure(.unexpectedEnd, .unicodeEscape) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
@@ -267,7 +295,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw failure("invalid \\u escape")
+            default: throw failure(.invalidEscape, .unicodeEscape)
             }
             value = value << 4 | digit
             index += 1

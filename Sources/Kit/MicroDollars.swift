@@ -1,5 +1,3 @@
-import GraphQLAnalysis
-
 /// Money in the gateway: integer micro-dollars (`Int64`), never `Double`.
 /// In SQL it is `numeric(20,6)`; in JSON, an exact decimal number with six decimals.
 public enum MicroDollars {
