@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
-        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
+        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Kit", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
         .target(name: "Audit", dependencies: ["Postgres", "Kit", "Admin", logging], swiftSettings: strict),
