@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
-            dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
+            dependencies: ["PersistedQueries", "Kit", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
             swiftSettings: strict
         ),
         .testTarget(

@@ -40,4 +40,13 @@ struct ManifestJSONTests {
         #expect(error(Self.head + #""version":true,"operations":[]}"#) == .unsupportedVersion(found: "true"))
         #expect(error(Self.head + #""version":"1","operations":[]}"#) == .unsupportedVersion(found: "\"1\""))
     }
+
+    /// Kit's escaper writes U+0008 and U+000C as `\u0008`/`\u000c` where the manifest's own
+    /// wrote `\b`/`\f`. No manifest's bytes can change: no body that holds one parses.
+    @Test(arguments: ["\u{08}", "\u{0C}"])
+    func noBodyHoldsBackspaceOrFormFeed(character: String) {
+        for body in ["query Q { a(s: \"\(character)\") }", "query Q { a }\(character)", "# \(character)\nquery Q { a }"] {
+            #expect(throws: NormalizationError.self) { try ManifestOperation(name: "Q", type: .query, body: body) }
+        }
+    }
 }
