@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
-        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Postgres", "Redis", logging], swiftSettings: strict),
+        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Kit", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
         .target(name: "Audit", dependencies: ["Kit", "Postgres", "Contract", logging], swiftSettings: strict),
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
-            dependencies: ["PersistedQueries", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
+            dependencies: ["PersistedQueries", "Kit", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
             swiftSettings: strict
         ),
         .testTarget(

@@ -70,7 +70,7 @@ public final class AdminRoutes: Sendable {
             let upstream = await self.probeUpstream(loop: request.loop, requestID: requestID)
             let checks = [upstream] + (await dependencies)
             let ready = checks.allSatisfy(\.up)
-            let members = checks.map { JSONText.quote($0.name) + ":" + $0.json }.joined(separator: ",")
+            let members = checks.map { JSONText.quoted($0.name) + ":" + $0.json }.joined(separator: ",")
             let body = #"{"status":"\#(ready ? "ready" : "not_ready")","checks":{\#(members)}}"#
             self.respondJSON(body, status: ready ? 200 : 503, requestID: requestID, request: request, responder: bound.value)
         }

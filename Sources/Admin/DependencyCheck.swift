@@ -1,5 +1,6 @@
 import Contract
 import Admission
+import Kit
 
 /// One dependency's answer to a readiness probe.
 public struct DependencyCheck: Sendable, Equatable {
@@ -19,7 +20,7 @@ public struct DependencyCheck: Sendable, Equatable {
     /// `{"status":"up","latency_ms":0.41}` (plus `error` when down).
     var json: String {
         var out = #"{"status":"\#(up ? "up" : "down")","latency_ms":\#(Self.milliseconds(latencyMicros))"#
-        if let error { out += #","error":"# + JSONText.quote(error) }
+        if let error { out += #","error":"# + JSONText.quoted(error) }
         return out + "}"
     }
 

@@ -1,4 +1,5 @@
 import Hashing
+import Kit
 import Postgres
 
 /// The durable allowlist: rows of `persisted_queries` for one environment. Lists travel as

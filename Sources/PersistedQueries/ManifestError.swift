@@ -1,6 +1,6 @@
 /// Why a manifest was refused. Problems inside an operation carry its 0-based index.
 public enum ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The bytes are not JSON (`reason` is the decoder's).
+    /// The bytes are not JSON (`reason` says what the parser expected, and at which byte).
     case invalidJSON(reason: String)
     /// The top level is JSON but not an object.
     case notAnObject

@@ -1,5 +1,5 @@
-import Foundation
 import GraphQL
+import Kit
 
 /// The strict reader behind `PersistedQueryManifest.parse`: checks shape, types, id format,
 /// id = SHA-256(body), unique ids, and that each body parses and defines its operation.
@@ -8,26 +8,28 @@ struct ManifestParser {
 
     func parse(_ bytes: [UInt8]) throws(ManifestError) -> PersistedQueryManifest {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: limits.maxBytes) }
-        let root: ManifestJSONValue
-        do {
-            root = try JSONDecoder().decode(ManifestJSONValue.self, from: Data(bytes))
+        let root: JSONValue
+        do throws(JSONParseError) {
+            // A UTF-8 byte order mark (some editors write one) was always accepted; it is not JSON.
+            let text = bytes.starts(with: Self.byteOrderMark) ? Array(bytes.dropFirst(Self.byteOrderMark.count)) : bytes
+            root = try JSONValue.parse(text)
         } catch {
-            throw .invalidJSON(reason: Self.reason(error))
+            throw .invalidJSON(reason: error.explanation)
         }
-        guard case .object(let members) = root else { throw .notAnObject }
+        guard root.objectMembers != nil else { throw .notAnObject }
 
-        switch members["format"] {
+        switch root["format"] {
         case .string(Self.formatName): break
         case .string(let other): throw .wrongFormat(found: other)
         case nil: throw .wrongFormat(found: nil)
         case let other?: throw .wrongFormat(found: other.summary)
         }
-        switch members["version"] {
-        case .integer(Int64(PersistedQueryManifest.version)): break
+        switch root["version"] {
+        case let version? where version.int64Value == Int64(PersistedQueryManifest.version): break
         case nil: throw .unsupportedVersion(found: nil)
         case let other?: throw .unsupportedVersion(found: other.summary)
         }
-        guard let operationsValue = members["operations"] else { throw .missingField(index: nil, field: "operations") }
+        guard let operationsValue = root["operations"] else { throw .missingField(index: nil, field: "operations") }
         guard case .array(let items) = operationsValue else {
             throw .wrongFieldType(index: nil, field: "operations", expected: "an array")
         }
@@ -50,15 +52,16 @@ struct ManifestParser {
     }
 
     private static let formatName = PersistedQueryManifest.format
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    private func operation(_ item: ManifestJSONValue, index: Int) throws(ManifestError) -> ManifestOperation {
-        guard case .object(let members) = item else {
+    private func operation(_ item: JSONValue, index: Int) throws(ManifestError) -> ManifestOperation {
+        guard item.objectMembers != nil else {
             throw .wrongFieldType(index: index, field: "operations[\(index)]", expected: "an object")
         }
-        let id = try string(members, "id", index: index)
-        let name = try string(members, "name", index: index)
-        let typeText = try string(members, "type", index: index)
-        let body = try string(members, "body", index: index)
+        let id = try string(item, "id", index: index)
+        let name = try string(item, "name", index: index)
+        let typeText = try string(item, "type", index: index)
+        let body = try string(item, "body", index: index)
 
         // Ids are opaque as in Apollo's manifests; a 64-hex id is a document hash and must
         // name this body (checked below), any other id is matched only against ids clients send.
@@ -90,20 +93,11 @@ struct ManifestParser {
         return ManifestOperation(id: id, name: name, type: type, body: body, normalizedHash: normalizedHash)
     }
 
-    private func string(_ members: [String: ManifestJSONValue], _ field: String, index: Int) throws(ManifestError) -> String {
-        switch members[field] {
+    private func string(_ object: JSONValue, _ field: String, index: Int) throws(ManifestError) -> String {
+        switch object[field] {
         case .string(let value)?: return value
         case nil: throw .missingField(index: index, field: field)
         case _?: throw .wrongFieldType(index: index, field: field, expected: "a string")
         }
-    }
-
-    /// The decoder's message without Swift type names where it has a plainer one.
-    private static func reason(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }

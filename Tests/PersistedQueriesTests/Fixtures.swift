@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import Kit
 @testable import PersistedQueries
 
 /// Literal fixtures. The manifest bytes were signed with the `openssl` CLI, not with this
