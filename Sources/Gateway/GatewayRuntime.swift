@@ -46,19 +46,22 @@ public final class GatewayRuntime: Sendable {
                 + gaps.map { "  \($0)" }.joined(separator: "\n"))
         }
         let dependencies: Dependencies
+        do throws(DependencyError) {
+            dependencies = try Dependencies(config, logger: logger)
+        } catch {
+            throw StartError(exitCode: 2, description: "\(error)")
+        }
+        let audit = dependencies.postgres.map { AuditLog(pool: $0) }
         let ledger: LedgerSetup?
         let fourEyes: FourEyesSetup?
         let rateLimiter: RateLimiter?
         do throws(DependencyError) {
-            dependencies = try Dependencies(config, logger: logger)
-            let audit = dependencies.postgres.map { AuditLog(pool: $0) }
             ledger = try LedgerSetup.make(config, audit: audit, logger: Logger(label: "safemut.ledger"))
             fourEyes = try FourEyesSetup.make(config, postgres: dependencies.postgres, logger: Logger(label: "safemut.four_eyes"))
             rateLimiter = try RateLimitSetup.make(config, redis: dependencies.redis, logger: Logger(label: "safemut.rate"))
         } catch {
             throw StartError(exitCode: 2, description: "\(error)")
         }
-        let audit = dependencies.postgres.map { AuditLog(pool: $0) }
         if ledger == nil {
             logger.warning(config.budget.enabled
                 ? "budget ledger disabled: database.url is not set, so mutations are forwarded without a debit"
