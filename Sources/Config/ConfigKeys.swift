@@ -39,6 +39,7 @@ extension SafemutConfig {
             ConfigKey("pq.apq.ttl_ms", \.persistedQueries.apqTTL, .milliseconds),
             ConfigKey("pq.apq.max_entries", \.persistedQueries.apqMaxEntries, .integer(1...10_000_000)),
             ConfigKey("pq.apq.local_entries", \.persistedQueries.apqLocalEntries, .integer(0...10_000_000)),
+            ConfigKey("pq.apq.timeout_ms", \.persistedQueries.apqTimeout, .milliseconds),
             ConfigKey("pq.require_signature", \.persistedQueries.requireSignature, .boolean),
             ConfigKey("pq.hmac_key_file", \.persistedQueries.hmacKeyFile, .path),
             ConfigKey("pq.ed25519_public_key_path", \.persistedQueries.ed25519PublicKeyPath, .path),

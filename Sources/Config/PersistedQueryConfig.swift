@@ -16,6 +16,8 @@ public struct PersistedQueryConfig: Sendable, Equatable {
     public var apqTTL: Duration = .seconds(86_400)
     /// `pq.apq.max_entries`: registrations kept in Redis; past it the oldest are dropped.
     public var apqMaxEntries = 10_000
+    /// `pq.apq.timeout_ms`: longest wait for Redis on a hash-only request (then NOT_FOUND).
+    public var apqTimeout: Duration = .milliseconds(50)
     /// `pq.apq.local_entries`: registrations each replica also keeps in memory.
     public var apqLocalEntries = 1_024
     /// `pq.require_signature`: a manifest loads only with a valid detached signature.

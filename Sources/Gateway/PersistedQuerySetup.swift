@@ -33,7 +33,7 @@ public enum PersistedQuerySetup {
         guard pq.apqEnabled, let redis = dependencies.redis else { return nil }
         return APQRegistry(
             redis: redis, environment: config.environment, ttlSeconds: max(1, Int64(pq.apqTTL.wholeMilliseconds / 1_000)),
-            maxEntries: pq.apqMaxEntries, localCapacity: pq.apqLocalEntries, logger: logger)
+            maxEntries: pq.apqMaxEntries, localCapacity: pq.apqLocalEntries, timeout: pq.apqTimeout, logger: logger)
     }
 
     /// Stops the refresher before the pools close (SIGTERM).

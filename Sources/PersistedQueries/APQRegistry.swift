@@ -1,3 +1,4 @@
+import Kit
 import Logging
 import Redis
 import Synchronization
@@ -30,11 +31,16 @@ public final class APQRegistry: Sendable {
     private let local: APQLocalCache
     private let cells = APQCounterCells()
     private let logger: Logger
+    /// Longest wait for Redis on a hash-only request; past it the answer is NOT_FOUND (the
+    /// client resends the document) rather than a stalled request.
+    private let timeout: Duration
+    private let deadlines = Deadlines()
 
     public init(
         redis: RedisClient, environment: String, ttlSeconds: Int64, maxEntries: Int, localCapacity: Int,
-        logger: Logger = Logger(label: "safemut.pq.apq")
+        timeout: Duration = .milliseconds(50), logger: Logger = Logger(label: "safemut.pq.apq")
     ) {
+        self.timeout = timeout
         self.redis = redis
         let prefix = "safemut:apq:{\(environment)}"
         bodiesKey = RedisArgument(prefix + ":bodies")
@@ -56,9 +62,23 @@ public final class APQRegistry: Sendable {
             cells.hit(local: true)
             return body
         }
+        let (redis, keys, ttl) = (self.redis, [bodiesKey, expiryKey], ttlSeconds)
+        // A Redis script cannot be cancelled: the request stops waiting at the timeout and
+        // the late answer is dropped.
+        let answer: Result<RedisReply, RedisError>? = await deadlines.race(until: .now + timeout, onTimeout: nil) {
+            do throws(RedisError) {
+                return .success(try await redis.evalSHA(Self.lookupScript, keys: keys, arguments: [RedisArgument(hash), RedisArgument(ttl)]))
+            } catch {
+                return .failure(error)
+            }
+        }
         do {
-            let reply = try await redis.evalSHA(
-                Self.lookupScript, keys: [bodiesKey, expiryKey], arguments: [RedisArgument(hash), RedisArgument(ttlSeconds)])
+            guard let answer else {
+                cells.error()
+                logger.warning("apq registry lookup timed out; answering PersistedQueryNotFound", metadata: ["pq.apq.timeout": "\(timeout)"])
+                return nil
+            }
+            let reply = try answer.get()
             guard let body = reply.string, !reply.isNull else {
                 cells.miss()
                 return nil

@@ -128,4 +128,27 @@ struct APQRegistrationTests {
             #expect(!metrics.contains(#"apq_lookups_total{outcome="shared_hit"} 1"#))
         }
     }
+
+    @Test("a stalled Redis (SIGSTOP): a hash-only request is PERSISTED_QUERY_NOT_FOUND after pq.apq.timeout_ms, not a stalled request")
+    func stalledRedisTimesOut() async throws {
+        try await offPool {
+            let redis = try RedisServer.start()
+            defer { redis.stop() }
+            let stack = try DemoStack(
+                extraYAML: "pq:\n  apq:\n    local_entries: 0\n    timeout_ms: 100", environment: ["REDIS_URL": redis.url, "PQ_PHASE": "off"])
+            let hash = sha256Hex(Self.document)
+            _ = try Self.post(stack.gatewayPort, graphQLBody(query: Self.document, hash: hash, operationName: "Entities"))
+            let registered = try Self.eventually {
+                try Self.post(stack.gatewayPort, graphQLBody(hash: hash, operationName: "Entities")).text.contains(#""entities":["#)
+            }
+            #expect(registered, "served from Redis while it answers")
+            let pid = try #require(redis.pid)
+            kill(pid, SIGSTOP)
+            defer { kill(pid, SIGCONT) }
+            let stalled = try Self.post(stack.gatewayPort, graphQLBody(hash: hash, operationName: "Entities"))
+            #expect(stalled.status == 200 && stalled.text.contains("PERSISTED_QUERY_NOT_FOUND"), "\(stalled.text)")
+            kill(pid, SIGCONT)
+            #expect((metricValue(try Self.metrics(stack.gatewayPort), "apq_errors_total") ?? 0) >= 1)
+        }
+    }
 }
