@@ -56,11 +56,13 @@ struct TenantBudgetStatus: Sendable {
                    \(SQLText.activeMultiplier(tenantColumn: "t.tenant_id")) AS multiplier,
                    (SELECT count(*) FROM budget_overrides p
                      WHERE p.tenant_id = t.tenant_id AND p.status = 'pending_approval' AND p.expires_at > now()) AS pending_overrides,
-                   (SELECT count(*) FROM budget_ledger r
-                     WHERE r.tenant_id = t.tenant_id AND r.budget_day = \(SQLText.today) AND r.settled_by = 'reconciler') AS reconciler_settled,
-                   (SELECT coalesce(sum(r.actual_usd), 0) FROM budget_ledger r
-                     WHERE r.tenant_id = t.tenant_id AND r.budget_day = \(SQLText.today) AND r.settled_by = 'reconciler') AS reconciler_settled_usd
+                   rs.n AS reconciler_settled, rs.usd AS reconciler_settled_usd
             FROM tenant_budget t
+            -- Today's reconciler settlements: count and money in one pass over the partial index.
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS n, coalesce(sum(r.actual_usd), 0) AS usd FROM budget_ledger r
+                WHERE r.tenant_id = t.tenant_id AND r.budget_day = \(SQLText.today) AND r.settled_by = 'reconciler'
+            ) rs
             \(canaryOnly ? "WHERE t.canary" : "")
         ), measured AS (
             SELECT l.*,

@@ -26,6 +26,7 @@ public final class GatewayMetrics: Sendable {
     private let operations: [String: CoreMetrics.Counter]
     private let parseCacheHits: CoreMetrics.Gauge
     private let parseCacheMisses: CoreMetrics.Gauge
+    private let stepEnabled: [(step: String, gauge: CoreMetrics.Gauge)]
 
     /// Cache key: route index and status packed in one Int (cheap to hash).
     struct RouteStatus: Hashable {
@@ -75,6 +76,7 @@ public final class GatewayMetrics: Sendable {
         self.operations = operations
         parseCacheHits = CoreMetrics.Gauge(label: "graphql_parse_cache_hits", factory: factory)
         parseCacheMisses = CoreMetrics.Gauge(label: "graphql_parse_cache_misses", factory: factory)
+        stepEnabled = Self.admissionSteps.map { ($0, CoreMetrics.Gauge(label: "admission_step_enabled", dimensions: [("step", $0)], factory: factory)) }
         // The statuses /graphql answers exist at 0 from start-up: the runbooks' error-ratio
         // queries (`rate(http_requests_total{status=~"5.."}[5m])`) return a series, not nothing.
         for status in Self.graphqlStatuses { _ = requestCounter(route: "/graphql", status: status) }
@@ -137,10 +139,7 @@ public final class GatewayMetrics: Sendable {
     /// when it is off or not configured (BudgetEnforcementDown reads the debit step's), so a
     /// replica running without its ledger is visible, not just quieter.
     public func recordSteps(enabled: Set<String>) {
-        for step in Self.admissionSteps {
-            CoreMetrics.Gauge(label: "admission_step_enabled", dimensions: [("step", step)], factory: factory)
-                .record(enabled.contains(step) ? 1 : 0)
-        }
+        for (step, gauge) in stepEnabled { gauge.record(enabled.contains(step) ? 1 : 0) }
     }
 
     /// Parse cache counters, refreshed at scrape time.

@@ -40,7 +40,7 @@ public struct ReconcileWorker: Sendable {
     /// (a replica killed after the upstream got it): it is charged at its estimate, never
     /// given back blind. Only the gateway's release proves a request never left.
     static let expire = """
-        SELECT to_char(s.budget_day, 'YYYY-MM-DD') AS day, s.settled AS released, s.settled_usd AS released_usd
+        SELECT to_char(s.budget_day, 'YYYY-MM-DD') AS day, s.settled, s.settled_usd
         FROM budget_settle_stale($1) AS s
         """
 
@@ -94,8 +94,8 @@ public struct ReconcileWorker: Sendable {
         var expiredMicros: Int64 = 0
         for row in try await session.query(expire, [.text(tenant)]) {
             days.insert(try row["day"].string())
-            expired += try row["released"].int()
-            expiredMicros += try row["released_usd"].micros()
+            expired += try row["settled"].int()
+            expiredMicros += try row["settled_usd"].micros()
         }
         guard let known = try await session.query(tenantDays, [.text(tenant)]).first else { return nil }
         days.insert(try known["today"].string())

@@ -97,76 +97,31 @@ BEGIN
 END;
 $$;
 
+-- budget_settle is budget_settle_many (below) with one item, so the settle rules
+-- (idempotency, the reconciler's correction, window checks, the lock order: ledger row
+-- first, tenant row last) live in one function body. Same signature and answers as
+-- before: the prior status ('missing' without a row, 'reconciled' when it corrected a
+-- reconciler settlement).
 CREATE OR REPLACE FUNCTION budget_settle(
     p_tenant text, p_id uuid, p_actual numeric, p_actual_tokens bigint,
     p_response_status integer, p_response_body bytea, p_compensation jsonb, p_now timestamptz DEFAULT NULL
 ) RETURNS text
-LANGUAGE plpgsql
--- Point lookups by key only: never let a fresh, unanalyzed ledger tempt the planner
--- into a sequential scan (the first minutes of a new deployment), nor a cached generic
--- plan into walking a hot tenant's rows through another index (measured: 2 ms per
--- settlement instead of 0.05 once a tenant had thousands of rows).
-SET enable_seqscan = off
-SET plan_cache_mode = force_custom_plan
+LANGUAGE sql
 AS $$
-DECLARE
-    v_now  timestamptz := coalesce(p_now, now());
-    r      budget_ledger;
-    v_cost numeric;
-BEGIN
-    SELECT * INTO r FROM budget_ledger WHERE tenant_id = p_tenant AND id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN 'missing';
-    END IF;
-    IF r.status = 'settled' AND r.settled_by = 'reconciler' THEN
-        -- The reconciler charged the estimate while this gateway was slow or cut off;
-        -- its own settlement is the truth: charge the difference, once.
-        v_cost := coalesce(p_actual, r.estimated_usd);
-        UPDATE budget_ledger SET
-            actual_usd = v_cost, actual_tokens = coalesce(p_actual_tokens, r.estimated_tokens), settled_by = 'gateway',
-            settled_at = v_now, response_status = p_response_status, response_body = p_response_body
-        WHERE tenant_id = p_tenant AND id = p_id;
-        IF p_compensation IS NOT NULL THEN
-            INSERT INTO compensation_log (tenant_id, correlation_id, ledger_id, operation_name, compensation)
-            VALUES (p_tenant, r.correlation_id, r.id, r.operation_name, p_compensation);
-        END IF;
-        UPDATE tenant_budget t SET
-            daily_spent_usd = CASE WHEN t.counter_day = r.budget_day
-                                   THEN greatest(t.daily_spent_usd + v_cost - r.actual_usd, 0) ELSE t.daily_spent_usd END,
-            monthly_spent_usd = CASE WHEN t.counter_month = date_trunc('month', r.budget_day)::date
-                                     THEN greatest(t.monthly_spent_usd + v_cost - r.actual_usd, 0) ELSE t.monthly_spent_usd END,
-            updated_at = v_now
-        WHERE t.tenant_id = p_tenant;
-        RETURN 'reconciled';
-    END IF;
-    IF r.status NOT IN ('reserved', 'expired') THEN
-        RETURN r.status;
-    END IF;
-    v_cost := coalesce(p_actual, r.estimated_usd);
-    UPDATE budget_ledger SET
-        status = 'settled', actual_usd = v_cost, actual_tokens = coalesce(p_actual_tokens, r.estimated_tokens),
-        settled_at = v_now, response_status = p_response_status, response_body = p_response_body, settled_by = 'gateway'
-    WHERE tenant_id = p_tenant AND id = p_id;
-    IF p_compensation IS NOT NULL THEN
-        INSERT INTO compensation_log (tenant_id, correlation_id, ledger_id, operation_name, compensation)
-        VALUES (p_tenant, r.correlation_id, r.id, r.operation_name, p_compensation);
-    END IF;
-    -- Only the window the reservation belongs to moves; after a rollover the
-    -- old day's figures live in the ledger and budget_daily.
-    UPDATE tenant_budget t SET
-        daily_reserved_usd = CASE WHEN t.counter_day = r.budget_day AND r.status = 'reserved'
-                                  THEN greatest(t.daily_reserved_usd - r.estimated_usd, 0) ELSE t.daily_reserved_usd END,
-        daily_spent_usd = CASE WHEN t.counter_day = r.budget_day THEN t.daily_spent_usd + v_cost ELSE t.daily_spent_usd END,
-        monthly_reserved_usd = CASE WHEN t.counter_month = date_trunc('month', r.budget_day)::date AND r.status = 'reserved'
-                                    THEN greatest(t.monthly_reserved_usd - r.estimated_usd, 0) ELSE t.monthly_reserved_usd END,
-        monthly_spent_usd = CASE WHEN t.counter_month = date_trunc('month', r.budget_day)::date
-                                 THEN t.monthly_spent_usd + v_cost ELSE t.monthly_spent_usd END,
-        updated_at = v_now
-    WHERE t.tenant_id = p_tenant;
-    RETURN r.status;
-END;
+    SELECT m.prior FROM budget_settle_many(
+        p_tenant,
+        jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+            'id', p_id,
+            'actual', p_actual::text,
+            'tokens', p_actual_tokens,
+            'status', p_response_status,
+            'body', encode(p_response_body, 'base64'),
+            'compensation', p_compensation))),
+        p_now) AS m
 $$;
 
+-- budget_release: as before, and a late release (the proof a request never left) gives
+-- back the estimate the reconciler charged.
 CREATE OR REPLACE FUNCTION budget_release(p_tenant text, p_id uuid, p_now timestamptz DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
