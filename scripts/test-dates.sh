@@ -22,7 +22,27 @@ faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n1)
 [ -n "$faketime_lib" ] || { log "libfaketime.so.1 not found"; exit 1; }
 # Our timerfd shim goes first (see scripts/faketime-timerfd.c: without it no Swift timer fires).
 shim_dir=$(mktemp -d)
-trap 'rm -rf "$shim_dir"' EXIT
+# Readable by the postgres user too: Postgres runs as postgres (setpriv) under the preload.
+chmod 755 "$shim_dir"
+
+# libfaketime keeps a semaphore and a shared-memory object per creating process, named by
+# PID (/dev/shm/sem.faketime_sem_<pid>, /dev/shm/faketime_shm_<pid>); a process killed with
+# SIGKILL leaves its pair behind. A process running as another user (Postgres, as postgres)
+# cannot open root's 0600 pair, so it creates its own under its own PID, and if a stale
+# root-owned pair holds that PID (pid_max is 32768 here, PIDs wrap), it exits with
+# "sem_open failed and recreation attempts failed". So before and after every run we remove
+# the pairs whose process is gone.
+sweep_faketime_shm() {
+  local f pid
+  for f in /dev/shm/sem.faketime_sem_* /dev/shm/faketime_shm_*; do
+    [ -e "$f" ] || continue
+    pid=${f##*_}
+    case $pid in (*[!0-9]*|'') continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -f "$f"
+  done
+}
+sweep_faketime_shm
+trap 'rm -rf "$shim_dir"; sweep_faketime_shm' EXIT
 compiler=$(command -v cc || command -v /opt/swift/usr/bin/clang)
 "$compiler" -shared -fPIC -O2 -o "$shim_dir/timerfd.so" scripts/faketime-timerfd.c
 lib="$shim_dir/timerfd.so:$faketime_lib"
@@ -47,6 +67,7 @@ for instant in $instants; do
     # Through `timeout` (bounded, and: run bare under the preload, the bundle ran XCTest's
     # empty list and skipped swift-testing). A run that executed no test is a failure.
     out=$(mktemp)
+    sweep_faketime_shm
     # DONT_FAKE_MONOTONIC: Dispatch arms kernel timers (timerfd) with CLOCK_MONOTONIC
     # deadlines it reads through clock_gettime; a shifted monotonic clock put every
     # Task.sleep months in the future and hung the leader-election tests. Only the wall
