@@ -2,7 +2,8 @@ import Contract
 /// One check a request passes before it is forwarded (identify, parse,
 /// persisted query, budget declaration, four-eyes, rate, debit…).
 /// A step either lets the request continue or rejects it with one typed
-/// `Rejection`; it may enrich the context for the steps after it.
+/// `Rejection`; it may enrich the context for the steps after it, and register a post
+/// phase (`RequestContext.onCompletion`) that hears how the request ended.
 public protocol AdmissionStep: Sendable {
     /// Bounded, stable name, used as a metric label and in logs.
     var name: String { get }
@@ -57,9 +58,8 @@ public struct AdmissionPipeline: Sendable {
         return .admit
     }
 
+    /// A step refused: the steps before it give back what they took, newest first.
     private static func undo(_ context: inout RequestContext) async {
-        let hooks = context.undoOnRefusal
-        context.undoOnRefusal = []
-        for hook in hooks.reversed() { await hook() }
+        for completion in context.takeCompletions().reversed() { await completion.refused() }
     }
 }

@@ -32,13 +32,19 @@ public struct RequestContext: Sendable {
     public var operation: OperationAnalysis?
     /// What a mutation is declared to cost, once the budget step ran.
     public var estimate: Estimate?
-    /// The ledger's hold on the estimate, settled or released once the upstream answered.
-    public var settlement: (any ResponseSettlement)?
+    /// The admitted steps' post phases, in the order they registered (see `StepCompletion`).
+    public private(set) var completions: [any StepCompletion] = []
 
-    /// What to give back when a later step refuses the request: a step that spends
-    /// something once (an approval) registers how to return it, since the request it was
-    /// spent on never reaches the upstream. Run by `AdmissionPipeline.run`, newest first.
-    public var undoOnRefusal: [@Sendable () async -> Void] = []
+    /// Registers this step's post phase: it hears how the request ended.
+    public mutating func onCompletion(_ completion: any StepCompletion) {
+        completions.append(completion)
+    }
+
+    /// Hands the post phases to whoever forwards the request; the context keeps none.
+    public mutating func takeCompletions() -> [any StepCompletion] {
+        defer { completions = [] }
+        return completions
+    }
 
     /// Tenant, once identified; used by logs and metrics.
     public var tenant: String? { identity?.tenant }

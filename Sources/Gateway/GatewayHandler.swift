@@ -114,23 +114,23 @@ final class GatewayHandler: HTTPServerHandler {
             case .admit:
                 self.forward(
                     head: context.head, body: context.body, request: request, requestID: requestID, responder: responder,
-                    settlement: context.settlement)
+                    completions: context.takeCompletions())
             }
         }
     }
 
     /// Sends the request upstream and streams the answer back.
-    /// `settlement` (a ledger reservation) hears how the exchange ended.
+    /// `completions` (the admitted steps' post phases) hear how the exchange ended.
     private func forward(
         head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder,
-        settlement: (any ResponseSettlement)? = nil
+        completions: [any StepCompletion] = []
     ) {
         guard !responder.isClosed else {
-            settlement?.upstreamFailed(reachedUpstream: false)
+            ProxyExchange.finish(completions, .failed(reachedUpstream: false))
             return
         }
         guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
-            settlement?.upstreamFailed(reachedUpstream: false)
+            ProxyExchange.finish(completions, .failed(reachedUpstream: false))
             Self.reject(Rejection(.upstreamError, "no upstream pool on this loop"), requestID: requestID, responder: responder)
             return
         }
@@ -159,12 +159,14 @@ final class GatewayHandler: HTTPServerHandler {
             outgoing.headers.add(name: "Via", value: "1.1 safemut")
         }
         outgoing.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
-        if settlement != nil {
+        let keepsBody = completions.contains { $0.needsResponseBody }
+        if keepsBody {
             // The ledger reads extensions.cost from the body: ask for it uncompressed.
             outgoing.headers.remove(name: "Accept-Encoding")
         }
 
-        let exchange = ProxyExchange(responder: responder, requestID: requestID, metrics: metrics, settlement: settlement)
+        let exchange = ProxyExchange(
+            responder: responder, requestID: requestID, metrics: metrics, completions: completions, keepsBody: keepsBody)
         let upstreamRequest = UpstreamRequest(
             head: outgoing, body: body, idempotent: head.method == "GET" || head.method == "HEAD")
         let upstreamExchange = pool.execute(upstreamRequest, delegate: exchange)

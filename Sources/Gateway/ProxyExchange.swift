@@ -11,9 +11,9 @@ import Sockets
 /// high-water mark, the upstream read pauses until the client drains, so a
 /// large response never piles up in memory.
 ///
-/// With a `settlement` (a ledger reservation) it also keeps a copy of the
-/// body, up to `settlementBodyLimit`, and tells the settlement how the
-/// exchange ended, after the client's response has been handed to the server.
+/// It tells the admitted steps' post phases (`completions`) how the exchange ended, once,
+/// after the client's response has been handed to the server; when one of them reads the
+/// body (the ledger), it keeps a copy up to `settlementBodyLimit`.
 final class ProxyExchange: UpstreamResponseDelegate {
     /// Largest body kept for settlement; larger answers are charged the estimate.
     static let settlementBodyLimit = 256 * 1024
@@ -22,28 +22,38 @@ final class ProxyExchange: UpstreamResponseDelegate {
     private let requestID: String
     private let metrics: GatewayMetrics
     private let upstreamStart: UInt64
-    private var settlement: (any ResponseSettlement)?
+    /// Emptied when told, so each post phase hears exactly one ending.
+    private var completions: [any StepCompletion]
     private var status = 0
-    private var kept: [UInt8]? = []
+    private var kept: [UInt8]?
     var upstream: UpstreamExchange?
 
-    init(responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, settlement: (any ResponseSettlement)? = nil) {
+    init(responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, completions: [any StepCompletion], keepsBody: Bool) {
         self.responder = responder
         self.requestID = requestID
         self.metrics = metrics
         self.upstreamStart = Syscall.monotonicNanos()
-        self.settlement = settlement
-        if settlement == nil { kept = nil }
+        self.completions = completions
+        self.kept = keepsBody ? [] : nil
     }
 
-    /// The client went away: stop the upstream and, if it had not finished, tell the settlement.
+    /// Tells each post phase how the request ended, newest first.
+    static func finish(_ completions: [any StepCompletion], _ ending: ForwardEnding) {
+        for completion in completions.reversed() { completion.finished(ending) }
+    }
+
+    private func finish(_ ending: ForwardEnding) {
+        guard !completions.isEmpty else { return }
+        let told = completions
+        completions = []
+        Self.finish(told, ending)
+    }
+
+    /// The client went away: stop the upstream and, if it had not finished, tell the post phases.
     func clientClosed() {
         upstream?.cancel()
         upstream = nil
-        if let settlement {
-            self.settlement = nil
-            settlement.clientGone()
-        }
+        finish(.clientGone)
     }
 
     func upstreamHead(_ head: HTTPResponseHead) {
@@ -79,20 +89,14 @@ final class ProxyExchange: UpstreamResponseDelegate {
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok")
         responder.end()
         upstream = nil
-        if let settlement {
-            self.settlement = nil
-            settlement.upstreamAnswered(status: status, body: kept)
-        }
+        finish(.answered(status: status, body: kept))
         kept = nil
     }
 
     func upstreamFailed(_ error: UpstreamError, responseStarted: Bool) {
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: error.httpStatus == 504 ? "timeout" : "error")
         upstream = nil
-        if let settlement {
-            self.settlement = nil
-            settlement.upstreamFailed(reachedUpstream: responseStarted || !error.requestNeverSent)
-        }
+        finish(.failed(reachedUpstream: responseStarted || !error.requestNeverSent))
         if responseStarted {
             // Part of the response already went out: the only honest signal left is to cut the connection.
             responder.abort()

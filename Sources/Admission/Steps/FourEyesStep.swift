@@ -123,18 +123,8 @@ public struct FourEyesStep: AdmissionStep {
             context.logger.notice("four-eyes approval used", metadata: [
                 "approval.id": "\(record.id)", "approval.approvers": "\(record.approvers.joined(separator: ","))",
             ])
-            let store = approvals
-            let requestID = context.requestID
-            let logger = context.logger
-            context.undoOnRefusal.append {
-                do {
-                    try await store.restore(record.id, correlationID: requestID, reason: "refused after four-eyes; not forwarded")
-                } catch {
-                    logger.error("approval not restored after a later refusal", metadata: [
-                        "approval.id": "\(record.id)", "error": "\(error)",
-                    ])
-                }
-            }
+            context.onCompletion(ApprovalRestore(
+                approvals: approvals, approvalID: record.id, requestID: context.requestID, logger: context.logger))
             return .continue
         case .refused(let why, let id):
             return .reject(Rejection(
@@ -151,5 +141,24 @@ public struct FourEyesStep: AdmissionStep {
             ("approvers", .strings(record.approvers)),
             ("expiresAt", .string(record.expiresAt)),
         ])
+    }
+}
+
+/// Four-eyes' post phase for a used approval: when a later step refuses the request, the
+/// approval it was spent on is given back, since the mutation never reached the upstream.
+struct ApprovalRestore: StepCompletion {
+    let approvals: ApprovalStore
+    let approvalID: String
+    let requestID: String
+    let logger: Logger
+
+    func refused() async {
+        do {
+            try await approvals.restore(approvalID, correlationID: requestID, reason: "refused after four-eyes; not forwarded")
+        } catch {
+            logger.error("approval not restored after a later refusal", metadata: [
+                "approval.id": "\(approvalID)", "error": "\(error)",
+            ])
+        }
     }
 }

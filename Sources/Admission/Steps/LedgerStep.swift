@@ -38,7 +38,7 @@ public struct LedgerStep: AdmissionStep {
         ledger.metrics.reserved(after: ContinuousClock.now - start)
         switch result {
         case .success(.reserved(let reservation)):
-            context.settlement = LedgerSettlement(ledger: ledger, reservation: reservation)
+            context.onCompletion(LedgerSettlement(ledger: ledger, reservation: reservation))
             return .continue
         case .success(.exceeded(let window, let limit, let spent, let reserved)):
             ledger.denied(tenant: identity.tenant, reason: window.rawValue, requestID: context.requestID)
