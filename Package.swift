@@ -52,22 +52,22 @@ let package = Package(
 
         // Small libraries over C: gzip (zlib) and digests (OpenSSL).
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // Data clients (issue 4).
         .target(name: "Postgres", dependencies: ["CLibPQ", "Kit", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", "Kit", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
-        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Hashing", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
+        .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Crypto", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
-        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Hashing", "Kit"], swiftSettings: strict),
+        .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Crypto", "Kit"], swiftSettings: strict),
         // Who is calling: JWT (OpenSSL) or trusted headers (issue 6).
-        .target(name: "Identity", dependencies: ["COpenSSL", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
+        .target(name: "Identity", dependencies: ["Crypto", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
-        .target(name: "PersistedQueries", dependencies: [graphQL, "Hashing", "COpenSSL", "Kit", "Postgres", "Redis", logging], swiftSettings: strict),
+        .target(name: "PersistedQueries", dependencies: [graphQL, "Crypto", "Kit", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
         .target(name: "Audit", dependencies: ["Kit", "Postgres", "Contract", logging], swiftSettings: strict),
@@ -98,7 +98,7 @@ let package = Package(
             name: "FourEyes",
             dependencies: [
                 "Kit", "ApprovalPolicy", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
-                "Ledger", "Hashing", "HTTP", "Telemetry", logging, coreMetrics,
+                "Ledger", "Crypto", "HTTP", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),
@@ -136,7 +136,7 @@ let package = Package(
             dependencies: [
                 "Contract",
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
-                "Kit", "Hashing", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
+                "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -167,7 +167,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Contract",
-                "Gateway", "Admission", "Admin", "Config", "Identity", "Hashing", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
+                "Gateway", "Admission", "Admin", "Config", "Identity", "Crypto", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
                 "GraphQLAnalysis", "Kit", "PersistedQueries", "TestSupport", logging, prometheus,
             ],
             exclude: ["Fixtures"],
@@ -175,10 +175,10 @@ let package = Package(
         ),
         .testTarget(name: "KitTests", dependencies: ["Kit"], swiftSettings: strict),
         .testTarget(name: "GraphQLAnalysisTests", dependencies: ["GraphQLAnalysis", "Kit", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Hashing", "HTTP", "Kit"], swiftSettings: strict),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Crypto", "HTTP", "Kit"], swiftSettings: strict),
         .testTarget(
             name: "PersistedQueriesTests",
-            dependencies: ["PersistedQueries", "Kit", "Postgres", "Redis", "Migrations", "TestSupport", "Hashing", logging],
+            dependencies: ["PersistedQueries", "Kit", "Postgres", "Redis", "Migrations", "TestSupport", "Crypto", logging],
             swiftSettings: strict
         ),
         .testTarget(
@@ -219,7 +219,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", logging], swiftSettings: strict),
         .testTarget(name: "IntelGraphDemoTests", dependencies: ["IntelGraphDemo", graphQL], swiftSettings: strict),
@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "HTTP", "Hashing", "Postgres", logging],
+            dependencies: ["TestSupport", "HTTP", "Crypto", "Postgres", logging],
             swiftSettings: strict
         ),
     ]

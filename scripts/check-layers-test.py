@@ -61,6 +61,16 @@ expect("unlayered Cutover" in check({"Cutover": ("regular", [], [])}), "unlayere
 # Cycles are found.
 cycle = {"HTTP": ("regular", ["Sockets"], ["Sockets"]), "Sockets": ("regular", ["HTTP"], ["HTTP"])}
 expect(any(v.startswith("cycle") for v in check(cycle)), f"cycle: {check(cycle)}")
+# OpenSSL in one file: another module declaring COpenSSL, or another file importing it, fails.
+openssl = {"COpenSSL": ("system-library", [], []), "Identity": ("regular", ["COpenSSL"], ["COpenSSL"])}
+expect("openssl Identity -> COpenSSL (only Crypto may)" in check(openssl), f"openssl dep: {check(openssl)}")
+expect(any(v.startswith("openssl Identity/main.swift imports COpenSSL") for v in check(openssl)), f"openssl import: {check(openssl)}")
+crypto = {"COpenSSL": ("system-library", [], []), "Crypto": ("regular", ["COpenSSL"], ["COpenSSL"])}
+expect(any("Crypto/main.swift imports COpenSSL" in v for v in check(crypto)), f"a second file in Crypto: {check(crypto)}")
+with tempfile.TemporaryDirectory() as root:
+    described = package(root, crypto)
+    os.rename(os.path.join(root, "Sources", "Crypto", "main.swift"), os.path.join(root, "Sources", "Crypto", "OpenSSLCalls.swift"))
+    expect(layers.violations(described, root) == [], f"Crypto/OpenSSLCalls.swift may: {layers.violations(described, root)}")
 
 # The baseline only shrinks: a fixed line fails until it is deleted.
 with tempfile.TemporaryDirectory() as root:

@@ -24,7 +24,7 @@ import sys
 LAYERS = [
     ("c", ["CLibPQ", "CHiredis", "COpenSSL", "CZlib", "CSystem"]),
     ("kit", ["Kit", "Config", "Telemetry"]),
-    ("crypto", ["Hashing"]),
+    ("crypto", ["Crypto"]),
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]),
     ("vocabulary", ["Contract"]),
@@ -37,6 +37,8 @@ LAYERS = [
 # Pure domain: must not reach the HTTP server or a datastore client.
 PURE = ["Kit", "Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]
 FORBIDDEN_FOR_PURE = ["HTTPServer", "Postgres", "Redis", "CLibPQ", "CHiredis", "Migrations"]
+# Every OpenSSL call in one file of one module: only it may import COpenSSL.
+OPENSSL_MODULE, OPENSSL_FILE = "Crypto", "OpenSSLCalls.swift"
 
 IMPORT = re.compile(r"^\s*(?:@[A-Za-z_]+(?:\([^)]*\))?\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
 
@@ -56,14 +58,18 @@ def target_path(package_root, target):
     return os.path.join(package_root, base, target["name"])
 
 
-def imports_of(path):
-    found = set()
+def imports_by_file(path):
+    found = {}
     for root, _, files in os.walk(path):
         for name in files:
             if name.endswith((".swift", ".h", ".c")):
                 with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-                    found.update(IMPORT.findall(handle.read()))
+                    found[os.path.join(root, name)] = set(IMPORT.findall(handle.read()))
     return found
+
+
+def imports_of(path):
+    return set().union(*imports_by_file(path).values())
 
 
 def violations(package, package_root):
@@ -82,8 +88,14 @@ def violations(package, package_root):
             for dep in deps:
                 if dep in layer_of and name in layer_of and layer_of[dep] > layer_of[name]:
                     found.append(f"up {name} -> {dep} ({LAYERS[layer_of[name]][0]} -> {LAYERS[layer_of[dep]][0]})")
+        if "COpenSSL" in deps and name != OPENSSL_MODULE:
+            found.append(f"openssl {name} -> COpenSSL (only {OPENSSL_MODULE} may)")
         if target["type"] in ("regular", "executable", "test"):
-            imported = imports_of(target_path(package_root, target))
+            by_file = imports_by_file(target_path(package_root, target))
+            imported = set().union(*by_file.values())
+            for file, modules in sorted(by_file.items()):
+                if "COpenSSL" in modules and (name != OPENSSL_MODULE or os.path.basename(file) != OPENSSL_FILE):
+                    found.append(f"openssl {name}/{os.path.basename(file)} imports COpenSSL (only {OPENSSL_MODULE}/{OPENSSL_FILE} may)")
             for dep in deps:
                 # A product's module is named like the product here (Logging, GraphQL, ...).
                 if dep not in imported:

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Kit
 
 /// The hash an approval is bound to besides the document's: SHA-256 of the request's

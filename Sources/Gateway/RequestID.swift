@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import HTTP
 
 /// `X-Request-Id` handling: a client's id is kept when it is short and

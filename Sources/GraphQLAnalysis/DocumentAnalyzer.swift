@@ -1,5 +1,5 @@
 import GraphQL
-import Hashing
+import Crypto
 import Kit
 
 /// Parses a query text and checks it against the limits: size first, then

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Synchronization
 
 /// A bounded LRU cache of analysed documents keyed by the SHA-256 of their

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// A document's SHA-256 as four words: a cheap dictionary key.
 struct DocumentDigest: Hashable, Sendable {

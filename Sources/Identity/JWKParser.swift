@@ -1,3 +1,4 @@
+import Crypto
 import Kit
 
 /// Turns one JWK (RFC 7517 §4, RFC 7518 §6) into a `VerificationKey`, or says why it is
@@ -80,9 +81,9 @@ enum JWKParser {
         guard exponent.count <= maximumExponentBytes else {
             throw Invalid(keyID: keyID, reason: "RSA exponent longer than \(maximumExponentBytes) bytes")
         }
-        switch CryptoCalls.rsaPublicKey(modulus: significant, exponent: exponent) {
-        case .success(let pointer):
-            return .key(VerificationKey(keyID: keyID, type: .rsa, pointer: pointer))
+        switch PublicKey.rsa(modulus: significant, exponent: exponent) {
+        case .success(let key):
+            return .key(VerificationKey(keyID: keyID, type: .rsa, key: key))
         case .failure(let error):
             throw Invalid(keyID: keyID, reason: "not a valid RSA public key (\(error))")
         }
@@ -99,9 +100,9 @@ enum JWKParser {
         guard x.count == 32, y.count == 32 else {
             throw Invalid(keyID: keyID, reason: "P-256 coordinates must be 32 bytes each (x \(x.count), y \(y.count))")
         }
-        switch CryptoCalls.p256PublicKey(x: x, y: y) {
-        case .success(let pointer):
-            return .key(VerificationKey(keyID: keyID, type: .ecP256, pointer: pointer))
+        switch PublicKey.p256(x: x, y: y) {
+        case .success(let key):
+            return .key(VerificationKey(keyID: keyID, type: .ecP256, key: key))
         case .failure(let error):
             throw Invalid(keyID: keyID, reason: "not a valid P-256 public key (\(error))")
         }

@@ -1,3 +1,5 @@
+import Crypto
+
 import Kit
 
 /// Why a bearer token was refused. Every case maps to `UNAUTHENTICATED`.

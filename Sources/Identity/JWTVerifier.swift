@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// Verifies compact JWS tokens (RFC 7515 §7.1) and their claims (RFC 7519 §7.2).
 ///

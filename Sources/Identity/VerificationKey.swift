@@ -1,12 +1,10 @@
+import Crypto
+
 /// A public key from a JWKS file, ready to verify JWS signatures of one algorithm.
 ///
-/// Owns one OpenSSL `EVP_PKEY`, freed when the last reference goes away. Key sets are
-/// swapped whole on reload, so a request that started with the old set keeps its
-/// keys alive until it finishes.
-public final class VerificationKey: @unchecked Sendable {
-    // Guarded by immutability: every stored property is a `let` set in `init`, and OpenSSL 3
-    // documents a fully constructed EVP_PKEY as safe to use from several threads at once
-    // (each verification gets its own EVP_MD_CTX).
+/// Key sets are swapped whole on reload, so a request that started with the old set keeps
+/// its keys alive until it finishes.
+public final class VerificationKey: Sendable {
 
     /// The JWK family: `RSA` or `EC` (P-256).
     public enum KeyType: String, Sendable, Equatable {
@@ -25,25 +23,21 @@ public final class VerificationKey: @unchecked Sendable {
     /// 64 (`r || s`) for ES256.
     public let signatureLength: Int
 
-    let pointer: OpaquePointer
+    let key: PublicKey
 
-    init(keyID: String, type: KeyType, pointer: OpaquePointer) {
+    init(keyID: String, type: KeyType, key: PublicKey) {
         self.keyID = keyID
         self.type = type
-        self.pointer = pointer
-        self.bits = CryptoCalls.keyBits(pointer)
+        self.key = key
+        self.bits = key.bits
         switch type {
         case .rsa:
             algorithm = .rs256
-            signatureLength = CryptoCalls.maximumSignatureLength(pointer)
+            signatureLength = key.maximumSignatureLength
         case .ecP256:
             algorithm = .es256
             signatureLength = 64
         }
-    }
-
-    deinit {
-        CryptoCalls.free(pointer)
     }
 
     /// Whether `signature` (JWS form: PKCS#1 v1.5 bytes, or ECDSA `r || s`) signs `message`.
@@ -54,14 +48,14 @@ public final class VerificationKey: @unchecked Sendable {
         case .rsa:
             encoded = signature
         case .ecP256:
-            switch CryptoCalls.ecdsaDERSignature(r: signature[0..<32], s: signature[32..<64]) {
+            switch PublicKey.derECDSASignature(r: signature[0..<32], s: signature[32..<64]) {
             case .success(let der): encoded = der
             case .failure(let error): return .failure(error)
             }
         }
         return withContiguousBytes(message) { messageBytes in
             encoded.withUnsafeBytes { signatureBytes in
-                CryptoCalls.verifySHA256(key: pointer, message: messageBytes, signature: signatureBytes)
+                key.verifySHA256(message: messageBytes, signature: signatureBytes)
             }
         }
     }

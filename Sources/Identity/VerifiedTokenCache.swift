@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// Verified tokens by the SHA-256 of their bytes, so a client that reuses its token skips
 /// the RSA/ECDSA check (tens of microseconds) on every request after the first.

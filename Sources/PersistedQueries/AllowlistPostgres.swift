@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Kit
 import Postgres
 

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// The two hashes a document is known by on the allowlist.
 public enum DocumentHash {

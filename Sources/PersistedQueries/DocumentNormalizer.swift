@@ -1,5 +1,5 @@
 import GraphQL
-import Hashing
+import Crypto
 
 /// The normalized form behind the hash-drift fix: two documents that differ only in comments,
 /// insignificant whitespace or commas, or the order of their definitions get the same

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// A detached manifest signature.
 ///
@@ -25,9 +25,9 @@ public struct ManifestSignature: Sendable, Hashable {
         guard let bytes = Hex.decode(text) else {
             throw .malformedSignature(reason: "expected hexadecimal text (\(text.utf8.count) characters read)")
         }
-        guard bytes.count == HMACSHA256.byteCount || bytes.count == SignatureCalls.ed25519SignatureLength else {
+        guard bytes.count == HMACSHA256.byteCount || bytes.count == Ed25519.signatureLength else {
             throw .malformedSignature(
-                reason: "\(bytes.count) bytes; HMAC-SHA256 signatures are \(HMACSHA256.byteCount), Ed25519 \(SignatureCalls.ed25519SignatureLength)")
+                reason: "\(bytes.count) bytes; HMAC-SHA256 signatures are \(HMACSHA256.byteCount), Ed25519 \(Ed25519.signatureLength)")
         }
         return ManifestSignature(bytes: bytes)
     }

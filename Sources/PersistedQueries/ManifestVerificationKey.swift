@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 
 /// A key a manifest signature may be checked with.
 public enum ManifestVerificationKey: Sendable, Hashable, CustomStringConvertible {
@@ -16,7 +16,7 @@ public enum ManifestVerificationKey: Sendable, Hashable, CustomStringConvertible
 
     /// An Ed25519 key from a `-----BEGIN PUBLIC KEY-----` PEM (what `openssl pkey -pubout` writes).
     public static func ed25519(pem: some Collection<UInt8>) throws(SignatureError) -> ManifestVerificationKey {
-        .ed25519(publicKey: try SignatureCalls.ed25519PublicKey(pem: Array(pem)).get())
+        .ed25519(publicKey: try Ed25519.publicKey(pem: Array(pem)).mapError(SignatureError.init).get())
     }
 
     /// Whether `signature` is this key's signature over `message`. Throws only when the key
@@ -27,7 +27,7 @@ public enum ManifestVerificationKey: Sendable, Hashable, CustomStringConvertible
             let expected = HMACSHA256.authenticationCode(key: secret, message: message)
             return constantTimeEqual(expected, signature)
         case .ed25519(let publicKey):
-            return try SignatureCalls.ed25519Verify(publicKey: publicKey, signature: signature, message: message).get()
+            return try Ed25519.verify(publicKey: publicKey, signature: signature, message: message).mapError(SignatureError.init).get()
         }
     }
 

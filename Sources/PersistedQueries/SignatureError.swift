@@ -1,3 +1,5 @@
+import Crypto
+
 /// Why a manifest signature was not accepted.
 public enum SignatureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `pq.require_signature` is on and no signature came with the manifest.
@@ -21,6 +23,16 @@ public enum SignatureError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidKey(let reason): return "invalid verification key: \(reason)"
         case .mismatch: return "signature does not match the manifest"
         case .openSSL(let call, let reason): return "OpenSSL \(call) failed: \(reason)"
+        }
+    }
+}
+
+extension SignatureError {
+    /// A key or OpenSSL failure from the crypto layer, in this module's terms.
+    init(_ error: CryptoError) {
+        switch error {
+        case .invalidKey(let reason): self = .invalidKey(reason: reason)
+        case .openSSL(let call, let reason): self = .openSSL(call: call, reason: reason)
         }
     }
 }

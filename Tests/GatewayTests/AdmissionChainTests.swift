@@ -1,6 +1,6 @@
 import Config
 import Gateway
-import Hashing
+import Crypto
 import Identity
 import Testing
 import TestSupport

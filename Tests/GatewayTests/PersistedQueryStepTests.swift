@@ -1,6 +1,6 @@
 import GraphQLAnalysis
 import HTTP
-import Hashing
+import Crypto
 import Identity
 import Kit
 import Logging

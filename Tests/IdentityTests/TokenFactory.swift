@@ -1,9 +1,9 @@
 import Foundation
-import Hashing
+import Crypto
 import Identity
 
 /// Builds compact JWS tokens for tests: real signatures from the `openssl` CLI (RS256,
-/// ES256) or from Hashing's HMAC (HS256), and deliberately broken variants.
+/// ES256) or from Crypto's HMAC (HS256), and deliberately broken variants.
 enum TokenFactory {
     /// A fixed "now" for every test: 2027-01-15T08:00:00Z.
     static let now: Int64 = 1_800_000_000

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import Crypto
 import TestSupport
 
 /// A migrated database, Redis and a safemut + intelgraph-demo stack with the allowlist

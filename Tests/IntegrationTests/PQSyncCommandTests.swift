@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import Crypto
 import Testing
 import TestSupport
 

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import Crypto
 import Kit
 @testable import PersistedQueries
 

@@ -9,7 +9,7 @@
 // time); the machine is shared, so the best and the median round are printed.
 import GraphQL
 import GraphQLAnalysis
-import Hashing
+import Crypto
 import PersistedQueries
 
 let clock = ContinuousClock()

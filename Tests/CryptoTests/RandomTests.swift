@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Testing
 
 @Suite("Secure random bytes and request ids")

@@ -1,27 +1,19 @@
 import COpenSSL
 
-// Every OpenSSL call of the Identity module lives in this file: thin wrappers that
-// take Swift buffers, free what they allocate, and turn OpenSSL's 1/0/NULL returns
-// into `CryptoError`s. The rest of the module never sees an OpenSSL pointer except
-// inside `VerificationKey`, which owns one `EVP_PKEY`.
+// Every OpenSSL call of safemut lives in this file (the layering check enforces it): thin
+// wrappers that take Swift buffers, free what they allocate on every path, and turn
+// OpenSSL's 1/0/NULL returns into `CryptoError`s. The module's public types (SHA256Digest,
+// HMACSHA256, SecureRandom, PublicKey, Ed25519) call these; no other module sees OpenSSL.
 
-/// A failed OpenSSL call: the function's name and the first reason on OpenSSL's error queue.
-public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let call: String
-    public let reason: String
-
-    public var description: String { "OpenSSL \(call) failed: \(reason)" }
-}
-
-/// An `EVP_MD` fetched once and shared; OpenSSL 3 re-resolves the implicit `EVP_sha256()`
-/// on every use, which costs a visible share of one verification.
+/// An `EVP_MD` fetched once: OpenSSL 3 re-resolves the implicit `EVP_sha256()` on every call,
+/// which costs more than hashing a short GraphQL document.
 private struct FetchedDigest: @unchecked Sendable {
-    // Guarded by immutability: written once at first use; OpenSSL documents fetched
+    // Guarded by immutability: written once at first use, and OpenSSL documents fetched
     // EVP_MD objects as safe to share across threads for reading.
     let pointer: OpaquePointer
 }
 
-/// `EVP_MD_fetch(NULL, "SHA256", NULL)`, falling back to the built-in `EVP_sha256()`.
+/// `EVP_MD_fetch(NULL, "SHA256", NULL)`, falling back to the built-in `EVP_sha256()` if fetching fails.
 private let sha256Algorithm: FetchedDigest = {
     if let fetched = EVP_MD_fetch(nil, "SHA256", nil) {
         return FetchedDigest(pointer: fetched)
@@ -56,7 +48,68 @@ private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
     UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
-enum CryptoCalls {
+enum OpenSSLCalls {
+    // MARK: - Digests, MACs, randomness
+
+    /// SHA-256 output length in bytes.
+    static let sha256Length = 32
+
+    /// Wraps `EVP_Digest` with SHA-256 over `data`, writing 32 bytes to `output`.
+    static func sha256(_ data: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) -> Result<Void, CryptoError> {
+        var length: UInt32 = 0
+        let ok = withNonNullBase(data) { base in
+            EVP_Digest(base, data.count, output, &length, sha256Algorithm.pointer, nil)
+        }
+        guard ok == 1, length == UInt32(sha256Length) else { return .failure(lastError(call: "EVP_Digest")) }
+        return .success(())
+    }
+
+    /// Wraps the one-shot `HMAC()` with SHA-256, writing 32 bytes to `output`.
+    static func hmacSHA256(
+        key: UnsafeRawBufferPointer,
+        message: UnsafeRawBufferPointer,
+        into output: UnsafeMutablePointer<UInt8>
+    ) -> Result<Void, CryptoError> {
+        // HMAC() takes the key length as C int; longer keys are hashed first by the caller (RFC 2104 §2).
+        guard let keyLength = Int32(exactly: key.count) else {
+            return .failure(.openSSL(call: "HMAC", reason: "key longer than Int32.max bytes"))
+        }
+        var length: UInt32 = 0
+        let result = withNonNullBase(key) { keyBase in
+            withNonNullBase(message) { messageBase in
+                HMAC(
+                    sha256Algorithm.pointer, keyBase, keyLength,
+                    messageBase.assumingMemoryBound(to: UInt8.self), message.count,
+                    output, &length
+                )
+            }
+        }
+        guard result != nil, length == UInt32(sha256Length) else { return .failure(lastError(call: "HMAC")) }
+        return .success(())
+    }
+
+    /// Wraps `RAND_bytes`, filling `buffer` from OpenSSL's CSPRNG in `Int32`-sized pieces.
+    static func randomBytes(_ buffer: UnsafeMutableRawBufferPointer) -> Result<Void, CryptoError> {
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .success(()) }
+        var offset = 0
+        while offset < buffer.count {
+            let piece = Int32(clamping: buffer.count - offset)
+            guard RAND_bytes(base + offset, piece) == 1 else { return .failure(lastError(call: "RAND_bytes")) }
+            offset += Int(piece)
+        }
+        return .success(())
+    }
+
+    /// Wraps `CRYPTO_memcmp`: compares `count` bytes in time independent of where they differ.
+    static func constantTimeEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        precondition(a.count == b.count, "callers compare lengths first")
+        return withNonNullBase(a) { aBase in
+            withNonNullBase(b) { bBase in CRYPTO_memcmp(aBase, bBase, a.count) == 0 }
+        }
+    }
+
+    // MARK: - RSA and P-256 public keys (JWKS)
+
     /// An RSA public key from its big-endian modulus and exponent (JWK `n`, `e`):
     /// `OSSL_PARAM_BLD` + `EVP_PKEY_fromdata`, then `EVP_PKEY_public_check`.
     static func rsaPublicKey(modulus: [UInt8], exponent: [UInt8]) -> Result<OpaquePointer, CryptoError> {
@@ -158,7 +211,6 @@ enum CryptoCalls {
         return .success(der)
     }
 
-    // MARK: - Helpers
 
     /// Builds a public `EVP_PKEY` of `type` from the parameters `push` adds to an
     /// `OSSL_PARAM_BLD`, and checks it with `EVP_PKEY_public_check`.
@@ -200,21 +252,107 @@ enum CryptoCalls {
         return bytes.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, length, nil) }
     }
 
+    // MARK: - Ed25519 (manifest signatures)
+
+    /// Raw Ed25519 public key length in bytes.
+    static let ed25519KeyLength = 32
+    /// Ed25519 signature length in bytes.
+    static let ed25519SignatureLength = 64
+
+    /// Reads a `-----BEGIN PUBLIC KEY-----` PEM (`BIO_new_mem_buf`, `PEM_read_bio_PUBKEY`),
+    /// checks it is Ed25519 (`EVP_PKEY_get_base_id`) and returns its 32 raw bytes
+    /// (`EVP_PKEY_get_raw_public_key`).
+    static func ed25519PublicKey(pem: [UInt8]) -> Result<[UInt8], CryptoError> {
+        defer { ERR_clear_error() }
+        guard let length = Int32(exactly: pem.count) else {
+            return .failure(.invalidKey(reason: "PEM larger than 2 GiB"))
+        }
+        let key: OpaquePointer? = pem.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let bio = BIO_new_mem_buf(base, length) else { return nil }
+            defer { BIO_free(bio) }
+            return PEM_read_bio_PUBKEY(bio, nil, nil, nil)
+        }
+        guard let key else {
+            return .failure(.invalidKey(reason: "not a PEM public key (\(lastReason()))"))
+        }
+        defer { EVP_PKEY_free(key) }
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
+            return .failure(.invalidKey(reason: "the PEM key is not an Ed25519 key"))
+        }
+        var raw = [UInt8](repeating: 0, count: ed25519KeyLength)
+        var rawLength = raw.count
+        guard EVP_PKEY_get_raw_public_key(key, &raw, &rawLength) == 1, rawLength == ed25519KeyLength else {
+            return .failure(.openSSL(call: "EVP_PKEY_get_raw_public_key", reason: lastReason()))
+        }
+        return .success(raw)
+    }
+
+    /// Verifies an Ed25519 signature over `message`: `EVP_PKEY_new_raw_public_key`,
+    /// `EVP_DigestVerifyInit` with a NULL digest (Ed25519 hashes internally, one shot) and
+    /// `EVP_DigestVerify`. `.success(false)` means a well-formed signature that does not verify.
+    static func ed25519Verify(publicKey: [UInt8], signature: [UInt8], message: [UInt8]) -> Result<Bool, CryptoError> {
+        defer { ERR_clear_error() }
+        guard publicKey.count == ed25519KeyLength else {
+            return .failure(.invalidKey(reason: "an Ed25519 public key is \(ed25519KeyLength) bytes, got \(publicKey.count)"))
+        }
+        guard signature.count == ed25519SignatureLength else { return .success(false) }
+        guard let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, publicKey, publicKey.count) else {
+            return .failure(.openSSL(call: "EVP_PKEY_new_raw_public_key", reason: lastReason()))
+        }
+        defer { EVP_PKEY_free(key) }
+        guard let context = EVP_MD_CTX_new() else {
+            return .failure(.openSSL(call: "EVP_MD_CTX_new", reason: lastReason()))
+        }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit(context, nil, nil, nil, key) == 1 else {
+            return .failure(.openSSL(call: "EVP_DigestVerifyInit", reason: lastReason()))
+        }
+        // EVP_DigestVerify wants a non-NULL pointer even for an empty message.
+        var empty: UInt8 = 0
+        let result: Int32 = message.withUnsafeBufferPointer { messageBuffer in
+            signature.withUnsafeBufferPointer { signatureBuffer in
+                withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                    EVP_DigestVerify(
+                        context, signatureBuffer.baseAddress, signatureBuffer.count,
+                        messageBuffer.baseAddress ?? UnsafePointer(emptyPointer), messageBuffer.count
+                    )
+                }
+            }
+        }
+        switch result {
+        case 1: return .success(true)
+        case 0: return .success(false)
+        default: return .failure(.openSSL(call: "EVP_DigestVerify", reason: lastReason()))
+        }
+    }
+
+    // MARK: - Errors and buffers
+
     /// Pops OpenSSL's thread-local error queue (`ERR_get_error`, `ERR_error_string_n`).
-    private static func lastError(call: String) -> CryptoError {
+    static func lastError(call: String) -> CryptoError {
         let code = ERR_get_error()
         ERR_clear_error()
-        guard code != 0 else { return CryptoError(call: call, reason: "no error queued") }
+        guard code != 0 else { return .openSSL(call: call, reason: "no error queued") }
+        return .openSSL(call: call, reason: reasonText(code))
+    }
+
+    /// The first entry of OpenSSL's thread-local error queue, left on the queue (`ERR_peek_error`).
+    static func lastReason() -> String {
+        let code = ERR_peek_error()
+        guard code != 0 else { return "no error queued" }
+        return reasonText(code)
+    }
+
+    private static func reasonText(_ code: UInt) -> String {
         var text = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &text, text.count)
         // ERR_error_string_n always NUL-terminates within the buffer.
-        let reason = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return CryptoError(call: call, reason: reason)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Calls `body` with the buffer's base, or a pointer to a dummy byte when the buffer is
-    /// empty: some OpenSSL 3 paths reject NULL even alongside a zero length.
-    private static func withNonNullBase<T>(_ buffer: UnsafeRawBufferPointer, _ body: (UnsafeRawPointer) -> T) -> T {
+    /// Calls `body` with the buffer's base, or with a pointer to a dummy byte when the buffer is
+    /// empty: some OpenSSL 3 paths reject NULL even alongside a zero length (e.g. an empty HMAC key).
+    static func withNonNullBase<T>(_ buffer: UnsafeRawBufferPointer, _ body: (UnsafeRawPointer) -> T) -> T {
         if let base = buffer.baseAddress { return body(base) }
         var emptyByte: UInt8 = 0
         return withUnsafePointer(to: &emptyByte) { body(UnsafeRawPointer($0)) }

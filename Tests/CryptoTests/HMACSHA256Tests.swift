@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Testing
 
 @Suite("HMAC-SHA-256 and constant-time compare")

@@ -1,4 +1,4 @@
-import Hashing
+import Crypto
 import Testing
 
 @Suite("SHA-256 and hex")
