@@ -106,7 +106,7 @@ let package = Package(
 
         // Pure configuration and telemetry plumbing.
         .target(name: "Config", dependencies: [yams], swiftSettings: strict),
-        .target(name: "Telemetry", dependencies: [logging, coreMetrics, prometheus], swiftSettings: strict),
+        .target(name: "Telemetry", dependencies: ["Kit", logging, coreMetrics, prometheus], swiftSettings: strict),
 
         // The contract's vocabulary every area shares: SPEC §1's rejections and the admin
         // call/reply/route types (no server), so each area's handlers live beside its domain.

@@ -35,7 +35,7 @@ public struct AuditAdmin: Sendable {
             return .unavailable("the audit log cannot be read: Postgres did not answer")
         }
         return AdminReply(json: .object([
-            JSONMember("since", query.sinceMicros.map { .string(AuditTimestamp.format(micros: $0)) } ?? .null),
+            JSONMember("since", query.sinceMicros.map { .string(RFC3339.format(micros: $0)) } ?? .null),
             JSONMember("tenant_id", query.tenant.map { .string($0) } ?? .null),
             JSONMember("limit", .number(String(query.limit))),
             JSONMember("count", .number(String(page.records.count))),

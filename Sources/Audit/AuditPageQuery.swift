@@ -1,3 +1,5 @@
+import Kit
+
 /// Which rows `AuditLog.page` returns: those created at or after `sinceMicros`, optionally
 /// of one tenant, oldest first by `seq`, at most `limit`, after `afterSeq` (the cursor of
 /// the previous page: `created_at` is set before the chain is locked, so it is not
@@ -25,7 +27,7 @@ public struct AuditPageQuery: Sendable, Equatable {
     public init(parameters: [String: String]) throws(AuditQueryError) {
         var since: Int64?
         if let text = parameters["since"] {
-            guard let micros = AuditTimestamp.parse(text) else { throw .since(text) }
+            guard let micros = RFC3339.parse(text) else { throw .since(text) }
             since = micros
         }
         var limit = Self.defaultLimit

@@ -16,5 +16,5 @@ public struct AuditRecord: Sendable, Equatable {
     public var hash: [UInt8]
 
     /// `created_at` as RFC 3339 with microseconds.
-    public var createdAt: String { AuditTimestamp.format(micros: createdAtMicros) }
+    public var createdAt: String { RFC3339.format(micros: createdAtMicros) }
 }

@@ -1,3 +1,5 @@
+import Kit
+
 /// What walking the audit chain found.
 public enum AuditVerification: Sendable, Equatable {
     /// Every row hashes to what the next row and the chain head say; `length` rows, the
@@ -40,7 +42,7 @@ public struct AuditChainBreak: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = "seq \(seq)"
         if let action { text += " action \(action)" }
-        if let createdAtMicros { text += " created_at \(AuditTimestamp.format(micros: createdAtMicros))" }
+        if let createdAtMicros { text += " created_at \(RFC3339.format(micros: createdAtMicros))" }
         switch fault {
         case .contentAltered:
             text += ": its hash does not match its content (the row was altered)"

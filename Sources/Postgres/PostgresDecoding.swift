@@ -1,4 +1,5 @@
 import Foundation
+import Kit
 
 /// Pure text-format codecs for the types we read and write. Postgres sends
 /// results as text (we set `DateStyle=ISO` and `TimeZone=UTC` on connect), so
@@ -67,24 +68,7 @@ enum PostgresDecoding {
 
     /// `Date` → `YYYY-MM-DD HH:MM:SS.ffffff+00` (UTC, microsecond precision).
     static func formatTimestamp(_ date: Date) -> String {
-        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var seconds = totalMicros / 1_000_000
-        var micros = totalMicros % 1_000_000
-        if micros < 0 {
-            micros += 1_000_000
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = civil(fromDays: days)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let frac = String(micros)
-        let fracText = String(repeating: "0", count: 6 - frac.count) + frac
-        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)).\(fracText)+00"
+        RFC3339.format(micros: Int64((date.timeIntervalSince1970 * 1_000_000).rounded()), separator: " ", zone: "+00")
     }
 
     /// `timestamptz`/`timestamp` ISO text → microseconds since the Unix epoch
@@ -137,7 +121,7 @@ enum PostgresDecoding {
             }
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = RFC3339.daysFromCivil(year: year, month: month, day: day)
         return (days * 86_400 + seconds) * 1_000_000 + micros
     }
 
@@ -164,28 +148,5 @@ enum PostgresDecoding {
             i += 2
         }
         return out
-    }
-
-    // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian, UTC).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

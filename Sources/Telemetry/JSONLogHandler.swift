@@ -1,3 +1,4 @@
+import Kit
 import Logging
 
 /// Writes each event as one JSON object on its own line.

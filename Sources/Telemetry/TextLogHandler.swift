@@ -1,3 +1,4 @@
+import Kit
 import Logging
 
 /// Writes each event as one human-readable line for a terminal (`log.format: text`):

@@ -44,7 +44,7 @@ public struct WorkersAdmin: Sendable {
             holder = try await runner.settings.lock.holder(runner.pool).map { .number(String($0)) } ?? .null
             let row = try await runner.pool.query(Self.lastReconciled).single()
             if let at = try row["at"].nonNull?.timestampMicros() {
-                lastReconciled = .string(AuditTimestamp.format(micros: at))
+                lastReconciled = .string(RFC3339.format(micros: at))
                 age = .number(String(max(0, try row["now"].timestampMicros() - at) / 1_000_000))
             }
         } catch {
@@ -117,6 +117,6 @@ public struct WorkersAdmin: Sendable {
 
     static func time(_ date: Date?) -> JSONValue {
         guard let date else { return .null }
-        return .string(AuditTimestamp.format(micros: Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))))
+        return .string(RFC3339.format(micros: Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))))
     }
 }

@@ -1,3 +1,4 @@
+import Kit
 import Audit
 import Postgres
 import Testing
@@ -23,7 +24,7 @@ struct AuditPageTests {
         #expect(all.records.map(\.seq) == Array(1...7))
         #expect(all.nextAfterSeq == nil)
 
-        let since = try await log.page(AuditPageQuery(sinceMicros: AuditTimestamp.parse("2021-01-01T00:00:00Z")))
+        let since = try await log.page(AuditPageQuery(sinceMicros: RFC3339.parse("2021-01-01T00:00:00Z")))
         #expect(since.records.map(\.action) == ["new.1", "new.2", "new.3", "new.4", "new.5"])
 
         let demo = try await log.page(AuditPageQuery(tenant: "demo"))
@@ -47,12 +48,12 @@ struct AuditPageTests {
 
     @Test("RFC 3339 timestamps and bare dates parse to exact microseconds")
     func timestampParsing() {
-        #expect(AuditTimestamp.parse("1970-01-01T00:00:00Z") == 0)
-        #expect(AuditTimestamp.parse("2026-11-01") == AuditTimestamp.parse("2026-11-01T00:00:00Z"))
-        #expect(AuditTimestamp.parse("2026-11-01T02:00:00+02:00") == AuditTimestamp.parse("2026-11-01T00:00:00Z"))
-        #expect(AuditTimestamp.parse("2026-11-01T00:00:00.000001z") == AuditTimestamp.parse("2026-11-01T00:00:00Z")! + 1)
-        #expect(AuditTimestamp.parse("2024-02-29T12:00:00Z") != nil)
-        #expect(AuditTimestamp.format(micros: AuditTimestamp.parse("2026-11-01T01:02:03.456789Z")!) == "2026-11-01T01:02:03.456789Z")
+        #expect(RFC3339.parse("1970-01-01T00:00:00Z") == 0)
+        #expect(RFC3339.parse("2026-11-01") == RFC3339.parse("2026-11-01T00:00:00Z"))
+        #expect(RFC3339.parse("2026-11-01T02:00:00+02:00") == RFC3339.parse("2026-11-01T00:00:00Z"))
+        #expect(RFC3339.parse("2026-11-01T00:00:00.000001z") == RFC3339.parse("2026-11-01T00:00:00Z")! + 1)
+        #expect(RFC3339.parse("2024-02-29T12:00:00Z") != nil)
+        #expect(RFC3339.format(micros: RFC3339.parse("2026-11-01T01:02:03.456789Z")!) == "2026-11-01T01:02:03.456789Z")
     }
 
     @Test("since that is not RFC 3339 is refused", arguments: [
@@ -60,7 +61,7 @@ struct AuditPageTests {
         "2026-11-01 00:00:00Z", "2026-11-01T00:00:00.1234567Z", "2026-11-01T00:00:00+0200", "", "1699999999",
     ])
     func badSince(_ text: String) {
-        #expect(AuditTimestamp.parse(text) == nil)
+        #expect(RFC3339.parse(text) == nil)
         #expect(throws: AuditQueryError.since(text)) { try AuditPageQuery(parameters: ["since": text]) }
     }
 

@@ -127,30 +127,4 @@ struct JSONLogHandlerTests {
         let date = try #require(formatter.date(from: timestamp))
         #expect(abs(date.timeIntervalSinceNow) < 60)
     }
-
-    @Test("RFC 3339 formatting of known instants", arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"),
-        (-1, "1969-12-31T23:59:59.999Z"),
-        (951_868_800_000, "2000-03-01T00:00:00.000Z"),
-        (1_709_251_199_999, "2024-02-29T23:59:59.999Z"),
-        (1_735_787_045_678, "2025-01-02T03:04:05.678Z"),
-        (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
-    ])
-    func rfc3339(epochMilliseconds: Int64, expected: String) {
-        #expect(RFC3339.format(epochMilliseconds: epochMilliseconds) == expected)
-    }
-
-    @Test("RFC 3339 agrees with Foundation over many days")
-    func rfc3339AgainstFoundation() {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        // Every 7 days plus an odd offset, from 1960 to 2100.
-        var milliseconds: Int64 = -315_619_200_000
-        while milliseconds < 4_102_444_800_000 {
-            let expected = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1_000))
-            #expect(RFC3339.format(epochMilliseconds: milliseconds) == expected)
-            milliseconds += 7 * 86_400_000 + 3_723_456
-        }
-    }
 }
