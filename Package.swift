@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTP", logging],
+            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTPClient", "Telemetry", logging],
             swiftSettings: strict
         ),
 
@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["Kit", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
-        .target(name: "ApprovalPolicy", dependencies: ["HTTP", "HTTPClient", "Sockets", "Kit"], swiftSettings: strict),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [

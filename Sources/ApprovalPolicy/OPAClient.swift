@@ -1,6 +1,4 @@
-import HTTP
 import HTTPClient
-import Sockets
 
 /// Asks an external OPA for the four-eyes decision over its REST data API
 /// (`POST <opa.url>/v1/data/approval` with `{"input": …}`).
@@ -12,19 +10,12 @@ import Sockets
 /// done; the loop's thread runs until then.
 public final class OPAClient: Sendable {
     public let configuration: OPAClientConfiguration
-    private let group: EventLoopGroup
-    private let pool: LoopConfinedPool
+    private let caller: HTTPCaller
 
     /// Starts the client's loop and resolves `configuration.host` once (getaddrinfo, at
     /// start-up only). Throws `.connection` when the host does not resolve.
     public init(configuration: OPAClientConfiguration) throws(OPAError) {
         self.configuration = configuration
-        do {
-            group = try EventLoopGroup(count: 1, namePrefix: "opa")
-        } catch {
-            throw .connection("cannot start the OPA client's event loop: \(error)")
-        }
-        let loop = group.loops[0]
         let upstream = UpstreamConfiguration(
             host: configuration.host,
             port: configuration.port,
@@ -36,12 +27,9 @@ public final class OPAClient: Sendable {
             maxWaiters: 1024
         )
         do {
-            pool = try loop.runAndWait {
-                LoopConfinedPool(loop: loop, pool: try UpstreamPool(loop: loop, configuration: upstream, counters: UpstreamPoolCounters()))
-            }
+            caller = try HTTPCaller(configuration: upstream, name: "opa")
         } catch {
-            group.shutdown()
-            throw .connection("cannot resolve OPA host \(configuration.host): \(error)")
+            throw .connection("\(error)")
         }
     }
 
@@ -53,54 +41,19 @@ public final class OPAClient: Sendable {
     }
 
     /// POSTs `body` to the decision path and waits (without a thread) for the answer.
-    func post(_ body: [UInt8]) async -> Result<OPAExchange.Answer, OPAError> {
-        let configuration = self.configuration
-        let pool = self.pool
-        return await withCheckedContinuation { continuation in
-            pool.loop.execute {
-                var headers = HTTPHeaders()
-                headers.add(name: "Host", value: configuration.hostHeader)
-                headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Accept", value: "application/json")
-                let request = UpstreamRequest(
-                    head: HTTPRequestHead(method: "POST", target: configuration.decisionPath, headers: headers),
-                    body: body,
-                    // A decision is a pure read: re-sending it after a stale keep-alive
-                    // connection broke unanswered is safe.
-                    idempotent: true
-                )
-                let exchange = OPAExchange(
-                    loop: pool.loop,
-                    timeoutMilliseconds: configuration.timeoutMilliseconds,
-                    maxResponseBytes: configuration.maxResponseBytes,
-                    continuation: continuation
-                )
-                // The timer first: the pool may fail the exchange before `execute` returns.
-                exchange.timer = pool.loop.scheduleTimer(afterNanos: UInt64(configuration.timeoutMilliseconds) * 1_000_000) {
-                    exchange.timedOut()
-                }
-                exchange.upstream = pool.pool.execute(request, delegate: exchange)
-            }
-        }
+    func post(_ body: [UInt8]) async -> Result<HTTPCaller.Answer, OPAError> {
+        let timeout = configuration.timeoutMilliseconds
+        let result = await caller.call(
+            method: "POST", path: OPAClientConfiguration.decisionPath,
+            headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body,
+            // A decision is a pure read: re-sending it after a stale keep-alive
+            // connection broke unanswered is safe.
+            idempotent: true, timeoutMilliseconds: timeout, maxResponseBytes: configuration.maxResponseBytes)
+        return result.mapError { OPAError($0, timeoutMilliseconds: timeout) }
     }
 
     /// Closes idle connections and stops the loop's thread. Decisions after this never answer.
     public func shutdown() {
-        let pool = self.pool
-        _ = try? pool.loop.runAndWait { pool.pool.closeIdle() }
-        group.shutdown()
-    }
-}
-
-/// The pool and the loop it belongs to.
-/// `@unchecked Sendable`: `pool` is loop-confined and only touched inside `loop.execute`
-/// or `loop.runAndWait` closures, i.e. on `loop`'s own thread; `loop` is Sendable.
-final class LoopConfinedPool: @unchecked Sendable {  // guarded: loop-thread confinement (see above)
-    let loop: EventLoop
-    let pool: UpstreamPool
-
-    init(loop: EventLoop, pool: UpstreamPool) {
-        self.loop = loop
-        self.pool = pool
+        caller.shutdown()
     }
 }

@@ -32,12 +32,6 @@ public struct OPAClientConfiguration: Sendable, Equatable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// OPA's REST data API for `package approval`.
-    public var decisionPath: String { basePath + "/v1/data/approval" }
-
-    /// The Host header.
-    var hostHeader: String {
-        let literal = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? literal : "\(literal):\(port)"
-    }
+    /// OPA's REST data API for `package approval`, under `basePath`.
+    public static let decisionPath = "/v1/data/approval"
 }

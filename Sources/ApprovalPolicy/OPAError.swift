@@ -21,11 +21,17 @@ public enum OPAError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The pool's error in our terms; its timeouts are ours.
-    init(_ error: UpstreamError, timeoutMilliseconds: Int) {
+    /// The caller's error in our terms; its timeouts are ours.
+    init(_ error: HTTPCallError, timeoutMilliseconds: Int) {
         switch error {
-        case .connectTimeout, .readTimeout, .poolExhausted: self = .timeout(milliseconds: timeoutMilliseconds)
-        default: self = .connection(error.description)
+        case .timeout, .upstream(.connectTimeout, _), .upstream(.readTimeout, _), .upstream(.poolExhausted, _):
+            self = .timeout(milliseconds: timeoutMilliseconds)
+        case .responseTooLarge(let limit):
+            self = .badJSON("answer larger than \(limit) bytes")
+        case .upstream(let error, _):
+            self = .connection(error.description)
+        case .unusable(let why):
+            self = .connection(why)
         }
     }
 }

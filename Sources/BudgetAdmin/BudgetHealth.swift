@@ -2,6 +2,7 @@ import Kit
 import Contract
 import Logging
 import Postgres
+import Telemetry
 
 /// `GET /health/budget`: whether the budget path can enforce limits.
 ///
@@ -49,7 +50,7 @@ public struct BudgetHealth: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         do throws(PostgresError) {
-            let row = try await pool.query(Self.sql, [.int(staleGrace.microseconds)]).single()
+            let row = try await pool.query(Self.sql, [.int(staleGrace.wholeMicroseconds)]).single()
             let elapsed = clock.now - start
             let staleCount = try row["stale_count"].int64()
             let oldest = try row["oldest_stale"].nonNull?.string()
@@ -60,14 +61,14 @@ public struct BudgetHealth: Sendable {
             if !overLimit.isEmpty { reasons.append("over limit: \(overLimit.joined(separator: ", "))") }
             return BudgetHealthReport(
                 status: reasons.isEmpty ? .ok : .degraded, postgresUp: true,
-                latencyMicros: elapsed.microseconds,
+                latencyMicros: elapsed.wholeMicroseconds,
                 postgresError: nil, staleCount: staleCount, oldestStale: oldest, overLimit: overLimit, reasons: reasons)
         } catch {
             let elapsed = clock.now - start
             logger.warning("budget health: postgres check failed", metadata: ["error": "\(error)"])
             return BudgetHealthReport(
                 status: .down, postgresUp: false,
-                latencyMicros: elapsed.microseconds,
+                latencyMicros: elapsed.wholeMicroseconds,
                 postgresError: "\(error)", staleCount: 0, oldestStale: nil, overLimit: [], reasons: ["postgres is unreachable"])
         }
     }
@@ -123,12 +124,5 @@ public struct BudgetHealthReport: Sendable, Equatable {
     static func milliseconds(_ micros: Int64) -> String {
         let fraction = String(micros % 1_000)
         return "\(micros / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
-    }
-}
-
-extension Duration {
-    /// Whole microseconds, rounded down.
-    var microseconds: Int64 {
-        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
     }
 }

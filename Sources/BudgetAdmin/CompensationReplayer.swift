@@ -3,9 +3,11 @@ import Audit
 import Config
 import Foundation
 import GraphQLAnalysis
+import HTTPClient
 import Kit
 import Logging
 import Postgres
+import Telemetry
 
 /// `safemut compensate`: replays the inverse mutations the upstream reported, newest first
 /// (undoing a sequence of changes runs their inverses in reverse order).
@@ -14,11 +16,12 @@ import Postgres
 /// before the request until the row is marked, so two runs never send the same inverse;
 /// the request carries `Idempotency-Key: <row id>`, so a request that a crash left
 /// unconfirmed can be sent again by a later run and applied once. The row's new state and
-/// its audit row commit together.
+/// its audit row commit together. Requests go through `HTTPCaller`, the gateway's own
+/// upstream client; a replay is never re-sent by the pool (it is a mutation).
 public struct CompensationReplayer: Sendable {
     let pool: PostgresPool
     let audit: AuditLog
-    let poster: GraphQLPoster
+    let upstream: HTTPCaller
     let rule: DestructiveRule
     /// Who runs it, for the audit rows.
     let actor: String
@@ -30,14 +33,26 @@ public struct CompensationReplayer: Sendable {
     public init(
         pool: PostgresPool, upstream: HTTPEndpoint, rule: DestructiveRule, actor: String, reason: String? = nil,
         connectTimeout: Duration = .seconds(1), readTimeout: Duration = .seconds(30), logger: Logger
-    ) {
+    ) throws(HTTPCallError) {
         self.pool = pool
         self.audit = AuditLog(pool: pool)
-        self.poster = GraphQLPoster(endpoint: upstream, connectTimeout: connectTimeout, readTimeout: readTimeout)
+        self.upstream = try HTTPCaller(
+            configuration: UpstreamConfiguration(
+                host: upstream.host, port: upstream.port, basePath: upstream.basePath, maxIdlePerLoop: 1, maxConnectionsPerLoop: 1,
+                connectTimeoutMs: connectTimeout.wholeMilliseconds, readTimeoutMs: readTimeout.wholeMilliseconds),
+            name: "compensate")
         self.rule = rule
         self.actor = actor
         self.reason = reason
         self.logger = logger
+    }
+
+    /// Answers past this are refused (a compensation's answer is a few hundred bytes).
+    static let maxResponseBytes = 8 << 20
+
+    /// Stops the upstream client's loop thread.
+    public func shutdown() {
+        upstream.shutdown()
     }
 
     /// The newest `last` pending compensations (of `tenant`, when given), newest first.
@@ -111,15 +126,13 @@ public struct CompensationReplayer: Sendable {
                 case .failure(let problem):
                     outcome = .failed(problem.message)
                 case .success(let inverse):
-                    let poster = self.poster
-                    let headers = [("X-Tenant", entry.tenantID), ("X-Request-Id", requestID), ("Idempotency-Key", entry.id)]
-                    let answer = await onOwnThread { () -> Result<GraphQLPoster.Answer, ReplayTransportError> in
-                        do throws(ReplayTransportError) {
-                            return .success(try poster.post(inverse.requestBody, headers: headers))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
+                    let headers = [
+                        ("Content-Type", "application/json"), ("Accept", "application/json"),
+                        ("X-Tenant", entry.tenantID), ("X-Request-Id", requestID), ("Idempotency-Key", entry.id),
+                    ]
+                    let answer = await upstream.call(
+                        method: "POST", path: "/graphql", headers: headers, body: inverse.requestBody, idempotent: false,
+                        maxResponseBytes: Self.maxResponseBytes)
                     switch answer {
                     case .success(let reply):
                         httpStatus = reply.status

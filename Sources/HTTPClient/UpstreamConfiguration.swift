@@ -36,6 +36,10 @@ public struct UpstreamConfiguration: Sendable {
         self.maxWaiters = maxWaiters
     }
 
-    /// The Host header sent upstream.
-    public var hostHeader: String { port == 80 ? host : "\(host):\(port)" }
+    /// The Host header sent upstream: an IPv6 literal in brackets (RFC 3986 §3.2.2), no
+    /// port when it is 80.
+    public var hostHeader: String {
+        let literal = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? literal : "\(literal):\(port)"
+    }
 }

@@ -81,10 +81,17 @@ struct CompensateCommand: AsyncParsableCommand {
             Self.fail("config error: database.url: \(error.message)", code: 2)
         }
         defer { pool.close() }
-        let replayer = CompensationReplayer(
-            pool: pool, upstream: config.upstream.url, rule: DestructiveRule(catalog: catalog),
-            actor: env["USER"].map { "cli:\($0)" } ?? "cli", reason: reason,
-            connectTimeout: config.upstream.connectTimeout, readTimeout: config.upstream.readTimeout, logger: logger)
+        let replayer: CompensationReplayer
+        do {
+            replayer = try CompensationReplayer(
+                pool: pool, upstream: config.upstream.url, rule: DestructiveRule(catalog: catalog),
+                actor: env["USER"].map { "cli:\($0)" } ?? "cli", reason: reason,
+                connectTimeout: config.upstream.connectTimeout, readTimeout: config.upstream.readTimeout, logger: logger)
+        } catch {
+            // Nothing was sent: the same exit as an upstream that refuses the first replay.
+            Self.fail("upstream \(config.upstream.url): \(error)", code: 3)
+        }
+        defer { replayer.shutdown() }
 
         let mode = dryRun ? "dry run" : (approveDestructive ? "replaying, destructive approved" : "replaying")
         print("compensate: last \(last) pending\(tenant.map { " of tenant \($0)" } ?? ""), upstream \(config.upstream.url) (\(mode))")

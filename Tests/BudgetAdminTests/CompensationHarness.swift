@@ -77,8 +77,9 @@ extension BudgetHarness {
         return (try row["status"].string(), try row["replay_error"].nonNull?.string())
     }
 
-    func replayer(_ upstream: HTTPEndpoint, rule: DestructiveRule = DestructiveRule()) -> CompensationReplayer {
-        CompensationReplayer(
+    /// Its upstream client's loop stops when the replayer goes away.
+    func replayer(_ upstream: HTTPEndpoint, rule: DestructiveRule = DestructiveRule()) throws -> CompensationReplayer {
+        try CompensationReplayer(
             pool: pool, upstream: upstream, rule: rule, actor: "cli:test", reason: "rollback-compensation",
             connectTimeout: .seconds(2), readTimeout: .seconds(10), logger: BudgetHarness.quiet)
     }

@@ -74,7 +74,7 @@ struct CompensationReplayTests {
         defer { demo.stop() }
         let created = try await demo.createEntity("rollback-test", tenant: "test")
         let row = try await h.logCompensation(created.compensation, tenant: "test", operation: "CreateEntity", ageSeconds: 1)
-        let replayer = h.replayer(demo.endpoint)
+        let replayer = try h.replayer(demo.endpoint)
         let summary = try await replayer.run(last: 50, tenant: nil, dryRun: false, approveDestructive: true, report: { _, _ in })
         #expect(summary.outcomes == ["replayed": 1])
         #expect(!summary.hasProblems)
@@ -154,7 +154,7 @@ struct CompensationReplayTests {
         let oldDemo = try await h.logCompensation(noop, tenant: "demo", operation: "A", ageSeconds: 30)
         let newTest = try await h.logCompensation(noop, tenant: "test", operation: "B", ageSeconds: 20)
         let newDemo = try await h.logCompensation(noop, tenant: "demo", operation: "C", ageSeconds: 10)
-        let replayer = h.replayer(HTTPEndpoint(host: "127.0.0.1", port: 1))
+        let replayer = try h.replayer(HTTPEndpoint(host: "127.0.0.1", port: 1))
         #expect(try await replayer.pending(last: 2).map(\.id) == [newDemo, newTest])
         #expect(try await replayer.pending(last: 10, tenant: "demo").map(\.id) == [newDemo, oldDemo])
         #expect(try await replayer.pending(last: 10, tenant: "nobody").isEmpty)
@@ -172,8 +172,8 @@ struct CompensationReplayTests {
             let undelete = try await demo.deleteEntity(doomed.id, tenant: "demo")
             rows.append(try await h.logCompensation(undelete, tenant: "demo", operation: "DeleteEntity", ageSeconds: 10 + index))
         }
-        async let one = h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: false, approveDestructive: false, report: { _, _ in })
-        async let two = h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: false, approveDestructive: false, report: { _, _ in })
+        async let one = try h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: false, approveDestructive: false, report: { _, _ in })
+        async let two = try h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: false, approveDestructive: false, report: { _, _ in })
         let (a, b) = try await (one, two)
         #expect((a.outcomes["replayed"] ?? 0) + (b.outcomes["replayed"] ?? 0) == 6)
         let audit = try await h.audit("compensation.replay")
