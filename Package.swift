@@ -67,13 +67,13 @@ let package = Package(
         .target(name: "Identity", dependencies: ["Crypto", "HTTP", "Kit"], swiftSettings: strict),
 
         // The persisted-query allowlist: manifests, signatures, normalized hashes, store (issue 6).
-        .target(name: "PersistedQueries", dependencies: [graphQL, "Crypto", "Kit", "Postgres", "Redis", logging], swiftSettings: strict),
+        .target(name: "PersistedQueries", dependencies: [graphQL, "Crypto", "Kit", "Contract", "Ports", "Postgres", "Redis", logging], swiftSettings: strict),
 
         // Issue 5: the audit log, the money ledger, its workers and its admin API.
         .target(name: "Audit", dependencies: ["Kit", "Postgres", "Contract", logging], swiftSettings: strict),
         .target(
             name: "Ledger",
-            dependencies: ["Contract", "Kit", "Audit", "Postgres", "Config", "Telemetry", logging, metrics, coreMetrics],
+            dependencies: ["Contract", "Kit", "Ports", "Audit", "Postgres", "Config", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
         .target(
@@ -90,15 +90,14 @@ let package = Package(
         // Issue 7: the rate limit (Redis token buckets), the four-eyes policy and its approval flow.
         .target(
             name: "RateLimit",
-            dependencies: ["Kit", "Redis", "Config", "Telemetry", logging, coreMetrics],
+            dependencies: ["Kit", "Ports", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
-        .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit"], swiftSettings: strict),
+        .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
             dependencies: [
-                "Kit", "ApprovalPolicy", "Contract", "Audit", "BudgetAdmin", "Postgres", "GraphQLAnalysis", "Identity",
-                "Ledger", "Crypto", "HTTP", "Telemetry", logging, coreMetrics,
+                "Kit", "ApprovalPolicy", "Contract", "Ports", "Audit", "Postgres", "Identity", "Telemetry", logging, coreMetrics,
             ],
             swiftSettings: strict
         ),
@@ -110,14 +109,18 @@ let package = Package(
 
         // The contract's vocabulary every area shares: SPEC §1's rejections and the admin
         // call/reply/route types (no server), so each area's handlers live beside its domain.
-        .target(name: "Contract", dependencies: ["GraphQLAnalysis", "Identity", "Telemetry"], swiftSettings: strict),
+        .target(name: "Contract", dependencies: ["Kit", "GraphQLAnalysis", "Identity", "Telemetry"], swiftSettings: strict),
+        // The ports: what the admission steps ask of the stores (a rate check, a reservation
+        // store, an approval gate, an allowlist check) and the values they trade. The
+        // adapters implement them; the steps know nothing else of Redis or Postgres.
+        .target(name: "Ports", dependencies: ["Kit", "Contract", "HTTP", "GraphQLAnalysis", "ApprovalPolicy"], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
         .target(
             name: "Admission",
             dependencies: [
                 "Kit",
-                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "PersistedQueries", "Ledger", "RateLimit", "FourEyes", "ApprovalPolicy",
+                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy",
                 logging,
             ],
             swiftSettings: strict
@@ -168,7 +171,7 @@ let package = Package(
             dependencies: [
                 "Contract",
                 "Gateway", "Admission", "Admin", "Config", "Identity", "Crypto", "HTTPServer", "HTTPClient", "HTTP", "Sockets", "Gzip",
-                "GraphQLAnalysis", "Kit", "PersistedQueries", "TestSupport", logging, prometheus,
+                "GraphQLAnalysis", "Kit", "PersistedQueries", "Ports", "ApprovalPolicy", "TestSupport", logging, prometheus,
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict
@@ -183,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Postgres", "Migrations", "TestSupport", logging],
+            dependencies: ["Ledger", "Ports", "Postgres", "Migrations", "TestSupport", logging],
             swiftSettings: strict
         ),
         .testTarget(
@@ -204,7 +207,7 @@ let package = Package(
             name: "RateLimitTests",
             dependencies: [
                 "Contract",
-                "RateLimit", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging,
+                "RateLimit", "Ports", "Redis", "Admission", "Config", "Identity", "GraphQLAnalysis", "HTTP", "TestSupport", logging,
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
@@ -214,7 +217,7 @@ let package = Package(
             name: "FourEyesTests",
             dependencies: [
                 "Kit", "Contract",
-                "FourEyes", "ApprovalPolicy", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
+                "FourEyes", "ApprovalPolicy", "Ports", "Admission", "Postgres", "Migrations", "TestSupport", "GraphQLAnalysis", "HTTP", logging,
             ],
             swiftSettings: strict
         ),

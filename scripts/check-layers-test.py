@@ -72,6 +72,12 @@ with tempfile.TemporaryDirectory() as root:
     os.rename(os.path.join(root, "Sources", "Crypto", "main.swift"), os.path.join(root, "Sources", "Crypto", "OpenSSLCalls.swift"))
     expect(layers.violations(described, root) == [], f"Crypto/OpenSSLCalls.swift may: {layers.violations(described, root)}")
 
+# Admission reaches an adapter only through Ports: a direct dependency is a violation.
+sealed = {"Ports": ("regular", [], []), "Ledger": ("regular", ["Ports"], ["Ports"]), "Admission": ("regular", ["Ports", "Ledger"], ["Ports", "Ledger"])}
+expect("port Admission -> Ledger (admission reaches adapters only through Ports)" in check(sealed), f"sealed: {check(sealed)}")
+through = {"Ports": ("regular", [], []), "Ledger": ("regular", ["Ports"], ["Ports"]), "Admission": ("regular", ["Ports"], ["Ports"])}
+expect(check(through) == [], f"through Ports: {check(through)}")
+
 # The baseline only shrinks: a fixed line fails until it is deleted.
 with tempfile.TemporaryDirectory() as root:
     import json

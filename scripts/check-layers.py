@@ -7,7 +7,9 @@ sources, and reports:
   reaches   a pure-domain module that reaches, directly or through others, the HTTP
             server or a datastore client;
   unused    a declared dependency that no file of the target imports;
-  cycle     a dependency cycle (SwiftPM refuses most, the check does not rely on it).
+  cycle     a dependency cycle (SwiftPM refuses most, the check does not rely on it);
+  port      an admission module that depends on an adapter: the steps reach the stores
+            only through the protocols of Ports, which the adapters implement.
 
 Violations that exist today are listed in scripts/layers-baseline.txt, one per line, so
 the check can run in CI while the re-layering (issue 14) removes them. It fails on any
@@ -27,7 +29,7 @@ LAYERS = [
     ("crypto", ["Crypto"]),
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]),
-    ("vocabulary", ["Contract"]),
+    ("vocabulary", ["Contract", "Ports"]),
     ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin"]),
     ("admission", ["Admission"]),
     ("admin", ["Admin"]),
@@ -37,6 +39,9 @@ LAYERS = [
 # Pure domain: must not reach the HTTP server or a datastore client.
 PURE = ["Kit", "Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "IntelGraphDemo"]
 FORBIDDEN_FOR_PURE = ["HTTPServer", "Postgres", "Redis", "CLibPQ", "CHiredis", "Migrations"]
+# Layers that may not depend on one another although one is above the other: admission
+# talks to the adapters' stores only through the ports.
+SEALED = {"admission": "adapters"}
 # Every OpenSSL call in one file of one module: only it may import COpenSSL.
 OPENSSL_MODULE, OPENSSL_FILE = "Crypto", "OpenSSLCalls.swift"
 
@@ -88,6 +93,8 @@ def violations(package, package_root):
             for dep in deps:
                 if dep in layer_of and name in layer_of and layer_of[dep] > layer_of[name]:
                     found.append(f"up {name} -> {dep} ({LAYERS[layer_of[name]][0]} -> {LAYERS[layer_of[dep]][0]})")
+                if dep in layer_of and name in layer_of and SEALED.get(LAYERS[layer_of[name]][0]) == LAYERS[layer_of[dep]][0]:
+                    found.append(f"port {name} -> {dep} ({LAYERS[layer_of[name]][0]} reaches {LAYERS[layer_of[dep]][0]} only through Ports)")
         if "COpenSSL" in deps and name != OPENSSL_MODULE:
             found.append(f"openssl {name} -> COpenSSL (only {OPENSSL_MODULE} may)")
         if target["type"] in ("regular", "executable", "test"):

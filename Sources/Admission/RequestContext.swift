@@ -1,3 +1,5 @@
+import Contract
+import Foundation
 import GraphQLAnalysis
 import HTTP
 import Identity
@@ -48,6 +50,20 @@ public struct RequestContext: Sendable {
 
     /// Tenant, once identified; used by logs and metrics.
     public var tenant: String? { identity?.tenant }
+
+    /// The request's `Idempotency-Key` (at most one, 1–255 visible ASCII characters), read
+    /// the same way by every step that needs it: the debit step refuses a malformed one,
+    /// four-eyes treats it as absent.
+    public var idempotencyKey: Result<String?, Rejection> {
+        let values = head.headers.values(for: "Idempotency-Key")
+        guard let value = values.first else { return .success(nil) }
+        guard values.count == 1 else { return .failure(Rejection(.badRequest, "Idempotency-Key sent more than once")) }
+        let key = value.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.utf8.count <= 255, key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            return .failure(Rejection(.badRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters"))
+        }
+        return .success(key)
+    }
 
     public init(requestID: String, head: HTTPRequestHead, body: [UInt8], peer: String, logger: Logger, startNanos: UInt64) {
         self.requestID = requestID

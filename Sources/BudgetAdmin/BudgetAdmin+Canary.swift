@@ -54,7 +54,7 @@ extension BudgetAdmin {
                 "eligible": .strings(eligible),
             ]))
         } catch {
-            return BudgetAdminReply.database(error)
+            return AdminReply.database(error)
         }
     }
 

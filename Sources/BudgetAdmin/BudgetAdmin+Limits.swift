@@ -51,7 +51,7 @@ extension BudgetAdmin {
                 "previous": previous?.json ?? .null, "current": current.json,
             ]))
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -76,7 +76,7 @@ extension BudgetAdmin {
 
     private static func create(_ tenant: String, _ change: LimitsChange, in session: PostgresSession) async throws -> TenantLimits {
         guard let daily = change.dailyMicros, let monthly = change.monthlyMicros else {
-            throw BudgetAdminReply.notFound(
+            throw AdminReply.notFound(
                 "unknown tenant \"\(tenant)\"; give both daily_usd_limit and monthly_usd_limit to create it")
         }
         try checkOrder(daily: daily, monthly: monthly)
@@ -91,7 +91,7 @@ extension BudgetAdmin {
                 .micros(daily), .micros(monthly), change.alertThreshold.map { .text($0.fixedText) },
             ])
         guard let row = rows.first else {
-            throw BudgetAdminReply.conflict("tenant \"\(tenant)\" was created by another call just now; send the change again")
+            throw AdminReply.conflict("tenant \"\(tenant)\" was created by another call just now; send the change again")
         }
         return try limits(row)
     }

@@ -26,12 +26,12 @@ extension BudgetAdmin {
             let record = try await pool.transaction { session in
                 let current = try await Self.lockOverride(id, in: session)
                 guard current.status == "pending_approval" else {
-                    throw BudgetAdminReply.conflict(
+                    throw AdminReply.conflict(
                         "override \(id) is \(current.status); only a pending_approval override can be approved",
                         details: ["status": .string(current.status)])
                 }
                 guard current.requestedBy != approver else {
-                    throw BudgetAdminReply.forbidden("\(approver) requested override \(id) and cannot approve it; a second finance_admin must")
+                    throw AdminReply.forbidden("\(approver) requested override \(id) and cannot approve it; a second finance_admin must")
                 }
                 let rows = try await session.query("""
                     UPDATE budget_overrides SET status = 'active', approved_by = $3
@@ -47,7 +47,7 @@ extension BudgetAdmin {
             logChange("budget override approved", record, call)
             return AdminReply(json: record.json)
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -72,7 +72,7 @@ extension BudgetAdmin {
             let (before, record) = try await pool.transaction { session in
                 let current = try await Self.lockOverride(id, in: session)
                 guard current.status == "active" || current.status == "pending_approval" else {
-                    throw BudgetAdminReply.conflict(
+                    throw AdminReply.conflict(
                         "override \(id) is \(current.status); only an active or pending_approval override can be extended",
                         details: ["status": .string(current.status)])
                 }
@@ -107,7 +107,7 @@ extension BudgetAdmin {
             members.append(JSONMember("previous_expires_at", .string(before.expiresAt)))
             return AdminReply(json: .object(members))
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -130,7 +130,7 @@ extension BudgetAdmin {
             let record = try await pool.transaction { session in
                 let current = try await Self.lockOverride(id, in: session)
                 guard current.status == "active" || current.status == "pending_approval" else {
-                    throw BudgetAdminReply.conflict(
+                    throw AdminReply.conflict(
                         "override \(id) is already \(current.status)", details: ["status": .string(current.status)])
                 }
                 let rows = try await session.query("""
@@ -152,7 +152,7 @@ extension BudgetAdmin {
             logChange("budget override revoked", record, call)
             return AdminReply(json: record.json)
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -171,7 +171,7 @@ extension BudgetAdmin {
     static func lockOverride(_ id: String, in session: PostgresSession) async throws -> OverrideRecord {
         let rows = try await session.query(
             "SELECT \(OverrideRecord.columns) FROM budget_overrides WHERE id = $1::uuid FOR UPDATE", [.text(id)])
-        guard let row = rows.first else { throw BudgetAdminReply.notFound("no override \(id)") }
+        guard let row = rows.first else { throw AdminReply.notFound("no override \(id)") }
         return try OverrideRecord(row)
     }
 

@@ -52,7 +52,7 @@ extension BudgetAdmin {
                     .text(tenant), .text(multiplier.fixedText), .text(note), .text(pending ? "pending_approval" : "active"),
                     .text(requester), .int(lifetimeMicros),
                 ])
-                guard let row = rows.first else { throw BudgetAdminReply.notFound("unknown tenant \"\(tenant)\"") }
+                guard let row = rows.first else { throw AdminReply.notFound("unknown tenant \"\(tenant)\"") }
                 let record = try OverrideRecord(row)
                 try await audit.append(AuditEntry(
                     action: "budget.override.create", actor: requester, tenant: tenant, correlationID: call.requestID,
@@ -65,7 +65,7 @@ extension BudgetAdmin {
             ])
             return AdminReply(status: 201, json: Self.withApproval(record, pending: pending))
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -91,7 +91,7 @@ extension BudgetAdmin {
         do throws(PostgresError) {
             if let tenant {
                 let known = try await pool.query("SELECT 1 FROM tenant_budget WHERE tenant_id = $1", [.text(tenant)])
-                if known.isEmpty { return BudgetAdminReply.notFound("unknown tenant \"\(tenant)\"") }
+                if known.isEmpty { return AdminReply.notFound("unknown tenant \"\(tenant)\"") }
             }
             let rows = try await pool.query("""
                 SELECT \(OverrideRecord.columns) FROM budget_overrides
@@ -108,7 +108,7 @@ extension BudgetAdmin {
                 "pending_approval": .int(records.filter { $0.status == "pending_approval" }.count),
             ]))
         } catch {
-            return BudgetAdminReply.database(error)
+            return AdminReply.database(error)
         }
     }
 }

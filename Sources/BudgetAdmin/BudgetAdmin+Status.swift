@@ -14,7 +14,7 @@ extension BudgetAdmin {
             var tenants = try await Self.tenantStatuses(pool, canaryOnly: false)
             if let wanted = call.query["tenant"] {
                 tenants = tenants.filter { $0.tenantID == wanted }
-                if tenants.isEmpty { return BudgetAdminReply.notFound("unknown tenant \"\(wanted.prefix(128))\"") }
+                if tenants.isEmpty { return AdminReply.notFound("unknown tenant \"\(wanted.prefix(128))\"") }
             }
             let generated = try await pool.query("SELECT \(SQLText.utc("now()")) AS now, \(SQLText.today)::text AS day").single()
             // The four-eyes emergency override (migration 0008) relaxes approvals, not budgets,
@@ -44,7 +44,7 @@ extension BudgetAdmin {
                 ]),
             ]))
         } catch {
-            return BudgetAdminReply.database(error)
+            return AdminReply.database(error)
         }
     }
 

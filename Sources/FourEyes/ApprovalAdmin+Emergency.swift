@@ -1,5 +1,5 @@
 import Contract
-import BudgetAdmin
+import Postgres
 import Foundation
 
 extension ApprovalAdmin {
@@ -39,7 +39,7 @@ extension ApprovalAdmin {
             ])
             return AdminReply(status: 201, json: override.json(nowMicros: EmergencyOverride.nowMicros()))
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 
@@ -83,7 +83,7 @@ extension ApprovalAdmin {
                 "max_ttl_minutes": .int(EmergencyOverride.maxLifetimeMinutes),
             ]))
         } catch {
-            return BudgetAdminReply.database(error)
+            return AdminReply.database(error)
         }
     }
 
@@ -95,7 +95,7 @@ extension ApprovalAdmin {
         }
         do {
             guard let revoked = try await overrides.revoke(id, actor: call.identity.subject, correlationID: call.requestID) else {
-                return BudgetAdminReply.notFound("no live emergency override \(text.lowercased())")
+                return AdminReply.notFound("no live emergency override \(text.lowercased())")
             }
             emergency.set(try await overrides.live())
             metrics.emergencyOverride(active: emergency.isActive())
@@ -104,7 +104,7 @@ extension ApprovalAdmin {
             ])
             return AdminReply(json: revoked.json(nowMicros: EmergencyOverride.nowMicros()))
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 }

@@ -1,6 +1,6 @@
 import Contract
 import ApprovalPolicy
-import BudgetAdmin
+import Postgres
 import Foundation
 import Identity
 import Kit
@@ -69,7 +69,7 @@ public struct ApprovalAdmin: Sendable {
         // A team lead with no wider role sees their own tenant's queue only.
         if Self.onlyTeamLead(call.identity) {
             if let tenant, tenant != call.identity.tenant {
-                return BudgetAdminReply.forbidden("a team_lead sees the approvals of tenant \(call.identity.tenant) only")
+                return AdminReply.forbidden("a team_lead sees the approvals of tenant \(call.identity.tenant) only")
             }
             tenant = call.identity.tenant
         }
@@ -86,7 +86,7 @@ public struct ApprovalAdmin: Sendable {
                 "count": .int(records.count),
             ]))
         } catch {
-            return BudgetAdminReply.database(error)
+            return AdminReply.database(error)
         }
     }
 
@@ -133,19 +133,19 @@ public struct ApprovalAdmin: Sendable {
                 ])
                 return AdminReply(json: Self.withNext(record))
             case .notFound:
-                return BudgetAdminReply.notFound("no approval request \(text.lowercased())")
+                return AdminReply.notFound("no approval request \(text.lowercased())")
             case .notAllowed(let why):
-                return BudgetAdminReply.forbidden(why)
+                return AdminReply.forbidden(why)
             case .alreadyDecided(let record):
-                return BudgetAdminReply.conflict(
+                return AdminReply.conflict(
                     "\(identity.subject) already decided this request; two approvals must come from two different people",
                     details: ["status": .string(record.status)])
             case .notPending(let record):
-                return BudgetAdminReply.conflict(
+                return AdminReply.conflict(
                     "approval request \(record.id) is \(record.status), not pending", details: ["status": .string(record.status)])
             }
         } catch {
-            return BudgetAdminReply.from(error)
+            return AdminReply.from(error)
         }
     }
 

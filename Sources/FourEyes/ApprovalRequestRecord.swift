@@ -1,7 +1,6 @@
 import Contract
-import BudgetAdmin
-import Kit
 import Postgres
+import Kit
 
 /// One four-eyes request as the admin API shows it, with the decisions it gathered.
 ///

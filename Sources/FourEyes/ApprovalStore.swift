@@ -2,7 +2,7 @@ import Contract
 import Audit
 import Foundation
 import Kit
-import Ledger
+import Ports
 import Postgres
 import Telemetry
 
@@ -22,36 +22,7 @@ public struct ApprovalStore: Sendable {
     }
 
     /// What the gateway stores when a mutation needs four eyes.
-    public struct NewRequest: Sendable, Equatable {
-        public var tenant: String
-        public var requester: String
-        public var operationName: String?
-        public var documentHash: String
-        public var variablesHash: String
-        public var estimateMicros: Int64
-        public var tokens: Int64
-        public var reasons: [String]
-        public var riskTags: [String]
-        public var targetTenants: [String]
-        public var correlationID: String
-
-        public init(
-            tenant: String, requester: String, operationName: String?, documentHash: String, variablesHash: String,
-            estimateMicros: Int64, tokens: Int64, reasons: [String], riskTags: [String], targetTenants: [String], correlationID: String
-        ) {
-            self.tenant = tenant
-            self.requester = requester
-            self.operationName = operationName
-            self.documentHash = documentHash
-            self.variablesHash = variablesHash
-            self.estimateMicros = estimateMicros
-            self.tokens = tokens
-            self.reasons = reasons
-            self.riskTags = riskTags
-            self.targetTenants = targetTenants
-            self.correlationID = correlationID
-        }
-    }
+    public typealias NewRequest = ApprovalRequest
 
     public enum Requested: Sendable, Equatable {
         /// Waiting for approvers; `created` is false when an earlier attempt already asked.
@@ -127,9 +98,11 @@ public struct ApprovalStore: Sendable {
     ) async throws -> Consumed {
         var parameters: [PostgresValue?] = [.text(tenant), .text(documentHash), .text(variablesHash), .text(correlationID)]
         let target = Self.target(evidence, status: "approved", parameters: &parameters)
+        parameters.append(idempotencyKey.map { .text($0) })
         let used: ApprovalRequestRecord? = try await pool.transaction { session in
             let rows = try await session.query("""
-                UPDATE approval_requests r SET status = 'used', used_at = now(), used_correlation_id = $4
+                UPDATE approval_requests r SET status = 'used', used_at = now(), used_correlation_id = $4,
+                    used_idempotency_key = $6
                 WHERE r.id = \(target) AND r.tenant_id = $1 AND r.document_hash = $2 AND r.variables_hash = $3
                   AND r.status = 'approved' AND r.expires_at > now()
                 RETURNING \(ApprovalRequestRecord.columns)
@@ -173,7 +146,7 @@ public struct ApprovalStore: Sendable {
     }
 
     /// The used request the evidence names, when the request that used it carried the same
-    /// `Idempotency-Key` (its ledger row, found by correlation id, has the key and document).
+    /// `Idempotency-Key` (kept on the request when it was used: four-eyes reads no other table).
     private func spentBy(
         _ evidence: ApprovalEvidence, key: String, tenant: String, documentHash: String, variablesHash: String
     ) async throws -> ApprovalRequestRecord? {
@@ -182,10 +155,7 @@ public struct ApprovalStore: Sendable {
         let rows = try await pool.query("""
             SELECT \(ApprovalRequestRecord.columns) FROM approval_requests r
             WHERE r.id = \(target) AND r.tenant_id = $1 AND r.document_hash = $2 AND r.variables_hash = $3
-              AND r.status = 'used'
-              AND EXISTS (SELECT 1 FROM budget_ledger l
-                          WHERE l.tenant_id = r.tenant_id AND l.correlation_id = r.used_correlation_id
-                            AND l.idempotency_key = $4 AND l.document_hash = $2)
+              AND r.status = 'used' AND r.used_idempotency_key = $4
             """, parameters)
         return try rows.first.map { row throws(PostgresError) in try ApprovalRequestRecord(row) }
     }
@@ -225,7 +195,7 @@ public struct ApprovalStore: Sendable {
     public func restore(_ id: String, correlationID: String, reason: String) async throws {
         try await pool.transaction { session in
             let rows = try await session.query("""
-                UPDATE approval_requests SET status = 'approved', used_at = NULL, used_correlation_id = NULL
+                UPDATE approval_requests SET status = 'approved', used_at = NULL, used_correlation_id = NULL, used_idempotency_key = NULL
                 WHERE id = $1::uuid AND status = 'used' AND used_correlation_id = $2
                 RETURNING tenant_id
                 """, [.text(id), .text(correlationID)])

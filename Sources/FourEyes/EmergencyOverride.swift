@@ -1,9 +1,8 @@
 import Contract
 import Audit
-import BudgetAdmin
+import Postgres
 import Foundation
 import Kit
-import Postgres
 import Synchronization
 
 /// The rollback plan's emergency policy override: for its lifetime the relaxed four-eyes

@@ -1,11 +1,9 @@
 import Contract
 import Admission
-import FourEyes
 import GraphQLAnalysis
 import Identity
-import Ledger
 import PersistedQueries
-import RateLimit
+import Ports
 
 /// The whole admission policy, top to bottom: which steps run, in which order, and what
 /// each does when its dependency fails. `ConfiguredPipeline` reads the configuration and
@@ -17,7 +15,7 @@ enum AdmissionPolicy {
     static func pipeline(
         authenticator: Authenticator, cache: DocumentCache, limits: AnalysisLimits, allowlist: any AllowlistLookup,
         gate: PersistedQueryGate, catalog: BudgetCatalog,
-        fourEyes: FourEyesStep?, rateLimiter: RateLimiter?, ledger: Ledger?
+        fourEyes: FourEyesStep?, rateLimiter: (any RateCheck)?, ledger: (any ReservationStore)?
     ) -> AdmissionPipeline {
         // Apollo APQ: a hash the allowlist does not hold is looked up among registrations,
         // only where the document would pass anyway (off, log, bypass; never enforce).
@@ -31,7 +29,7 @@ enum AdmissionPolicy {
             // 2 parse: the document (parse cache), the operation, depth/alias/size limits.
             ParseStep(cache: cache, limits: limits, persistedBody: { allowlist.body(forHash: $0) }, registeredBody: registered),
             // 3 persisted: pq.phase off | log | enforce, PQ_BYPASS, PQ_INTROSPECTION; in memory.
-            PersistedQueryStep(gate: gate),
+            PersistedQueryStep(allowlist: gate),
             // 4 declare: every mutation root field has @budget; the estimate.
             BudgetDeclarationStep(catalog: catalog),
         ]

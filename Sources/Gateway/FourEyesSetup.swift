@@ -40,7 +40,7 @@ public struct FourEyesSetup: Sendable {
         let emergency = EmergencyOverrideState()
         let approvals = postgres.map { ApprovalStore(pool: $0, lifetime: config.fourEyes.approvalTTL) }
         let step = FourEyesStep(
-            decider: decider, approvals: approvals, emergency: emergency, metrics: metrics,
+            approvals: FourEyesGate(decider: decider, approvals: approvals, emergency: emergency, metrics: metrics),
             failOpen: config.fourEyes.failMode == .open)
         guard let postgres, let approvals else {
             logger.warning("four-eyes approvals disabled: database.url is not set, so mutations that need approval are refused")

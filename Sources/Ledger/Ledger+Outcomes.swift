@@ -2,13 +2,13 @@ import Contract
 import Audit
 import Foundation
 import Kit
+import Ports
 
 extension Ledger {
-    /// A budget denial: counted, and audited when it makes a storm.
-    /// The `tenant` label of denials for tenants without a budget (not a valid tenant id, so
-    /// it cannot collide with one).
-    public static let unknownTenantLabel = "(unknown)"
+    /// The `tenant` label of denials for tenants without a budget.
+    public static let unknownTenantLabel = ReservationOutcome.unknownTenantLabel
 
+    /// A budget denial: counted, and audited when it makes a storm.
     public func denied(tenant: String, reason: String, requestID: String) {
         metrics.denied(reason: reason, tenant: tenant)
         guard storms.record(tenant: tenant), let audit else { return }

@@ -1,3 +1,4 @@
+import Ports
 import Contract
 import Kit
 import Audit

@@ -1,3 +1,4 @@
+import Ports
 import CoreMetrics
 import Telemetry
 import Metrics

@@ -1,3 +1,4 @@
+import Ports
 import Foundation
 import Kit
 import Postgres

@@ -1,3 +1,4 @@
+import Ports
 import Postgres
 import Synchronization
 

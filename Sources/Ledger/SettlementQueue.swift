@@ -1,13 +1,8 @@
+import Ports
 import Foundation
 import Logging
 import Postgres
 import Synchronization
-
-/// How a reservation ends.
-public enum Finish: Sendable, Equatable {
-    case settle(Settlement)
-    case release
-}
 
 /// Settlements and releases run off the request path, and are retried until Postgres takes
 /// them: a failed attempt waits (50 ms, doubling, at most 5 s) and tries again while the

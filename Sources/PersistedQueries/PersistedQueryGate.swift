@@ -16,6 +16,8 @@ public final class PersistedQueryGate: Sendable {
     private let now: @Sendable () -> Date
     /// Apollo APQ registrations (nil without Redis or with `pq.apq.enabled: false`).
     public let apq: APQRegistry?
+    /// Normalized hashes of documents seen, by exact hash (normalizing is the costly part).
+    let normalizedHashes = NormalizedHashMemo(capacity: 4096)
 
     /// `policy` is the start state (from `PQ_PHASE`, `PQ_BYPASS`, `PQ_INTROSPECTION`);
     /// `violationCapacity` bounds the recent-violations buffer.

@@ -1,3 +1,4 @@
+import Ports
 import Logging
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Kit
+import Ports
 import Config
 import Logging
 import Redis
@@ -123,3 +124,6 @@ extension RateLimitFailure {
         }
     }
 }
+
+/// The rate step's port on Redis.
+extension RateLimiter: RateCheck {}

@@ -86,11 +86,6 @@ public enum TokenBucketMath {
         ((bucket.capacity - tokens) * 1_000 + bucket.rate.microsPerSecond - 1) / bucket.rate.microsPerSecond + 1
     }
 
-    /// `Retry-After` for a wait: whole seconds rounded up, at least 1.
-    public static func retryAfterSeconds(waitMicros: Int64) -> Int64 {
-        max(1, (waitMicros + 999_999) / 1_000_000)
-    }
-
     /// A wait in whole milliseconds, rounded up.
     public static func waitMillis(_ waitMicros: Int64) -> Int64 {
         (waitMicros + 999) / 1_000

@@ -1,3 +1,5 @@
+import ApprovalPolicy
+import Ports
 import Contract
 import Admission
 import Foundation

@@ -64,7 +64,7 @@ struct PersistedQueryStepTests {
         let normalized = try! DocumentNormalizer.normalizedHash(source: document)
         let lookup = AllowlistSnapshot(entries: [hash: normalized], bodies: [hash: document])
         let gate = PersistedQueryGate(policy: PersistedQueryPolicy(phase: phase, tenantPhases: tenantPhases), allowlist: lookup)
-        let step = PersistedQueryStep(gate: gate)
+        let step = PersistedQueryStep(allowlist: gate)
         let body = String(decoding: JSONValue.object([JSONMember("query", .string(query))]).serialized.utf8, as: UTF8.self)
         var context = Self.context(body: body, tenant: tenant)
         guard await Self.parse.admit(&context) == .continue else { return .reject(Rejection(.badRequest, "parse failed")) }

@@ -1,3 +1,4 @@
+import Ports
 import Foundation
 import Logging
 import Migrations

@@ -1,3 +1,4 @@
+import Ports
 import Config
 import Testing
 @testable import RateLimit
@@ -50,7 +51,7 @@ struct BucketMathTests {
         (Int64(1_000_001), Int64(2)), (Int64(2_500_000), Int64(3)),
     ])
     func retryAfter(wait: Int64, seconds: Int64) {
-        #expect(Math.retryAfterSeconds(waitMicros: wait) == seconds)
+        #expect(RateLimitDenial.retryAfterSeconds(waitMicros: wait) == seconds)
     }
 
     @Test("the wait is the time to refill the missing part, rounded up to a microsecond")

@@ -1,3 +1,4 @@
+import Ports
 import Config
 import Foundation
 import Glibc

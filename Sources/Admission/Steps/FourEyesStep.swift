@@ -1,9 +1,9 @@
 import ApprovalPolicy
 import Contract
-import FourEyes
 import GraphQLAnalysis
 import Identity
 import Logging
+import Ports
 
 /// The four-eyes step (SPEC §2): a mutation that the policy says needs two approvers is
 /// refused with `APPROVAL_REQUIRED` and stored as a request; once two valid approvers
@@ -11,23 +11,15 @@ import Logging
 /// `variables.approvers`) passes exactly once. Queries pass untouched.
 public struct FourEyesStep: AdmissionStep {
     public let name = "four_eyes"
-    let decider: PolicyDecider
-    /// Nil without `database.url`: a mutation that needs approval is then refused (503),
-    /// since there is nowhere to keep its request.
-    let approvals: ApprovalStore?
-    let emergency: EmergencyOverrideState
-    let metrics: FourEyesMetrics
+    /// The rules, the emergency override and the requests. Without `database.url` it keeps
+    /// no requests: a mutation that needs approval is then refused (503).
+    let approvals: any ApprovalGate
     /// `four_eyes.fail_mode: open` admits a mutation that needs approval when the approval
     /// store (Postgres) cannot answer; `closed` (the default) refuses it with 503.
     let failOpen: Bool
 
-    public init(
-        decider: PolicyDecider, approvals: ApprovalStore?, emergency: EmergencyOverrideState, metrics: FourEyesMetrics, failOpen: Bool
-    ) {
-        self.decider = decider
+    public init(approvals: any ApprovalGate, failOpen: Bool) {
         self.approvals = approvals
-        self.emergency = emergency
-        self.metrics = metrics
         self.failOpen = failOpen
     }
 
@@ -43,15 +35,14 @@ public struct FourEyesStep: AdmissionStep {
             tenant: identity.tenant, requester: identity.subject, estimateMicros: estimate.totalMicros,
             tokens: estimate.totalTokens, riskTags: estimate.riskTags.sorted(),
             targetTenants: TargetTenants.find(rootFields: operation.rootFields, variables: variables),
-            emergencyOverride: emergency.isActive())
+            emergencyOverride: approvals.emergencyOverrideActive())
         let decision: PolicyDecision
         do {
-            decision = try await decider.decide(input)
+            decision = try await approvals.decide(input)
         } catch {
             return .reject(Rejection(.dependencyUnavailable, error.message))
         }
         guard decision.requiresFourEyes else { return .continue }
-        metrics.required(reasons: decision.reasons)
 
         let evidence: ApprovalEvidence?
         switch ApprovalEvidence.read(headers: context.head.headers, variables: variables) {
@@ -59,7 +50,7 @@ public struct FourEyesStep: AdmissionStep {
         case .failure(let rejection): return .reject(rejection)
         }
         let variablesHash = VariablesHash.of(variables)
-        guard let approvals else {
+        guard approvals.storesRequests else {
             return .reject(Rejection(
                 .dependencyUnavailable,
                 "this mutation needs four-eyes approval (\(decision.reasons.joined(separator: ", "))), "
@@ -67,10 +58,10 @@ public struct FourEyesStep: AdmissionStep {
         }
         do {
             if let evidence {
-                return try await spend(evidence, in: approvals, decision: decision, operation: operation,
+                return try await spend(evidence, decision: decision, operation: operation,
                                        variablesHash: variablesHash, identity: identity, context: &context)
             }
-            let requested = try await approvals.request(ApprovalStore.NewRequest(
+            let requested = try await approvals.request(ApprovalRequest(
                 tenant: identity.tenant, requester: identity.subject, operationName: operation.name,
                 documentHash: operation.documentHash, variablesHash: variablesHash, estimateMicros: estimate.totalMicros,
                 tokens: estimate.totalTokens, reasons: decision.reasons, riskTags: input.riskTags,
@@ -93,7 +84,6 @@ public struct FourEyesStep: AdmissionStep {
                     record: record, reasons: decision.reasons))
             }
         } catch {
-            metrics.error(kind: "store")
             context.logger.error("four-eyes approval store failed", metadata: [
                 "error": "\(error)", "four_eyes.fail_mode": "\(failOpen ? "open" : "closed")",
             ])
@@ -104,14 +94,13 @@ public struct FourEyesStep: AdmissionStep {
 
     /// Spends the approval the request names; a later refusal (rate, budget) gives it back.
     private func spend(
-        _ evidence: ApprovalEvidence, in approvals: ApprovalStore, decision: PolicyDecision, operation: OperationAnalysis, variablesHash: String,
+        _ evidence: ApprovalEvidence, decision: PolicyDecision, operation: OperationAnalysis, variablesHash: String,
         identity: Identity, context: inout RequestContext
     ) async throws -> StepOutcome {
-        // Malformed or repeated keys are the debit step's to refuse; only a single one is looked up.
-        let keys = context.head.headers.values(for: "Idempotency-Key")
-        let consumed = try await approvals.consume(
-            evidence, tenant: identity.tenant, documentHash: operation.documentHash, variablesHash: variablesHash,
-            correlationID: context.requestID, actor: identity.subject, idempotencyKey: keys.count == 1 ? keys[0] : nil)
+        // A malformed or repeated key is the debit step's to refuse; here it is no key.
+        let consumed = try await approvals.consume(evidence, spending: ApprovalSpend(
+            tenant: identity.tenant, documentHash: operation.documentHash, variablesHash: variablesHash,
+            correlationID: context.requestID, actor: identity.subject, idempotencyKey: try? context.idempotencyKey.get()))
         switch consumed {
         case .retry(let record):
             context.logger.notice("four-eyes approval already used by this Idempotency-Key; the debit step replays", metadata: [
@@ -119,7 +108,6 @@ public struct FourEyesStep: AdmissionStep {
             ])
             return .continue
         case .used(let record):
-            metrics.used()
             context.logger.notice("four-eyes approval used", metadata: [
                 "approval.id": "\(record.id)", "approval.approvers": "\(record.approvers.joined(separator: ","))",
             ])
@@ -133,7 +121,7 @@ public struct FourEyesStep: AdmissionStep {
         }
     }
 
-    static func required(_ message: String, record: ApprovalRequestRecord, reasons: [String]) -> Rejection {
+    static func required(_ message: String, record: ApprovalTicket, reasons: [String]) -> Rejection {
         Rejection(.approvalRequired, message, details: [
             ("approvalRequestId", .string(record.id)),
             ("approvalStatus", .string(record.status)),
@@ -147,7 +135,7 @@ public struct FourEyesStep: AdmissionStep {
 /// Four-eyes' post phase for a used approval: when a later step refuses the request, the
 /// approval it was spent on is given back, since the mutation never reached the upstream.
 struct ApprovalRestore: StepCompletion {
-    let approvals: ApprovalStore
+    let approvals: any ApprovalGate
     let approvalID: String
     let requestID: String
     let logger: Logger

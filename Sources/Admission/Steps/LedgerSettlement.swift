@@ -1,4 +1,4 @@
-import Ledger
+import Ports
 
 /// The ledger step's post phase for one reservation: settle at the reported cost when the
 /// upstream answered; release when the request provably never reached the upstream (a later
@@ -6,7 +6,7 @@ import Ledger
 /// may have (a reset or timeout after the request went out, the client leaving first): the
 /// mutation may have run, and the ledger never under-counts.
 struct LedgerSettlement: StepCompletion {
-    let ledger: Ledger
+    let ledger: any ReservationStore
     let reservation: Reservation
 
     var needsResponseBody: Bool { true }

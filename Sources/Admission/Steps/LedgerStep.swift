@@ -1,7 +1,6 @@
 import Contract
-import Foundation
 import Kit
-import Ledger
+import Ports
 
 /// The debit step (SPEC §2): a mutation's estimate is reserved in the Postgres ledger
 /// before it is forwarded, for the UTC day and month at once; what it really cost is
@@ -11,9 +10,9 @@ import Ledger
 /// first response back; the same key with another document is `BAD_REQUEST`.
 public struct LedgerStep: AdmissionStep {
     public let name = "debit"
-    let ledger: Ledger
+    let ledger: any ReservationStore
 
-    public init(ledger: Ledger) {
+    public init(ledger: any ReservationStore) {
         self.ledger = ledger
     }
 
@@ -25,7 +24,7 @@ public struct LedgerStep: AdmissionStep {
             return .reject(Rejection(.unauthenticated, "a mutation needs an identity before it is debited"))
         }
         let key: String?
-        switch IdempotencyKey.read(context.head.headers.values(for: "Idempotency-Key")) {
+        switch context.idempotencyKey {
         case .success(let value): key = value
         case .failure(let rejection): return .reject(rejection)
         }
@@ -33,14 +32,11 @@ public struct LedgerStep: AdmissionStep {
             tenant: identity.tenant, estimateMicros: estimate.totalMicros, estimateTokens: estimate.totalTokens,
             operationName: operation.name, documentHash: operation.documentHash, correlationID: context.requestID,
             idempotencyKey: key, user: identity.subject)
-        let start = ContinuousClock.now
-        let result = await ledger.reserveWithDeadline(request)
-        ledger.metrics.reserved(after: ContinuousClock.now - start)
-        switch result {
-        case .success(.reserved(let reservation)):
+        switch await ledger.reserve(request) {
+        case .answered(.reserved(let reservation)):
             context.onCompletion(LedgerSettlement(ledger: ledger, reservation: reservation))
             return .continue
-        case .success(.exceeded(let window, let limit, let spent, let reserved)):
+        case .answered(.exceeded(let window, let limit, let spent, let reserved)):
             ledger.denied(tenant: identity.tenant, reason: window.rawValue, requestID: context.requestID)
             return .reject(Rejection(
                 .budgetExceeded,
@@ -54,14 +50,14 @@ public struct LedgerStep: AdmissionStep {
                     ("reservedUsd", .string(MicroDollars.text(reserved))),
                     ("estimateUsd", .string(MicroDollars.text(estimate.totalMicros))),
                 ]))
-        case .success(.unknownTenant):
+        case .answered(.unknownTenant):
             // Any X-Tenant a client sends lands here: one label value for all of them keeps
             // budget_denials_total's series (and the storm table) bounded by real tenants.
-            ledger.denied(tenant: Ledger.unknownTenantLabel, reason: "unknown_tenant", requestID: context.requestID)
+            ledger.denied(tenant: ReservationOutcome.unknownTenantLabel, reason: "unknown_tenant", requestID: context.requestID)
             return .reject(Rejection(
                 .budgetExceeded, "tenant \(identity.tenant) has no budget; a finance_admin sets one with PUT /admin/budget/limits/{tenant}",
                 details: [("window", .string("daily")), ("limitUsd", .string(MicroDollars.text(0)))]))
-        case .success(.duplicate(_, let status, let response)):
+        case .answered(.duplicate(_, let status, let response)):
             if status == "settled", let response {
                 return .answer(StoredAnswer(status: response.status, headers: [("Idempotent-Replayed", "true")], body: response.body))
             }
@@ -69,24 +65,14 @@ public struct LedgerStep: AdmissionStep {
                 ? "a request with this Idempotency-Key is still in progress; retry later"
                 : "a request with this Idempotency-Key was already processed (\(status)) and its response was not kept"
             return .reject(Rejection(.badRequest, why, status: 409))
-        case .success(.conflict):
+        case .answered(.conflict):
             return .reject(Rejection(.badRequest, "this Idempotency-Key was used with a different document"))
-        case .failure(let failure):
-            // budget.fail_mode: closed refuses (503); open admits unreserved (counted, audited).
-            return ledger.unavailable(failure, tenant: identity.tenant, requestID: context.requestID).map { .reject($0) } ?? .continue
+        case .unavailable(let rejection):
+            // budget.fail_mode: closed refuses (503).
+            return .reject(rejection)
+        case .admittedUnreserved:
+            // budget.fail_mode: open admits unreserved (counted, audited by the store).
+            return .continue
         }
-    }
-}
-
-/// The `Idempotency-Key` header: at most one, 1–255 visible ASCII characters.
-enum IdempotencyKey {
-    static func read(_ values: [String]) -> Result<String?, Rejection> {
-        guard let value = values.first else { return .success(nil) }
-        guard values.count == 1 else { return .failure(Rejection(.badRequest, "Idempotency-Key sent more than once")) }
-        let key = value.trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, key.utf8.count <= 255, key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            return .failure(Rejection(.badRequest, "Idempotency-Key must be 1 to 255 visible ASCII characters"))
-        }
-        return .success(key)
     }
 }

@@ -1,6 +1,5 @@
 import Contract
-import PersistedQueries
-import Synchronization
+import Ports
 
 /// The persisted-query allowlist (SPEC §2): phase `off | log | enforce`, bypass,
 /// introspection, per-tenant phases, APQ hash checks — decided by the gate in memory.
@@ -12,63 +11,21 @@ import Synchronization
 /// drifted document pays for it once.
 public struct PersistedQueryStep: AdmissionStep {
     public let name = "persisted"
-    let gate: PersistedQueryGate
-    let normalized: NormalizedHashMemo
+    let allowlist: any AllowlistCheck
 
-    public init(gate: PersistedQueryGate, memoCapacity: Int = 4096) {
-        self.gate = gate
-        self.normalized = NormalizedHashMemo(capacity: memoCapacity)
+    public init(allowlist: any AllowlistCheck) {
+        self.allowlist = allowlist
     }
 
     public func admit(_ context: inout RequestContext) async -> StepOutcome {
         guard let operation = context.operation else { return .continue }
-        let request = PersistedQueryRequest(
-            tenant: context.tenant,
-            exactHash: operation.documentHash,
-            apqHash: context.graphQLRequest?.persistedQueryHash,
-            introspection: IntrospectionUse(rootFields: operation.rootFields.map(\.name)),
-            operationName: operation.name)
-        let document = context.document
-        let memo = normalized
-        let decision = gate.check(request) {
-            guard let document else { return nil }
-            return memo.hash(exact: operation.documentHash) {
-                try? DocumentNormalizer.normalizedHash(document.document)
-            }
-        }
-        switch decision {
-        case .allow, .allowLogged:
-            // Apollo APQ: a hash sent with its document registers it for later hash-only
-            // requests (the gate decides whether the registry may hold it for this tenant).
-            if !context.apqResolved, request.apqHash != nil, let query = context.graphQLRequest?.query {
-                gate.registerAPQ(hash: operation.documentHash, document: query, tenant: context.tenant)
-            }
-            return .continue
-        case .reject(let code, let message, _):
-            let mapped = Rejection.Code(rawValue: code.rawValue) ?? .badRequest
-            return .reject(Rejection(mapped, message, status: code.status))
-        }
-    }
-}
-
-/// Exact hash → normalized hash, bounded. When full it starts over rather than tracking
-/// recency: entries are cheap to recompute, and the hot path (listed documents) never
-/// reaches it.
-final class NormalizedHashMemo: Sendable {
-    private let capacity: Int
-    private let table = Mutex<[String: String?]>([:])
-
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
-    }
-
-    func hash(exact: String, compute: () -> String?) -> String? {
-        if let known = table.withLock({ $0[exact] }) { return known }
-        let value = compute()
-        table.withLock { table in
-            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-            table[exact] = .some(value)
-        }
-        return value
+        // Apollo APQ: a hash sent with its document registers it for later hash-only
+        // requests; a document that came from a store is not registered again.
+        let registrable = context.apqResolved ? nil : context.graphQLRequest?.query
+        let query = AllowlistQuery(
+            tenant: context.tenant, exactHash: operation.documentHash, apqHash: context.graphQLRequest?.persistedQueryHash,
+            rootFields: operation.rootFields.map(\.name), operationName: operation.name,
+            document: context.document, registrable: registrable)
+        return allowlist.admit(query).map { .reject($0) } ?? .continue
     }
 }

@@ -1,5 +1,5 @@
 import Contract
-import RateLimit
+import Ports
 
 /// The rate step (SPEC §2): a mutation takes a token from its tenant's bucket and from
 /// each of its root fields' buckets, or is refused `RATE_LIMITED` (429, `Retry-After`).
@@ -7,9 +7,9 @@ import RateLimit
 /// `DEPENDENCY_UNAVAILABLE` (503) at once. Queries pass without a Redis call.
 public struct RateLimitStep: AdmissionStep {
     public let name = "rate"
-    let limiter: RateLimiter
+    let limiter: any RateCheck
 
-    public init(limiter: RateLimiter) {
+    public init(limiter: any RateCheck) {
         self.limiter = limiter
     }
 

@@ -1,11 +1,7 @@
-/// SQL fragments shared by the budget statements.
-public enum SQLText {
-    /// A `timestamptz` as RFC 3339 UTC with microseconds (`2026-01-31T23:59:59.123456Z`):
-    /// formatted by Postgres, so no precision is lost on the way.
-    public static func utc(_ column: String) -> String {
-        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-    }
+import Postgres
 
+/// SQL fragments shared by the budget statements.
+extension SQLText {
     /// Today's UTC date and the first day of this UTC month: the windows of the counters.
     static let today = "(now() AT TIME ZONE 'UTC')::date"
     static let monthStart = "date_trunc('month', now() AT TIME ZONE 'UTC')::date"

@@ -20,7 +20,7 @@ public enum TargetTenants {
             }
         }
         if let members = variables?.objectMembers {
-            for member in members where member.key != ApprovalEvidence.approversVariable {
+            for member in members where member.key != VariablesHash.approversVariable {
                 collect(member.key, member.value, into: &found)
             }
         }

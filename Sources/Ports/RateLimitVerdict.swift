@@ -36,7 +36,12 @@ public struct RateLimitDenial: Sendable, Equatable {
     }
 
     /// `Retry-After`: whole seconds rounded up, at least 1.
-    public var retryAfterSeconds: Int64 { TokenBucketMath.retryAfterSeconds(waitMicros: waitMicros) }
+    public var retryAfterSeconds: Int64 { Self.retryAfterSeconds(waitMicros: waitMicros) }
+
+    /// `Retry-After` for a wait: whole seconds rounded up, at least 1.
+    public static func retryAfterSeconds(waitMicros: Int64) -> Int64 {
+        max(1, (waitMicros + 999_999) / 1_000_000)
+    }
 }
 
 /// Why Redis gave no decision; the `kind` label of `rate_limit_errors_total`.

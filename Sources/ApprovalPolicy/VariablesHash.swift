@@ -9,10 +9,13 @@ import Kit
 /// Numbers keep their literal text, so `1` and `1.0` are different variables: an approval
 /// is for exactly what the approvers saw.
 public enum VariablesHash {
+    /// The variable that carries approver ids (the evidence of `ApprovalEvidence`).
+    public static let approversVariable = "approvers"
+
     public static func of(_ variables: JSONValue?) -> String {
         var canonical: JSONValue = .object([])
         if let members = variables?.objectMembers {
-            canonical = .object(members.filter { $0.key != ApprovalEvidence.approversVariable })
+            canonical = .object(members.filter { $0.key != VariablesHash.approversVariable })
         }
         return SHA256Digest.hex(Array(sorted(canonical).serialized.utf8))
     }

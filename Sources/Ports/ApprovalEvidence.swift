@@ -1,3 +1,4 @@
+import ApprovalPolicy
 import Contract
 import Foundation
 import HTTP
@@ -10,7 +11,7 @@ public enum ApprovalEvidence: Sendable, Equatable {
     case approvers([String])
 
     /// The variable that carries approver ids; excluded from the variables hash.
-    public static let approversVariable = "approvers"
+    public static let approversVariable = VariablesHash.approversVariable
     public static let header = "X-Approval-Id"
 
     /// The evidence in the request, nil when there is none, or a 400 naming what is malformed.

@@ -1,5 +1,4 @@
 import Kit
-import Contract
 
 /// A JSON object body with a fixed set of keys: unknown keys are refused by name, so a
 /// typo (`budget_multipler`) is a 400 rather than a silently ignored field.

@@ -39,6 +39,17 @@ public struct Reservation: Sendable, Equatable {
     /// Whether the request carried an `Idempotency-Key`: only then is its response kept
     /// (for replays), which keeps the settlement of every other mutation small.
     public var keepsResponse: Bool = false
+
+    public init(
+        tenant: String, id: UUID, estimateMicros: Int64, estimateTokens: Int64, multiplierMillis: Int64, keepsResponse: Bool = false
+    ) {
+        self.tenant = tenant
+        self.id = id
+        self.estimateMicros = estimateMicros
+        self.estimateTokens = estimateTokens
+        self.multiplierMillis = multiplierMillis
+        self.keepsResponse = keepsResponse
+    }
 }
 
 /// Which limit refused a reservation.
@@ -87,4 +98,10 @@ public struct Settlement: Sendable, Equatable {
         self.response = response
         self.compensationJSON = compensationJSON
     }
+}
+
+/// How a reservation ends.
+public enum Finish: Sendable, Equatable {
+    case settle(Settlement)
+    case release
 }
