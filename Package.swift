@@ -93,6 +93,9 @@ let package = Package(
             dependencies: ["Kit", "Ports", "Redis", "Config", "Telemetry", logging, coreMetrics],
             swiftSettings: strict
         ),
+        // Issue 15: the canary cutover's pure rules: the split, the plan, the state machine
+        // and the judge over per-arm sliding windows.
+        .target(name: "Cutover", dependencies: ["Crypto"], swiftSettings: strict),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
@@ -221,6 +224,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "CutoverTests", dependencies: ["Cutover"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
