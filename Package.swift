@@ -96,6 +96,13 @@ let package = Package(
         // Issue 15: the canary cutover's pure rules: the split, the plan, the state machine
         // and the judge over per-arm sliding windows.
         .target(name: "Cutover", dependencies: ["Crypto"], swiftSettings: strict),
+        // The cutover's shared state (Postgres, Redis broadcast), its live routing and judge,
+        // and its admin routes.
+        .target(
+            name: "Cutovers",
+            dependencies: ["Cutover", "Ports", "Config", "Contract", "Audit", "Kit", "Postgres", "Redis", "Telemetry", logging, metrics, coreMetrics],
+            swiftSettings: strict
+        ),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
@@ -116,14 +123,14 @@ let package = Package(
         // The ports: what the admission steps ask of the stores (a rate check, a reservation
         // store, an approval gate, an allowlist check) and the values they trade. The
         // adapters implement them; the steps know nothing else of Redis or Postgres.
-        .target(name: "Ports", dependencies: ["Kit", "Contract", "HTTP", "GraphQLAnalysis", "ApprovalPolicy"], swiftSettings: strict),
+        .target(name: "Ports", dependencies: ["Kit", "Contract", "HTTP", "GraphQLAnalysis", "ApprovalPolicy", "Cutover"], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
         .target(
             name: "Admission",
             dependencies: [
                 "Kit",
-                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy",
+                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy", "Cutover",
                 logging,
             ],
             swiftSettings: strict
@@ -143,7 +150,8 @@ let package = Package(
                 "Contract",
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", logging, metrics, coreMetrics, prometheus,
+                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers",
+                logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
         ),

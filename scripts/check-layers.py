@@ -30,7 +30,7 @@ LAYERS = [
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "IntelGraphDemo"]),
     ("vocabulary", ["Contract", "Ports"]),
-    ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin"]),
+    ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers"]),
     ("admission", ["Admission"]),
     ("admin", ["Admin"]),
     ("gateway", ["Gateway"]),

@@ -1,4 +1,5 @@
 import Contract
+import Cutover
 import Foundation
 import GraphQLAnalysis
 import HTTP
@@ -34,6 +35,8 @@ public struct RequestContext: Sendable {
     public var operation: OperationAnalysis?
     /// What a mutation is declared to cost, once the budget step ran.
     public var estimate: Estimate?
+    /// The upstream arm the canary step chose; nil: stable, no cutover routing traffic.
+    public var arm: Arm?
     /// The admitted steps' post phases, in the order they registered (see `StepCompletion`).
     public private(set) var completions: [any StepCompletion] = []
 

@@ -60,6 +60,13 @@ struct ConfigKey {
 }
 
 extension ConfigKey {
+    /// The same key, taking a YAML list of scalars (given comma-joined, like the environment).
+    func listing() -> ConfigKey {
+        var key = self
+        key.acceptsList = true
+        return key
+    }
+
     /// A key with one `*` segment that stands for a tenant, e.g. `rate.tenants.*.tenant_burst`:
     /// each tenant's value lands in `map[tenant][keyPath: field]`. It is shown as one setting,
     /// `tenant=value` pairs in tenant order, so a reload sees any change to it.

@@ -80,6 +80,12 @@ extension SafemutConfig {
 
     /// Rules that span two keys.
     private func checkConsistency(locations: [String: ConfigLocation]) throws(ConfigError) {
+        let stages = cutover.stages
+        if zip(stages, stages.dropFirst()).contains(where: { $0 >= $1 }) || stages.last != 100 {
+            throw .invalidValue(
+                key: "canary.stages", expected: "increasing percents ending at 100 (such as [5, 25, 50, 100])",
+                got: quoted(stages.map(String.init).joined(separator: ",")), location: locations["canary.stages"])
+        }
         if upstream.poolSize > upstream.maxConnections {
             throw .invalidValue(
                 key: "upstream.pool_size",

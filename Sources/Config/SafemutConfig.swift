@@ -21,6 +21,8 @@ public struct SafemutConfig: Sendable, Equatable {
     public var redis: RedisConfig
     public var promQL: PromQLConfig
     public var canary: CanaryConfig
+    /// The canary cutover's `canary.*` keys (issue 15): upstream, stages, split, judge.
+    public var cutover: CutoverConfig
     public var admin: AdminConfig
     public var schema: SchemaConfig
     public var identity: IdentityConfig
@@ -44,6 +46,7 @@ public struct SafemutConfig: Sendable, Equatable {
         redis = RedisConfig()
         promQL = PromQLConfig()
         canary = CanaryConfig()
+        cutover = CutoverConfig()
         admin = AdminConfig()
         schema = SchemaConfig()
         identity = IdentityConfig()

@@ -62,7 +62,7 @@ func isTenantName(_ text: String) -> Bool {
     }
 }
 
-private extension String {
+extension String {
     func trimmingSpaces() -> String {
         var text = Substring(self)
         while text.first == " " { text.removeFirst() }

@@ -58,8 +58,11 @@ public struct Judge: Sendable, Equatable {
         return securityViolation && arm == .canary && rules.contains { $0.kind == .security }
     }
 
-    /// Every rule's verdict at second `now`, advancing the breach clocks.
-    public mutating func evaluate(atSecond now: Int64) -> StageVerdict {
+    /// Every rule's verdict at second `now`, advancing the breach clocks. At 100 % no
+    /// traffic goes to stable (`stableExpected` false): the rules that compare the arms in
+    /// the same window have nothing to compare and pass as not applicable; the baseline
+    /// rule still judges the canary against stable's p95 from when the stage started.
+    public mutating func evaluate(atSecond now: Int64, stableExpected: Bool = true) -> StageVerdict {
         let elapsed = lastEvaluated.map { max(0, now - $0) } ?? 1
         lastEvaluated = now
         var verdicts: [RuleVerdict] = []
@@ -67,7 +70,12 @@ public struct Judge: Sendable, Equatable {
             let arms = windows[Self.scope(rule.operations)] ?? [:]
             let canary = arms[.canary]?.tally(window: rule.windowSeconds, endingAt: now) ?? ArmWindow.Tally()
             let stable = arms[.stable]?.tally(window: rule.windowSeconds, endingAt: now) ?? ArmWindow.Tally()
-            let reading = read(rule, canary: canary, stable: stable)
+            let reading: Reading
+            if !stableExpected, rule.comparesArms {
+                reading = .within("not applicable: no stable arm at 100 %")
+            } else {
+                reading = read(rule, canary: canary, stable: stable)
+            }
             var clock = breach[rule.name] ?? 0
             let verdict: Verdict
             switch reading {

@@ -51,6 +51,14 @@ public struct JudgeRule: Sendable, Equatable {
         JudgeRule(name: "security", kind: .security, windowSeconds: 60, forSeconds: 0),
     ]
 
+    /// Whether the rule compares the two arms over the same window (meaningless at 100 %).
+    var comparesArms: Bool {
+        switch kind {
+        case .latencyVsStable, .costVsStable: return true
+        default: return false
+        }
+    }
+
     /// Whether the rule compares the canary with the stable arm (so both need samples).
     var needsStable: Bool {
         switch kind {

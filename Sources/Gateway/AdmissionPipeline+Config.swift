@@ -8,6 +8,7 @@ import Identity
 import Ledger
 import Logging
 import PersistedQueries
+import Ports
 import RateLimit
 
 /// The admission chain a configuration describes, in SPEC §2's order:
@@ -24,7 +25,7 @@ public struct ConfiguredPipeline: Sendable {
     /// a `PipelineConfigError` naming the key. `allowlist` is the persisted-query
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
-        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, fourEyes: FourEyesStep? = nil,
+        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, canary: (any CanaryRouting)? = nil, fourEyes: FourEyesStep? = nil,
         rateLimiter: RateLimiter? = nil, ledger: Ledger? = nil, apq: APQRegistry? = nil,
         logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
@@ -74,7 +75,7 @@ public struct ConfiguredPipeline: Sendable {
         self.persistedQueries = gate
         self.pipeline = AdmissionPolicy.pipeline(
             authenticator: authenticator, cache: cache, limits: limits, allowlist: lookup, gate: gate, catalog: catalog,
-            fourEyes: fourEyes, rateLimiter: rateLimiter, ledger: ledger)
+            canary: canary, fourEyes: fourEyes, rateLimiter: rateLimiter, ledger: ledger)
     }
 
     private static func authenticator(_ config: SafemutConfig) throws(PipelineConfigError) -> Authenticator {

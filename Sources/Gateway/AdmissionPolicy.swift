@@ -15,7 +15,7 @@ enum AdmissionPolicy {
     static func pipeline(
         authenticator: Authenticator, cache: DocumentCache, limits: AnalysisLimits, allowlist: any AllowlistLookup,
         gate: PersistedQueryGate, catalog: BudgetCatalog,
-        fourEyes: FourEyesStep?, rateLimiter: (any RateCheck)?, ledger: (any ReservationStore)?
+        canary: (any CanaryRouting)?, fourEyes: FourEyesStep?, rateLimiter: (any RateCheck)?, ledger: (any ReservationStore)?
     ) -> AdmissionPipeline {
         // Apollo APQ: a hash the allowlist does not hold is looked up among registrations,
         // only where the document would pass anyway (off, log, bypass; never enforce).
@@ -33,6 +33,10 @@ enum AdmissionPolicy {
             // 4 declare: every mutation root field has @budget; the estimate.
             BudgetDeclarationStep(catalog: catalog),
         ]
+        // 4½ canary (canary.upstream.url, database.url): while a cutover routes traffic, the
+        //   tenant's sticky arm (or X-Canary for canary.force_roles), judged when it ends.
+        //   No I/O: Postgres or Redis gone keeps the last known weight.
+        if let canary { steps.append(CanaryStep(routing: canary)) }
         // 5 four-eyes (four_eyes.enabled): risk tags, > $5, > 50k tokens, another tenant.
         //   Postgres down: four_eyes.fail_mode (closed: 503); OPA down: opa.fail_mode.
         if let fourEyes { steps.append(fourEyes) }

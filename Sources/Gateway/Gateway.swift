@@ -19,6 +19,8 @@ public final class Gateway: Sendable {
     private let group: EventLoopGroup
     private let poolCounters: UpstreamPoolCounters
     private let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
+    /// The canary arm's pools, one per loop like the stable arm's (own keep-alive connections).
+    private let canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]?
 
     /// Binds the listener and starts serving. `pipeline` is the ordered list
     /// of admission steps (empty: requests go straight upstream).
@@ -46,6 +48,15 @@ public final class Gateway: Sendable {
             pools[ObjectIdentifier(loop)] = try Self.makePool(on: loop, settings.upstream, poolCounters)
         }
         self.pools = pools
+        var canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]?
+        if let canary = settings.canaryUpstream {
+            var made: [ObjectIdentifier: LoopBound<UpstreamPool>] = [:]
+            for loop in group.loops {
+                made[ObjectIdentifier(loop)] = try Self.makePool(on: loop, canary, UpstreamPoolCounters())
+            }
+            canaryPools = made
+        }
+        self.canaryPools = canaryPools
         let metrics = GatewayMetrics(registry: registry, version: settings.version)
         self.metrics = metrics
         let serverCounters = ServerCounters()
@@ -64,6 +75,8 @@ public final class Gateway: Sendable {
         let handler = GatewayHandler(
             pools: pools,
             upstream: settings.upstream,
+            canaryPools: canaryPools,
+            canaryUpstream: settings.canaryUpstream,
             pipeline: pipeline,
             metrics: metrics,
             admin: admin,
@@ -90,7 +103,7 @@ public final class Gateway: Sendable {
     public func shutdown(beforeClosingStores: () -> Void = {}) -> Bool {
         let clean = server.drain(timeoutNanos: settings.drainTimeoutNanos)
         beforeClosingStores()
-        for bound in pools.values {
+        for bound in Array(pools.values) + Array((canaryPools ?? [:]).values) {
             try? bound.loop.runAndWait(timeoutNanos: 1_000_000_000) { bound.value.closeIdle() }
         }
         group.shutdown()

@@ -13,6 +13,9 @@ import Sockets
 final class GatewayHandler: HTTPServerHandler {
     let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
     let upstream: UpstreamConfiguration
+    /// The canary arm's pools and settings (`canary.upstream.url`); nil without one.
+    let canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]?
+    let canaryUpstream: UpstreamConfiguration?
     let pipeline: AdmissionPipeline
     let metrics: GatewayMetrics
     let admin: AdminRoutes
@@ -24,6 +27,8 @@ final class GatewayHandler: HTTPServerHandler {
     init(
         pools: [ObjectIdentifier: LoopBound<UpstreamPool>],
         upstream: UpstreamConfiguration,
+        canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]? = nil,
+        canaryUpstream: UpstreamConfiguration? = nil,
         pipeline: AdmissionPipeline,
         metrics: GatewayMetrics,
         admin: AdminRoutes,
@@ -33,6 +38,8 @@ final class GatewayHandler: HTTPServerHandler {
     ) {
         self.pools = pools
         self.upstream = upstream
+        self.canaryPools = canaryPools
+        self.canaryUpstream = canaryUpstream
         self.pipeline = pipeline
         self.metrics = metrics
         self.admin = admin
@@ -112,9 +119,10 @@ final class GatewayHandler: HTTPServerHandler {
             case .answer(_, let answer):
                 Self.answer(answer, requestID: requestID, responder: responder)
             case .admit:
+                responder.arm = context.arm?.rawValue
                 self.forward(
                     head: context.head, body: context.body, request: request, requestID: requestID, responder: responder,
-                    completions: context.takeCompletions())
+                    completions: context.takeCompletions(), canary: context.arm == .canary)
             }
         }
     }
@@ -123,13 +131,16 @@ final class GatewayHandler: HTTPServerHandler {
     /// `completions` (the admitted steps' post phases) hear how the exchange ended.
     private func forward(
         head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder,
-        completions: [any StepCompletion] = []
+        completions: [any StepCompletion] = [], canary: Bool = false
     ) {
         guard !responder.isClosed else {
             ProxyExchange.finish(completions, .failed(reachedUpstream: false))
             return
         }
-        guard let pool = pools[ObjectIdentifier(request.loop)]?.value else {
+        // The canary arm has its own pools; the split only routes there when one is configured.
+        let useCanary = canary && canaryPools != nil && canaryUpstream != nil
+        let upstream = useCanary ? canaryUpstream ?? self.upstream : self.upstream
+        guard let pool = (useCanary ? canaryPools : pools)?[ObjectIdentifier(request.loop)]?.value else {
             ProxyExchange.finish(completions, .failed(reachedUpstream: false))
             Self.reject(Rejection(.upstreamError, "no upstream pool on this loop"), requestID: requestID, responder: responder)
             return
@@ -166,7 +177,8 @@ final class GatewayHandler: HTTPServerHandler {
         }
 
         let exchange = ProxyExchange(
-            responder: responder, requestID: requestID, metrics: metrics, completions: completions, keepsBody: keepsBody)
+            responder: responder, requestID: requestID, metrics: metrics, completions: completions, keepsBody: keepsBody,
+            arm: useCanary ? "canary" : "stable")
         let upstreamRequest = UpstreamRequest(
             head: outgoing, body: body, idempotent: head.method == "GET" || head.method == "HEAD")
         let upstreamExchange = pool.execute(upstreamRequest, delegate: exchange)
@@ -212,6 +224,7 @@ final class GatewayHandler: HTTPServerHandler {
             logger.info("request", metadata: [
                 "request.id": "\(summary.requestID ?? "-")",
                 "tenant": "\(summary.tenant ?? "-")",
+                "upstream.arm": "\(summary.arm ?? "stable")",
                 "http.method": "\(summary.method)",
                 "http.route": "\(route)",
                 "http.path": "\(summary.path)",

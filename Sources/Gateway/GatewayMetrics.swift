@@ -14,7 +14,10 @@ public final class GatewayMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     private let requests = Mutex<[RouteStatus: CoreMetrics.Counter]>([:])
     private let durations: [String: Metrics.Timer]
+    /// By `arm|outcome`: the stable and the canary upstream are timed apart (SPEC §10).
     private let upstreamDurations: [String: Metrics.Timer]
+    /// `upstream_requests_total{arm,class}` by `arm|class`.
+    private let upstreamRequests: [String: CoreMetrics.Counter]
     private let rejections = Mutex<[String: CoreMetrics.Counter]>([:])
     private let inFlight: CoreMetrics.Gauge
     private let openConnections: CoreMetrics.Gauge
@@ -57,10 +60,19 @@ public final class GatewayMetrics: Sendable {
         }
         self.durations = durations
         var upstream: [String: Metrics.Timer] = [:]
-        for outcome in ["ok", "error", "timeout"] {
-            upstream[outcome] = Metrics.Timer(label: "upstream_request_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)
+        var classes: [String: CoreMetrics.Counter] = [:]
+        for arm in ["stable", "canary"] {
+            for outcome in ["ok", "error", "timeout"] {
+                upstream[arm + "|" + outcome] = Metrics.Timer(
+                    label: "upstream_request_duration_seconds", dimensions: [("arm", arm), ("outcome", outcome)], factory: factory)
+            }
+            for answer in Self.upstreamClasses {
+                classes[arm + "|" + answer] = CoreMetrics.Counter(
+                    label: "upstream_requests_total", dimensions: [("arm", arm), ("class", answer)], factory: factory)
+            }
         }
         self.upstreamDurations = upstream
+        self.upstreamRequests = classes
         inFlight = CoreMetrics.Gauge(label: "http_requests_in_flight", factory: factory)
         openConnections = CoreMetrics.Gauge(label: "http_connections_open", factory: factory)
         upstreamOpen = CoreMetrics.Gauge(label: "upstream_connections", dimensions: [("state", "open")], factory: factory)
@@ -110,9 +122,15 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// One finished upstream exchange: `outcome` is ok, error or timeout.
-    func upstreamFinished(nanos: UInt64, outcome: String) {
-        upstreamDurations[outcome]?.recordNanoseconds(Int64(clamping: nanos))
+    /// `upstream_requests_total`'s classes: the answer's status class, or how it failed.
+    static let upstreamClasses = ["2xx", "3xx", "4xx", "5xx", "error", "timeout"]
+
+    /// One finished upstream exchange on `arm`: `outcome` is ok, error or timeout; `status`
+    /// the answer's (0 when there was none).
+    func upstreamFinished(nanos: UInt64, outcome: String, arm: String = "stable", status: Int = 0) {
+        upstreamDurations[arm + "|" + outcome]?.recordNanoseconds(Int64(clamping: nanos))
+        let answer = outcome == "ok" ? "\(min(5, max(2, status / 100)))xx" : outcome
+        upstreamRequests[arm + "|" + answer]?.increment()
     }
 
     /// One run of the admission chain and, when it got that far, the operation type.

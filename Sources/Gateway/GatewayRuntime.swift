@@ -26,6 +26,7 @@ public final class GatewayRuntime: Sendable {
     let allowlist: AllowlistStore?
     let budgetGauges: BudgetGauges?
     let workers: WorkersService?
+    let cutover: CutoverSetup
 
     /// Why start-up failed, and the exit code `serve` documents for it.
     public struct StartError: Error, CustomStringConvertible {
@@ -69,13 +70,14 @@ public final class GatewayRuntime: Sendable {
         }
         if config.persistedQueries.bypass, let audit { auditBypassAtStart(audit, logger: logger) }
 
+        let cutover = CutoverSetup.make(config, dependencies: dependencies, logger: Logger(label: "safemut.cutover"))
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         do {
             admission = try ConfiguredPipeline(
-                config, allowlist: allowlist, fourEyes: fourEyes?.step, rateLimiter: rateLimiter, ledger: ledger?.ledger,
+                config, allowlist: allowlist, canary: cutover.live, fourEyes: fourEyes?.step, rateLimiter: rateLimiter, ledger: ledger?.ledger,
                 apq: PersistedQuerySetup.apqRegistry(config, dependencies: dependencies, logger: pqLogger), logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
@@ -98,7 +100,8 @@ public final class GatewayRuntime: Sendable {
                 + budgetEndpoints
                 + (workers?.endpoints ?? [])
                 + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
-                + (fourEyes?.endpoints ?? []),
+                + (fourEyes?.endpoints ?? [])
+                + cutover.endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
@@ -124,9 +127,10 @@ public final class GatewayRuntime: Sendable {
         budgetGauges?.start()
         fourEyes?.start()
         workers?.start()
+        cutover.start()
         let runtime = GatewayRuntime(
             gateway: gateway, admission: admission, dependencies: dependencies, ledger: ledger, fourEyes: fourEyes,
-            rateLimiter: rateLimiter, allowlist: allowlist, budgetGauges: budgetGauges, workers: workers)
+            rateLimiter: rateLimiter, allowlist: allowlist, budgetGauges: budgetGauges, workers: workers, cutover: cutover)
         var metadata = runtime.startMetadata(config)
         metadata["config"] = "\(configPath ?? "(defaults)")"
         logger.notice("listening", metadata: metadata)
@@ -136,8 +140,9 @@ public final class GatewayRuntime: Sendable {
     private init(
         gateway: Gateway, admission: ConfiguredPipeline, dependencies: Dependencies, ledger: LedgerSetup?,
         fourEyes: FourEyesSetup?, rateLimiter: RateLimiter?, allowlist: AllowlistStore?, budgetGauges: BudgetGauges?,
-        workers: WorkersService?
+        workers: WorkersService?, cutover: CutoverSetup
     ) {
+        self.cutover = cutover
         self.gateway = gateway
         self.admission = admission
         self.dependencies = dependencies
@@ -167,6 +172,7 @@ public final class GatewayRuntime: Sendable {
         PersistedQuerySetup.stop(allowlist)
         budgetGauges?.stop()
         fourEyes?.stop()
+        cutover.stop()
         workers?.stopAndWait()
         var settled = true
         let drained = gateway.shutdown { [ledger] in
@@ -180,6 +186,7 @@ public final class GatewayRuntime: Sendable {
         [
             "listen": "\(config.listen.host):\(gateway.port)",
             "upstream": "\(config.upstream.url)",
+            "canary.upstream": "\(config.cutover.upstreamURL.map(\.description) ?? "off")",
             "event_loops": "\(config.server.eventLoops)",
             "postgres": "\(dependencies.postgres == nil ? "off" : "on")",
             "redis": "\(dependencies.redis == nil ? "off" : "on")",

@@ -23,18 +23,25 @@ extension GatewaySettings {
                     bodyIdleMs: server.bodyIdleTimeout.wholeMilliseconds,
                     keepAliveIdleMs: server.keepaliveTimeout.wholeMilliseconds,
                     writeMs: server.writeTimeout.wholeMilliseconds)),
-            upstream: UpstreamConfiguration(
-                host: config.upstream.url.host,
-                port: config.upstream.url.port,
-                basePath: config.upstream.url.basePath,
-                // The config's figures are for the whole process; each loop has its own pool.
-                maxIdlePerLoop: Self.share(of: config.upstream.poolSize, loops: server.eventLoops),
-                maxConnectionsPerLoop: max(1, Self.share(of: config.upstream.maxConnections, loops: server.eventLoops)),
-                connectTimeoutMs: config.upstream.connectTimeout.wholeMilliseconds,
-                readTimeoutMs: config.upstream.readTimeout.wholeMilliseconds),
+            upstream: Self.upstream(config.upstream.url, config),
+            canaryUpstream: config.cutover.upstreamURL.map { Self.upstream($0, config) },
             maxInflatedBodyBytes: server.maxInflatedBodyBytes,
             drainTimeoutNanos: UInt64(server.drainTimeout.wholeMilliseconds) * 1_000_000
         )
+    }
+
+    /// One arm's pool settings: the config's figures are for the whole process and each
+    /// loop has its own pool; both arms get the same sizes and timeouts.
+    static func upstream(_ url: HTTPEndpoint, _ config: SafemutConfig) -> UpstreamConfiguration {
+        let loops = config.server.eventLoops
+        return UpstreamConfiguration(
+            host: url.host,
+            port: url.port,
+            basePath: url.basePath,
+            maxIdlePerLoop: share(of: config.upstream.poolSize, loops: loops),
+            maxConnectionsPerLoop: max(1, share(of: config.upstream.maxConnections, loops: loops)),
+            connectTimeoutMs: config.upstream.connectTimeout.wholeMilliseconds,
+            readTimeoutMs: config.upstream.readTimeout.wholeMilliseconds)
     }
 
     /// `total` split across `loops`, rounded up (0 stays 0).

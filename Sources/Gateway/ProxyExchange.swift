@@ -22,14 +22,20 @@ final class ProxyExchange: UpstreamResponseDelegate {
     private let requestID: String
     private let metrics: GatewayMetrics
     private let upstreamStart: UInt64
+    /// `stable` or `canary`: the label of this exchange's upstream metrics.
+    private let arm: String
     /// Emptied when told, so each post phase hears exactly one ending.
     private var completions: [any StepCompletion]
     private var status = 0
     private var kept: [UInt8]?
     var upstream: UpstreamExchange?
 
-    init(responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, completions: [any StepCompletion], keepsBody: Bool) {
+    init(
+        responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, completions: [any StepCompletion], keepsBody: Bool,
+        arm: String = "stable"
+    ) {
         self.responder = responder
+        self.arm = arm
         self.requestID = requestID
         self.metrics = metrics
         self.upstreamStart = Syscall.monotonicNanos()
@@ -86,7 +92,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamEnd() {
-        metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok")
+        metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok", arm: arm, status: status)
         responder.end()
         upstream = nil
         finish(.answered(status: status, body: kept))
@@ -94,7 +100,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamFailed(_ error: UpstreamError, responseStarted: Bool) {
-        metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: error.httpStatus == 504 ? "timeout" : "error")
+        metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: error.httpStatus == 504 ? "timeout" : "error", arm: arm)
         upstream = nil
         finish(.failed(reachedUpstream: responseStarted || !error.requestNeverSent))
         if responseStarted {

@@ -26,6 +26,8 @@ public final class HTTPResponder {
     public private(set) var requestID: String?
     /// The caller's tenant, set by the handler once known (for the access log).
     public var tenant: String?
+    /// The upstream arm (`stable`, `canary`) the handler sent the request to, when a cutover routed it.
+    public var arm: String?
     /// Body bytes handed to the connection.
     public private(set) var bodyBytes = 0
     /// Called when pending output drops below the high-water mark again.
@@ -190,6 +192,7 @@ public final class HTTPResponder {
             durationNanos: Syscall.monotonicNanos() &- request.startNanos,
             requestID: requestID,
             tenant: tenant,
+            arm: arm,
             completed: completed
         ))
         connection.responseFinished(self)
@@ -206,7 +209,7 @@ public final class HTTPResponder {
         state = .done
         connection?.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method, path: request.head.path, status: status, bodyBytes: bodyBytes,
-            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, completed: false))
+            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, arm: arm, completed: false))
         let callback = onClose
         onClose = nil
         onWritable = nil

@@ -48,6 +48,8 @@ public struct ResponseSummary: Sendable {
     public var requestID: String?
     /// The caller's tenant, when the handler identified one (for the access log).
     public var tenant: String? = nil
+    /// The upstream arm, when a canary cutover routed the request (for the access log).
+    public var arm: String? = nil
     /// False when the connection broke before the response was complete.
     public var completed: Bool
 }

@@ -39,6 +39,10 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `GET /admin/workers/status` | admin, finance_admin |
 /// | `POST /admin/workers/canary-escalate` | admin, finance_admin |
 /// | `GET /admin/audit` | admin, finance_admin, security_admin |
+/// | `GET /admin/cutover` | admin, sre, security_admin, finance_admin, product_owner, tech_lead |
+/// | `POST /admin/cutover`, `…/promote`, `…/pause`, `…/resume` | admin, sre |
+/// | `POST /admin/cutover/rollback`, `PUT /admin/cutover/kill-switch` | admin, sre, security_admin |
+/// | `POST /admin/cutover/approvals` | sre, product_owner, tech_lead, security_admin, admin |
 ///
 /// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
 /// "`finance_admin` only" and the GA notes restrict overrides to the FinOps Admin role.
@@ -55,6 +59,13 @@ public enum AdminAccess {
     private static let approvers: Set<String> = [
         Role.admin, Role.financeAdmin, Role.securityAdmin, Role.seniorAnalyst, Role.teamLead,
     ]
+
+    private static let release: Set<String> = [Role.admin, Role.sre]
+    private static let stopRelease: Set<String> = [Role.admin, Role.sre, Role.securityAdmin]
+    private static let releaseReaders: Set<String> = [
+        Role.admin, Role.sre, Role.securityAdmin, Role.financeAdmin, Role.productOwner, Role.techLead,
+    ]
+    private static let stageOwners: Set<String> = [Role.admin, Role.sre, Role.productOwner, Role.techLead, Role.securityAdmin]
 
     public static let rules: [AdminRouteRule] = [
         AdminRouteRule(method: "GET", routeTemplate: "/health", access: .open),
@@ -88,6 +99,17 @@ public enum AdminAccess {
         AdminRouteRule(method: "POST", routeTemplate: "/admin/workers/canary-escalate", access: .roles(budgetReaders)),
 
         AdminRouteRule(method: "GET", routeTemplate: "/admin/audit", access: .roles([Role.admin, Role.financeAdmin, Role.securityAdmin])),
+
+        // A release is the SREs'; stopping one is anyone's who guards production; the stage
+        // owners sign off their stage (never the starter: the cutover rules check).
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/cutover", access: .roles(releaseReaders)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover", access: .roles(release)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/promote", access: .roles(release)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/pause", access: .roles(release)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/resume", access: .roles(release)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/rollback", access: .roles(stopRelease)),
+        AdminRouteRule(method: "PUT", routeTemplate: "/admin/cutover/kill-switch", access: .roles(stopRelease)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/approvals", access: .roles(stageOwners)),
     ]
 
     private static let byRoute: [String: AdminRouteRule] = {

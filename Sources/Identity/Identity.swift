@@ -47,4 +47,9 @@ public enum Role {
     public static let seniorAnalyst = "senior_analyst"
     /// May approve for their own tenant only (checked by the approval flow, which knows the tenant).
     public static let teamLead = "team_lead"
+    /// Runs releases: starts, promotes and rolls back cutovers (seed 003's stage 1 owner).
+    public static let sre = "sre"
+    /// Seed 003's stage 2 owners, with the tech lead.
+    public static let productOwner = "product_owner"
+    public static let techLead = "tech_lead"
 }

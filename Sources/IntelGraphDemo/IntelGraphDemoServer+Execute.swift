@@ -6,7 +6,7 @@ extension IntelGraphDemoServer {
     /// `extensions.compensation`). GraphQL errors are 200s, as
     /// GraphQL-over-HTTP asks for `application/json` responses.
     func execute(
-        _ parameters: GraphQLParameters, viaGET: Bool, tenant: String, hooks: TestHooks
+        _ parameters: GraphQLParameters, viaGET: Bool, tenant: String, hooks: TestHooks, answeredTenant: String? = nil
     ) async -> DemoResponse {
         let entry: DocumentCache.Entry
         do {
@@ -50,13 +50,15 @@ extension IntelGraphDemoServer {
             result = GraphQLResult(errors: [Self.graphQLError(error)])
         }
         return graphQLResponse(
-            errors: result.errors, data: result.data, context: context, isMutation: isMutation, hooks: hooks
+            errors: result.errors, data: result.data, context: context, isMutation: isMutation, hooks: hooks,
+            answeredTenant: answeredTenant
         )
     }
 
     /// `{"errors"?, "data"?, "extensions": {"cost", "compensation"?}}`.
     private func graphQLResponse(
-        errors: [GraphQLError], data: Map?, context: RequestContext?, isMutation: Bool, hooks: TestHooks
+        errors: [GraphQLError], data: Map?, context: RequestContext?, isMutation: Bool, hooks: TestHooks,
+        answeredTenant: String? = nil
     ) -> DemoResponse {
         var members: [JSONMember] = []
         if !errors.isEmpty {
@@ -70,6 +72,8 @@ extension IntelGraphDemoServer {
         if isMutation {
             extensions.append(JSONMember("compensation", context?.compensation?.json ?? .null))
         }
+        // Only a fault sets it: a normal answer says nothing of tenants.
+        if let answeredTenant { extensions.append(JSONMember("tenant", .string(answeredTenant))) }
         members.append(JSONMember("extensions", .object(extensions)))
         return .json(200, .object(members))
     }

@@ -16,6 +16,8 @@ public final class IntelGraphDemoServer: Sendable {
     let schema: DemoSchema
     let store: EntityStore
     let documents = DocumentCache()
+    /// Run-time faults (`/demo/faults`), for degrading a canary on purpose.
+    let faults = DemoFaultState()
 
     /// Loads the schema from `schemaSDLPath` (default: the built-in copy of
     /// `examples/intelgraph/schema.graphql`); every Query and Mutation field
@@ -79,6 +81,8 @@ public final class IntelGraphDemoServer: Sendable {
         }
 
         switch path {
+        case "/demo/faults":
+            return faultsRoute(request)
         case "/health":
             guard request.method == "GET" || request.method == "HEAD" else {
                 return .error(405, "use GET for /health", extraHeaders: [("Allow", "GET, HEAD")])
@@ -97,9 +101,35 @@ public final class IntelGraphDemoServer: Sendable {
             } catch {
                 return .error(error.status, error.description)
             }
-            return await execute(parameters, viaGET: request.method == "GET", tenant: tenant(of: request), hooks: hooks)
+            let fault = faults.next()
+            if fault.delay > .zero { try? await Task.sleep(for: fault.delay) }
+            if fault.fail { return .error(500, "error forced by /demo/faults (error_percent)") }
+            let tenant = tenant(of: request)
+            return await execute(parameters, viaGET: request.method == "GET", tenant: tenant, hooks: hooks,
+                                 answeredTenant: fault.foreign ? "not-\(tenant)" : nil)
         default:
             return .error(404, "no route for \(path)")
+        }
+    }
+
+    /// `GET`, `PUT` (a JSON object of the knobs to change) and `DELETE` (clear) `/demo/faults`.
+    func faultsRoute(_ request: DemoRequest) -> DemoResponse {
+        switch request.method {
+        case "GET":
+            return .json(200, faults.faults.json)
+        case "PUT":
+            switch DemoFaults.parse(request.body, over: faults.faults) {
+            case .success(let next):
+                faults.set(next)
+                return .json(200, next.json)
+            case .failure(let why):
+                return .error(400, why.description)
+            }
+        case "DELETE":
+            faults.set(DemoFaults())
+            return .json(200, DemoFaults().json)
+        default:
+            return .error(405, "use GET, PUT or DELETE for /demo/faults", extraHeaders: [("Allow", "GET, PUT, DELETE")])
         }
     }
 

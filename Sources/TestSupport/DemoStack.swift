@@ -39,7 +39,7 @@ public final class DemoStack: Sendable {
     }
 
     /// The gateway's config: loopback ports, headers identity, the demo schema.
-    static func yaml(gatewayPort: Int, upstreamPort: Int, extra: String) -> String {
+    public static func yaml(gatewayPort: Int, upstreamPort: Int, extra: String) -> String {
         """
         listen: 127.0.0.1:\(gatewayPort)
         upstream:

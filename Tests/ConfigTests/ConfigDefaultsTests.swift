@@ -156,6 +156,19 @@ struct ConfigDefaultsTests {
         canary:
           clean_days: 14
           escalation_dry_run: true
+          enable: false
+          upstream:
+            url: http://127.0.0.1:4010
+          stages: [10, 50, 100]
+          hold: 90s
+          exclude_tenants: [acme]
+          rules:
+            error_ratio:
+              percent: 0.5
+              window: 30s
+              for: 20s
+            latency_vs_stable:
+              ratio: 1.25
         admin:
           loopback_operator: true
         schema:
@@ -213,6 +226,15 @@ struct ConfigDefaultsTests {
         #expect(config.promQL.url == "http://127.0.0.1:9090")
         #expect(config.canary.cleanDays == 14)
         #expect(config.canary.escalationDryRun)
+        #expect(!config.cutover.enable)
+        #expect(config.cutover.upstreamURL?.description == "http://127.0.0.1:4010")
+        #expect(config.cutover.stages == [10, 50, 100])
+        #expect(config.cutover.hold == .seconds(90))
+        #expect(config.cutover.excludeTenants == ["acme"])
+        #expect(config.cutover.rules.errorRatioPPM == 5_000)
+        #expect(config.cutover.rules.errorRatio.window == .seconds(30))
+        #expect(config.cutover.rules.errorRatio.sustain == .seconds(20))
+        #expect(config.cutover.rules.latencyVsStablePerMille == 1_250)
         #expect(config.admin.loopbackOperator)
         #expect(config.schema.path == "schema.graphql")
         #expect(config.persistedQueries.requireSignature)

@@ -91,6 +91,17 @@ struct JudgeTests {
         #expect(lonely.evaluate(atSecond: 59).overall == .inconclusive, "no stable traffic: nothing to compare with")
     }
 
+    @Test("at 100 % the arm comparisons are not applicable (no stable traffic): they pass instead of holding forever")
+    func fullWeight() {
+        let rule = JudgeRule(name: "latency_vs_stable", kind: .latencyVsStable(perMille: 1_200), windowSeconds: 60, forSeconds: 0)
+        var judge = Judge(rules: [rule], minSamples: 100)
+        feed(&judge, .canary, from: 0, seconds: 60, perSecond: 5, latencyMicros: 150_000)
+        #expect(judge.evaluate(atSecond: 59).overall == .inconclusive)
+        let verdict = judge.evaluate(atSecond: 59, stableExpected: false)
+        #expect(verdict.overall == .pass)
+        #expect(verdict.rules[0].detail.contains("not applicable"))
+    }
+
     @Test("cost per request: +20 % holds, 3.5× fails, equal passes")
     func costRule() {
         let rule = JudgeRule(name: "cost_per_request", kind: .costVsStable(holdPerMille: 1_100, failPerMille: 3_000), windowSeconds: 60, forSeconds: 0)

@@ -29,9 +29,19 @@ struct AdminAccessTests {
         ("GET", "/admin/workers/status", ["admin", "finance_admin"]),
         ("POST", "/admin/workers/canary-escalate", ["admin", "finance_admin"]),
         ("GET", "/admin/audit", ["admin", "finance_admin", "security_admin"]),
+        ("GET", "/admin/cutover", ["admin", "sre", "security_admin", "finance_admin", "product_owner", "tech_lead"]),
+        ("POST", "/admin/cutover", ["admin", "sre"]),
+        ("POST", "/admin/cutover/promote", ["admin", "sre"]),
+        ("POST", "/admin/cutover/pause", ["admin", "sre"]),
+        ("POST", "/admin/cutover/resume", ["admin", "sre"]),
+        ("POST", "/admin/cutover/rollback", ["admin", "sre", "security_admin"]),
+        ("PUT", "/admin/cutover/kill-switch", ["admin", "sre", "security_admin"]),
+        ("POST", "/admin/cutover/approvals", ["admin", "sre", "product_owner", "tech_lead", "security_admin"]),
     ]
 
-    static let allRoles = ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead", "analyst"]
+    static let allRoles = [
+        "admin", "finance_admin", "security_admin", "senior_analyst", "team_lead", "analyst", "sre", "product_owner", "tech_lead",
+    ]
 
     @Test("each route accepts exactly its roles", arguments: 0..<expectations.count)
     func routeRoles(row: Int) {
