@@ -56,6 +56,7 @@ extension SafemutConfig {
 
             ConfigKey("canary.enable", env: "CANARY_ENABLE", \.cutover.enable, .boolean),
             ConfigKey("canary.upstream.url", env: "CANARY_UPSTREAM_URL", \.cutover.upstreamURL, .httpEndpoint),
+            ConfigKey("canary.health_path", \.cutover.healthPath, .path),
             ConfigKey("canary.stages", \.cutover.stages, .percentList).listing(),
             ConfigKey("canary.hold", \.cutover.hold, .durationText),
             ConfigKey("canary.auto_promote", \.cutover.autoPromote, .boolean),

@@ -8,6 +8,9 @@ public struct CutoverConfig: Sendable, Equatable {
     /// `canary.upstream.url`, env `CANARY_UPSTREAM_URL`: the canary arm. Unset: no cutover
     /// can start and every request goes to `upstream.url`.
     public var upstreamURL: HTTPEndpoint?
+    /// `canary.health_path`: what a cutover start asks the canary (`GET`, expects 2xx): a
+    /// canary that is down or refusing is not given traffic.
+    public var healthPath = "/health"
     /// `canary.stages`: weights in percent, increasing, ending at 100.
     public var stages: [Int] = [5, 25, 50, 100]
     /// `canary.hold`: how long each stage holds green before it may be promoted.

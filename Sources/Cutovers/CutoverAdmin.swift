@@ -13,10 +13,13 @@ import Logging
 public struct CutoverAdmin: Sendable {
     let engine: CutoverEngine
     let config: CutoverConfig
+    /// Asks the canary whether it is up (`canary.health_path`); nil when it is, else why not.
+    let probeCanary: @Sendable () async -> String?
 
-    public init(engine: CutoverEngine, config: CutoverConfig) {
+    public init(engine: CutoverEngine, config: CutoverConfig, probeCanary: @escaping @Sendable () async -> String?) {
         self.engine = engine
         self.config = config
+        self.probeCanary = probeCanary
     }
 
     public var endpoints: [AdminEndpoint] {
@@ -118,6 +121,9 @@ public struct CutoverAdmin: Sendable {
         }
         let plan = config.plan(stages: stages, hold: hold, autoRollback: flags["auto_rollback"], autoPromote: flags["auto_promote"])
         if case .failure(let problem) = plan.validated() { return .badRequest("\(problem)") }
+        if let down = await probeCanary() {
+            return .error(status: 409, code: "CONFLICT", "the canary upstream is not healthy, so the cutover does not start: \(down)")
+        }
         let actor = call.identity.subject
         let now = engine.live.now
         return await reply(engine.change(event: "start", actor: actor, detail: Self.reasonDetail(reason)) { state in

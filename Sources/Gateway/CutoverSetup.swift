@@ -3,6 +3,7 @@ import Contract
 import Cutover
 import Cutovers
 import Foundation
+import HTTPClient
 import Logging
 import Redis
 
@@ -33,7 +34,29 @@ struct CutoverSetup: Sendable {
             live: live, store: CutoverStore(pool: postgres), redis: dependencies.redis, subscriber: subscriber,
             metrics: CutoverMetrics(rules: rules.map(\.name)), poll: cutover.poll, enabledAtStart: cutover.enable,
             logger: logger)
-        return CutoverSetup(live: live, engine: engine, endpoints: CutoverAdmin(engine: engine, config: cutover).endpoints)
+        let canary = GatewaySettings(config).canaryUpstream
+        let healthPath = cutover.healthPath
+        let probe: @Sendable () async -> String? = {
+            guard let canary else { return "no canary upstream: set canary.upstream.url" }
+            return await Self.probe(canary, path: healthPath)
+        }
+        return CutoverSetup(live: live, engine: engine, endpoints: CutoverAdmin(engine: engine, config: cutover, probeCanary: probe).endpoints)
+    }
+
+    /// `GET path` on the canary with a 3 s deadline: nil when it answers 2xx.
+    static func probe(_ upstream: UpstreamConfiguration, path: String) async -> String? {
+        let caller: HTTPCaller
+        do {
+            caller = try HTTPCaller(configuration: upstream, name: "safemut-canary-probe")
+        } catch {
+            return "\(error)"
+        }
+        defer { caller.shutdown() }
+        switch await caller.call(method: "GET", path: path, idempotent: true, timeoutMilliseconds: 3_000, maxResponseBytes: 64 << 10) {
+        case .success(let answer) where (200..<300).contains(answer.status): return nil
+        case .success(let answer): return "GET \(path) answered \(answer.status)"
+        case .failure(let error): return "GET \(path): \(error)"
+        }
     }
 
     /// Reads the shared state before the listener opens, then keeps it current.

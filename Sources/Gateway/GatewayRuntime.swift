@@ -71,6 +71,9 @@ public final class GatewayRuntime: Sendable {
         if config.persistedQueries.bypass, let audit { auditBypassAtStart(audit, logger: logger) }
 
         let cutover = CutoverSetup.make(config, dependencies: dependencies, logger: Logger(label: "safemut.cutover"))
+        // Before the listener opens: a restarted replica serves its first request at the
+        // stage's weight, not at 0.
+        cutover.start()
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         let admission: ConfiguredPipeline
@@ -82,6 +85,7 @@ public final class GatewayRuntime: Sendable {
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             PersistedQuerySetup.stop(allowlist)
+            cutover.stop()
             throw StartError(exitCode: 2, description: "\(error)")
         }
 
@@ -119,6 +123,7 @@ public final class GatewayRuntime: Sendable {
                 })
         } catch {
             PersistedQuerySetup.stop(allowlist)
+            cutover.stop()
             throw StartError(exitCode: 3, description: "start failed: \(error) (listen \(config.listen.host):\(config.listen.port))")
         }
         let budgetGauges = dependencies.postgres.map {
@@ -127,7 +132,6 @@ public final class GatewayRuntime: Sendable {
         budgetGauges?.start()
         fourEyes?.start()
         workers?.start()
-        cutover.start()
         let runtime = GatewayRuntime(
             gateway: gateway, admission: admission, dependencies: dependencies, ledger: ledger, fourEyes: fourEyes,
             rateLimiter: rateLimiter, allowlist: allowlist, budgetGauges: budgetGauges, workers: workers, cutover: cutover)

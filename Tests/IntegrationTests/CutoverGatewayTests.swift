@@ -18,9 +18,14 @@ final class CutoverStack: Sendable {
     let databaseURL: String
 
     /// `canaryYAML` goes under `canary:` (indented by the caller as two spaces).
-    init(canaryYAML: String, replicas: Int = 2) throws {
+    let redisURL: String
+    let canaryYAML: String
+
+    init(canaryYAML: String, replicas: Int = 2, redisURL: String? = nil) throws {
         databaseURL = try PQStack.migratedDatabase()
-        let redisURL = try DataServers.sharedRedis().url
+        let redisURL = try redisURL ?? DataServers.sharedRedis().url
+        self.redisURL = redisURL
+        self.canaryYAML = canaryYAML
         stablePort = Ports.free()
         canaryPort = Ports.free()
         stable = try ManagedProcess(
@@ -33,24 +38,8 @@ final class CutoverStack: Sendable {
         var ports: [Int] = []
         var paths: [String] = []
         for _ in 0..<replicas {
-            let port = Ports.free()
-            let path = NSTemporaryDirectory() + "safemut-cutover-\(UUID().uuidString.prefix(8)).yaml"
-            let yaml = DemoStack.yaml(gatewayPort: port, upstreamPort: stablePort, extra: """
-                log:
-                  level: warning
-                canary:
-                  upstream:
-                    url: http://127.0.0.1:\(canaryPort)
-                \(canaryYAML)
-                """)
-            try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-            var env = ProcessInfo.processInfo.environment
-            for key in ["UPSTREAM_URL", "PQ_PHASE", "PQ_BYPASS", "CANARY_ENABLE", "CANARY_UPSTREAM_URL"] { env[key] = nil }
-            env["DATABASE_URL"] = databaseURL
-            env["REDIS_URL"] = redisURL
-            let gateway = try ManagedProcess(
-                name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: env)
-            try Ports.waitUntilListening(port, process: gateway)
+            let (gateway, port, path) = try Self.replica(
+                stablePort: stablePort, canaryPort: canaryPort, canaryYAML: canaryYAML, databaseURL: databaseURL, redisURL: redisURL)
             gateways.append(gateway)
             ports.append(port)
             paths.append(path)
@@ -58,6 +47,39 @@ final class CutoverStack: Sendable {
         self.gateways = gateways
         gatewayPorts = ports
         configPaths = paths
+    }
+
+    /// One more safemut process on a free port with this stack's config (a restarted
+    /// replica, for instance); the caller stops it.
+    func extraReplica() throws -> (ManagedProcess, Int) {
+        let (gateway, port, path) = try Self.replica(
+            stablePort: stablePort, canaryPort: canaryPort, canaryYAML: canaryYAML, databaseURL: databaseURL, redisURL: redisURL)
+        try? FileManager.default.removeItem(atPath: path)
+        return (gateway, port)
+    }
+
+    static func replica(
+        stablePort: Int, canaryPort: Int, canaryYAML: String, databaseURL: String, redisURL: String
+    ) throws -> (ManagedProcess, Int, String) {
+        let port = Ports.free()
+        let path = NSTemporaryDirectory() + "safemut-cutover-\(UUID().uuidString.prefix(8)).yaml"
+        let yaml = DemoStack.yaml(gatewayPort: port, upstreamPort: stablePort, extra: """
+            log:
+              level: warning
+            canary:
+              upstream:
+                url: http://127.0.0.1:\(canaryPort)
+            \(canaryYAML)
+            """)
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment
+        for key in ["UPSTREAM_URL", "PQ_PHASE", "PQ_BYPASS", "CANARY_ENABLE", "CANARY_UPSTREAM_URL"] { env[key] = nil }
+        env["DATABASE_URL"] = databaseURL
+        env["REDIS_URL"] = redisURL
+        let gateway = try ManagedProcess(
+            name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: env)
+        try Ports.waitUntilListening(port, process: gateway)
+        return (gateway, port, path)
     }
 
     deinit {
@@ -290,6 +312,106 @@ struct CutoverGatewayTests {
             #expect(try stack.armCount(0, "canary") >= 1, "a synthetic check forced onto the canary")
             #expect(try stack.admin(0, "POST", "/admin/cutover/rollback", body: #"{"to":"last-stable","confirm":true}"#).status == 200)
             #expect(try stack.status(0)["status"] as? String == "rolled_back")
+        }
+    }
+
+    /// `safemut cutover ARGS --gateway …` against replica 0; its exit status and output.
+    static func cli(_ stack: CutoverStack, _ arguments: [String]) throws -> (status: Int32?, output: String) {
+        let process = try ManagedProcess(
+            name: "safemut-cutover", executable: try Binaries.path("safemut"),
+            arguments: ["cutover"] + arguments + ["--gateway", "http://127.0.0.1:\(stack.gatewayPorts[0])"],
+            environment: ProcessInfo.processInfo.environment.filter { $0.key != "SAFEMUT_ADMIN_TOKEN" },
+            currentDirectory: NSTemporaryDirectory())
+        let status = process.waitForExit(timeout: 60)
+        return (status, process.output())
+    }
+
+    @Test("the seed's cutover commands: execute, status, an early promote refused (1), rollback needs --confirm (2), kill switch")
+    func commands() async throws {
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules, replicas: 1)
+            let started = try Self.cli(stack, ["execute", "--strategy", "canary", "--stages", "5,25,50,100", "--hold", "20m", "--auto-rollback", "--user", "rel-1"])
+            #expect(started.status == 0, "\(started.output)")
+            #expect(started.output.contains(#""weight_percent":5"#))
+            let status = try Self.cli(stack, ["status"])
+            #expect(status.status == 0)
+            #expect(status.output.contains(#""hold_seconds":1200"#))
+            #expect(status.output.contains(#""auto_rollback":true"#))
+            let early = try Self.cli(stack, ["promote", "--user", "rel-1"])
+            #expect(early.status == 1, "\(early.output)")
+            #expect(early.output.contains("holds for another"))
+            let unconfirmed = try Self.cli(stack, ["rollback", "--to", "last-stable"])
+            #expect(unconfirmed.status == 2)
+            let rolled = try Self.cli(stack, ["rollback", "--to", "last-stable", "--confirm", "--reason", "runbook drill"])
+            #expect(rolled.status == 0, "\(rolled.output)")
+            #expect(rolled.output.contains(#""status":"rolled_back""#))
+            let killed = try Self.cli(stack, ["kill-switch", "--enable", "false", "--reason", "drill"])
+            #expect(killed.status == 0, "\(killed.output)")
+            #expect(killed.output.contains(#""kill_switch_engaged":true"#))
+            let analyst = try Self.cli(stack, ["execute", "--roles", "analyst"])
+            #expect(analyst.status == 1, "a role outside the table")
+            let down = try ManagedProcess(
+                name: "safemut-cutover", executable: try Binaries.path("safemut"),
+                arguments: ["cutover", "status", "--gateway", "http://127.0.0.1:\(Ports.free())"], currentDirectory: NSTemporaryDirectory())
+            #expect(down.waitForExit(timeout: 60) == 3, "no gateway there")
+        }
+    }
+
+    @Test("a canary that is down at start is refused; one that dies mid-stage is judged by its errors and rolled back")
+    func canaryDown() async throws {
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules)
+            stack.canary.stop()
+            let refused = try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100]}"#)
+            #expect(refused.status == 409, "\(refused.text)")
+            #expect(refused.text.contains("not healthy"))
+            #expect(try stack.status(0)["status"] as? String == "idle")
+        }
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules)
+            let load = BackgroundLoad(ports: stack.gatewayPorts)
+            defer { load.stop() }
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100],"hold_seconds":600}"#).status == 200)
+            let routed = try Self.within(10) { try stack.status(1)["routed_weight_percent"] as? Int == 25 }
+            #expect(routed != nil)
+            stack.canary.stop()
+            let rolled = try Self.within(30) {
+                try stack.status(0)["routed_weight_percent"] as? Int == 0 && stack.status(1)["routed_weight_percent"] as? Int == 0
+            }
+            #expect(rolled != nil, "\((try? stack.status(0)) ?? [:])")
+        }
+    }
+
+    @Test("Redis gone while a rollback is broadcast: the other replica still reaches weight 0 through the 1 s Postgres poll")
+    func redisGoneDuringRollback() async throws {
+        let redis = try await offPool { try RedisServer.start() }
+        defer { redis.stop() }
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules, redisURL: redis.url)
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[50,100],"hold_seconds":600}"#).status == 200)
+            let routed = try Self.within(10) { try stack.status(1)["routed_weight_percent"] as? Int == 50 }
+            #expect(routed != nil)
+            redis.kill()
+            let rolled = try stack.admin(0, "POST", "/admin/cutover/rollback", body: #"{"to":"last-stable","confirm":true}"#)
+            #expect(rolled.status == 200, "\(rolled.text)")
+            let took = try Self.within(5) { try stack.status(1)["routed_weight_percent"] as? Int == 0 }
+            #expect(took != nil, "\((try? stack.status(1)) ?? [:])")
+            print("rollback without Redis: replica 2 at weight 0 after \(took.map { String(format: "%.3f", $0) } ?? "never") s")
+        }
+    }
+
+    @Test("a replica restarted mid-stage resumes the stage's weight from Postgres before it serves")
+    func restartedReplica() async throws {
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules, replicas: 1)
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100],"hold_seconds":600}"#).status == 200)
+            stack.gateways[0].stop()
+            let (again, port) = try stack.extraReplica()
+            defer { again.stop() }
+            let response = try CutoverStack.call(port, "GET", "/admin/cutover", headers: ["X-Tenant": "ops", "X-User-Id": "rel-1", "X-Roles": "sre"])
+            let status = (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+            #expect(status["routed_weight_percent"] as? Int == 25, "\(status)")
+            #expect(status["status"] as? String == "running")
         }
     }
 
