@@ -148,6 +148,27 @@ DASHBOARDS = {
             ("sum by (kind) (rate(rate_limit_errors_total[5m]))", "{{kind}}"),
         ]),
     ]),
+    "safemut-cutover": ("safemut / Canary cutover", [
+        ("Canary weight (%) and stage", "none", [
+            ("max by (instance) (canary_weight_percent)", "{{instance}} weight"),
+            ("max by (instance) (canary_stage)", "{{instance}} stage"),
+        ]),
+        ("Error ratio per arm (5m)", "percentunit", [
+            ('sum by (arm) (rate(upstream_requests_total{class=~"5xx|error|timeout"}[5m])) / sum by (arm) (rate(upstream_requests_total[5m]))', "{{arm}}"),
+        ]),
+        ("Upstream p95 per arm", "s", [
+            ("histogram_quantile(0.95, sum by (arm, le) (rate(upstream_request_duration_seconds_bucket[5m])))", "{{arm}}"),
+        ]),
+        ("Requests per arm", "reqps", [
+            ("sum by (arm, class) (rate(upstream_requests_total[5m]))", "{{arm}} {{class}}"),
+        ]),
+        ("Judge verdicts (1 = current)", "none", [
+            ("max by (rule, verdict) (canary_judge_verdict) == 1", "{{rule}} {{verdict}}"),
+        ]),
+        ("Rollbacks by reason (24h)", "short", [
+            ("sum by (reason) (increase(canary_rollbacks_total[24h]))", "{{reason}}"),
+        ]),
+    ]),
 }
 
 
