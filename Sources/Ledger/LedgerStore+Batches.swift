@@ -19,6 +19,7 @@ extension LedgerStore {
                 JSONMember("document_hash", .string(request.documentHash)),
                 JSONMember("correlation", .string(request.correlationID)),
                 JSONMember("user", request.user.map { .string($0) } ?? .null),
+                JSONMember("arm", request.arm.map { .string($0) } ?? .null),
             ])
         })
         let rows = try await pool.query(

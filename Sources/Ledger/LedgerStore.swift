@@ -19,12 +19,12 @@ public final class LedgerStore: Sendable {
     /// Holds the estimate, or says why not. `now` overrides the store's clock for one call.
     public func reserve(_ request: ReservationRequest, now: Date? = nil) async throws(PostgresError) -> ReservationOutcome {
         let rows = try await pool.query(
-            "SELECT * FROM budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "SELECT * FROM budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [
                 .text(request.tenant), .micros(request.estimateMicros), .int(request.estimateTokens),
                 request.operationName.map { .text($0) }, .text(request.documentHash), .text(request.correlationID),
                 request.idempotencyKey.map { .text($0) }, request.user.map { .text($0) }, .int(ttlMillis),
-                clock.now(now).map { .timestamp($0) },
+                clock.now(now).map { .timestamp($0) }, request.arm.map { .text($0) },
             ])
         let row = try rows.single()
         switch try row["outcome"].string() {

@@ -12,11 +12,15 @@ public struct ReservationRequest: Sendable, Equatable {
     /// `Idempotency-Key`, when the client sent one.
     public var idempotencyKey: String?
     public var user: String?
+    /// The canary arm the request was routed to (`stable`, `canary`), kept on the ledger row;
+    /// nil when no cutover routed it.
+    public var arm: String?
 
     public init(
         tenant: String, estimateMicros: Int64, estimateTokens: Int64, operationName: String?, documentHash: String,
-        correlationID: String, idempotencyKey: String? = nil, user: String? = nil
+        correlationID: String, idempotencyKey: String? = nil, user: String? = nil, arm: String? = nil
     ) {
+        self.arm = arm
         self.tenant = tenant
         self.estimateMicros = estimateMicros
         self.estimateTokens = estimateTokens

@@ -310,6 +310,13 @@ struct CutoverGatewayTests {
                                                   headers: ["X-Tenant": "t-1", "X-Canary": "canary", "X-Roles": "sre"])
             #expect(synthetic.status == 200)
             #expect(try stack.armCount(0, "canary") >= 1, "a synthetic check forced onto the canary")
+            // The ledger row records the arm of the mutation it debited.
+            let mutation = try CutoverStack.call(
+                stack.gatewayPorts[0], "POST", "/graphql", body: #"{"query":"mutation { createEntity(name: \"arm\") { id } }"}"#,
+                headers: ["X-Tenant": "demo", "X-Canary": "canary", "X-Roles": "sre"])
+            #expect(mutation.status == 200, "\(mutation.text)")
+            let requestID = mutation.head.headers["X-Request-Id"] ?? ""
+            #expect(try Self.query(stack.databaseURL, "SELECT arm FROM budget_ledger WHERE correlation_id = '\(requestID)'") == ["canary"])
             #expect(try stack.admin(0, "POST", "/admin/cutover/rollback", body: #"{"to":"last-stable","confirm":true}"#).status == 200)
             #expect(try stack.status(0)["status"] as? String == "rolled_back")
         }

@@ -6,13 +6,17 @@
 -- its ledger row) are written once. The unlocked pre-check of 0006's budget_reserve is
 -- gone: under the lock the same request is refused with the same figures.
 
+-- The canary arm (issue 15) a reservation's request was routed to: 'stable', 'canary',
+-- or NULL when no cutover routed traffic. Items carry it as "arm".
+ALTER TABLE budget_ledger ADD COLUMN arm text CHECK (arm IN ('stable', 'canary'));
+
 -- The result gains three columns, so the function is dropped and made again.
 -- budget_reserve_batch calls it by name from PL/pgSQL and reads its columns by name.
 DROP FUNCTION budget_reserve_many(text, jsonb, bigint, timestamptz);
 
 -- Items (jsonb array, in arrival order): {"estimate": "0.020000", "tokens": 200,
 -- "operation": …, "document_hash": …, "correlation": …, "user": …,
--- "idempotency_key": … (optional)}. Outcomes per item, as budget_reserve's in 0006:
+-- "idempotency_key": … (optional), "arm": "stable"|"canary" (optional)}. Outcomes per item, as budget_reserve's in 0006:
 --   reserved   a ledger row (ledger_id) holds the estimate
 --   exceeded   refused; the window that failed and its figures
 --   unknown    the tenant has no budget row
@@ -100,18 +104,18 @@ BEGIN
             UPDATE budget_ledger SET
                 status = 'reserved', budget_day = v_day, created_at = v_now, estimated_usd = v_est[i],
                 estimated_tokens = coalesce((e ->> 'tokens')::bigint, 0), correlation_id = e ->> 'correlation',
-                user_id = e ->> 'user', expires_at = v_now + make_interval(secs => p_ttl_ms / 1000.0),
+                user_id = e ->> 'user', arm = e ->> 'arm', expires_at = v_now + make_interval(secs => p_ttl_ms / 1000.0),
                 actual_usd = NULL, actual_tokens = NULL, settled_at = NULL, response_status = NULL, response_body = NULL
             WHERE tenant_id = p_tenant AND id = v_ids[i] AND status = 'released'
             RETURNING id INTO v_new;
         ELSE
             INSERT INTO budget_ledger (
                 tenant_id, created_at, budget_day, status, operation_name, document_hash, estimated_usd,
-                estimated_tokens, correlation_id, idempotency_key, user_id, expires_at
+                estimated_tokens, correlation_id, idempotency_key, user_id, arm, expires_at
             ) VALUES (
                 p_tenant, v_now, v_day, 'reserved', e ->> 'operation', e ->> 'document_hash', v_est[i],
                 coalesce((e ->> 'tokens')::bigint, 0), e ->> 'correlation', e ->> 'idempotency_key', e ->> 'user',
-                v_now + make_interval(secs => p_ttl_ms / 1000.0)
+                e ->> 'arm', v_now + make_interval(secs => p_ttl_ms / 1000.0)
             ) ON CONFLICT DO NOTHING
             RETURNING id INTO v_new;
         END IF;
@@ -180,11 +184,14 @@ BEGIN
 END;
 $$;
 
--- budget_reserve: budget_reserve_many with one item. Same signature and answers as 0006.
-CREATE OR REPLACE FUNCTION budget_reserve(
+-- budget_reserve: budget_reserve_many with one item. The answers of 0006, and one more
+-- (optional, last) argument: the request's arm. A new argument list is a new function,
+-- so 0006's is dropped rather than left as an ambiguous overload.
+DROP FUNCTION budget_reserve(text, numeric, bigint, text, text, text, text, text, bigint, timestamptz);
+CREATE FUNCTION budget_reserve(
     p_tenant text, p_estimate numeric, p_tokens bigint, p_operation text, p_document_hash text,
     p_correlation text, p_idempotency_key text, p_user text, p_ttl_ms bigint,
-    p_now timestamptz DEFAULT NULL
+    p_now timestamptz DEFAULT NULL, p_arm text DEFAULT NULL
 ) RETURNS TABLE (
     outcome text, ledger_id uuid, budget_window text, limit_usd numeric, spent_usd numeric,
     reserved_usd numeric, multiplier numeric, prior_status text, response_status integer, response_body bytea
@@ -202,6 +209,7 @@ AS $$
             'document_hash', p_document_hash,
             'correlation', p_correlation,
             'idempotency_key', p_idempotency_key,
-            'user', p_user))),
+            'user', p_user,
+            'arm', p_arm))),
         p_ttl_ms, p_now) AS m
 $$;

@@ -31,7 +31,7 @@ public struct LedgerStep: AdmissionStep {
         let request = ReservationRequest(
             tenant: identity.tenant, estimateMicros: estimate.totalMicros, estimateTokens: estimate.totalTokens,
             operationName: operation.name, documentHash: operation.documentHash, correlationID: context.requestID,
-            idempotencyKey: key, user: identity.subject)
+            idempotencyKey: key, user: identity.subject, arm: context.arm?.rawValue)
         switch await ledger.reserve(request) {
         case .answered(.reserved(let reservation)):
             context.onCompletion(LedgerSettlement(ledger: ledger, reservation: reservation))
