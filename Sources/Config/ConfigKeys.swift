@@ -59,6 +59,7 @@ extension SafemutConfig {
             ConfigKey("canary.health_path", \.cutover.healthPath, .path),
             ConfigKey("canary.stages", \.cutover.stages, .percentList).listing(),
             ConfigKey("canary.hold", \.cutover.hold, .durationText),
+            ConfigKey("canary.freeze_windows", list: \.cutover.freezeWindows, .shortTextList),
             ConfigKey("canary.auto_promote", \.cutover.autoPromote, .boolean),
             ConfigKey("canary.auto_rollback", \.cutover.autoRollback, .boolean),
             ConfigKey("canary.include_tenants", list: \.cutover.includeTenants, .tenantList),

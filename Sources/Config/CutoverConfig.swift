@@ -11,6 +11,9 @@ public struct CutoverConfig: Sendable, Equatable {
     /// `canary.health_path`: what a cutover start asks the canary (`GET`, expects 2xx): a
     /// canary that is down or refusing is not given traffic.
     public var healthPath = "/health"
+    /// `canary.freeze_windows`: weekly UTC windows such as `Tue 20:00-23:00` (seed 003) in
+    /// which a cutover does not start or promote unless two approvers override the freeze.
+    public var freezeWindows: [String] = []
     /// `canary.stages`: weights in percent, increasing, ending at 100.
     public var stages: [Int] = [5, 25, 50, 100]
     /// `canary.hold`: how long each stage holds green before it may be promoted.
@@ -137,6 +140,24 @@ extension ValueCodec where Value == Int {
                 if text.hasSuffix(".") { text.removeLast() }
                 return text
             }
+        )
+    }
+}
+
+extension ValueCodec where Value == [String] {
+    /// A YAML list (or comma-separated environment value) of short texts: 1–64 printable
+    /// characters each, no commas; what they mean is checked by the module that reads them.
+    static var shortTextList: Self {
+        Self(
+            expected: "a list of texts such as [\"Tue 20:00-23:00\"]",
+            parse: { text in
+                let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+                guard items.allSatisfy({ !$0.isEmpty && $0.count <= 64 && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } }) else {
+                    return nil
+                }
+                return items
+            },
+            render: { $0.joined(separator: ",") }
         )
     }
 }

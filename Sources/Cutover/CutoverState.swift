@@ -37,6 +37,8 @@ public struct CutoverState: Sendable, Equatable {
     /// Sign-offs gathered for the current stage.
     public var signOffs: [SignOff] = []
     public var lastReason: String?
+    /// Approvers overriding the freeze window in force (two distinct people make it active).
+    public var freezeOverride: FreezeOverride?
 
     public init() {}
 
@@ -64,6 +66,9 @@ public struct CutoverState: Sendable, Equatable {
         case starterCannotSignOff
         case alreadySignedOff(String)
         case roleNotNeeded(person: String, needed: [String])
+        case frozen(String)
+        case notFrozen
+        case alreadyOverrodeFreeze(String)
 
         public var description: String {
             switch self {
@@ -78,17 +83,44 @@ public struct CutoverState: Sendable, Equatable {
             case .alreadySignedOff(let person): return "\(person) already signed off this stage; two distinct people are needed"
             case .roleNotNeeded(let person, let needed):
                 return "\(person) holds none of the roles this stage still needs (\(needed.joined(separator: ", ")))"
+            case .frozen(let window):
+                return "inside the freeze window \(window): a cutover does not start or promote unless two approvers override the freeze"
+                    + " (POST /admin/cutover/freeze-override); rollbacks are always allowed"
+            case .notFrozen: return "no freeze window is in force now: there is nothing to override"
+            case .alreadyOverrodeFreeze(let person): return "\(person) already overrode this freeze; a second approver is needed"
             }
         }
     }
 
+    /// The freeze window in force at `now` that no active override lifts, if any.
+    public func blockingFreeze(_ windows: [FreezeWindow], atSeconds now: Int64) -> FreezeWindow? {
+        guard let window = windows.first(where: { $0.contains(epochSeconds: now) }) else { return nil }
+        return freezeOverride?.active(atSeconds: now) == true ? nil : window
+    }
+
+    /// One approver's override of the freeze in force; with a second, distinct one it is
+    /// active until that window's occurrence ends.
+    public func overrideFreeze(by person: String, windows: [FreezeWindow], atSeconds now: Int64) -> Result<CutoverState, Refusal> {
+        guard let until = windows.compactMap({ $0.end(containing: now) }).max() else { return .failure(.notFrozen) }
+        var override = freezeOverride.flatMap { $0.untilSeconds > now ? $0 : nil } ?? FreezeOverride(approvers: [], untilSeconds: until)
+        guard !override.approvers.contains(person) else { return .failure(.alreadyOverrodeFreeze(person)) }
+        override.approvers.append(person)
+        override.untilSeconds = until
+        var next = self
+        next.freezeOverride = override
+        next.lastReason = "freeze override by \(person)"
+        return .success(next)
+    }
+
     /// Starts a cutover at its first stage. After a rollback this is the explicit start
-    /// a new cutover needs.
-    public func start(_ plan: CutoverPlan, by person: String, atSeconds now: Int64) -> Result<CutoverState, Refusal> {
+    /// a new cutover needs. Inside a freeze window only with an active override.
+    public func start(_ plan: CutoverPlan, by person: String, atSeconds now: Int64, freeze: [FreezeWindow] = []) -> Result<CutoverState, Refusal> {
         guard !killSwitchEngaged else { return .failure(.killSwitchEngaged) }
         guard status != .running, status != .paused else { return .failure(.alreadyRunning(status)) }
         if case .failure(let problem) = plan.validated() { return .failure(.badPlan(problem)) }
+        if let window = blockingFreeze(freeze, atSeconds: now) { return .failure(.frozen(window.description)) }
         var next = CutoverState()
+        next.freezeOverride = freezeOverride
         next.status = .running
         next.plan = plan
         next.stageStartedAtSeconds = now
@@ -127,9 +159,12 @@ public struct CutoverState: Sendable, Equatable {
 
     /// Leaves the current stage for the next (or completes at the last): the hold is over,
     /// the judge passes, the sign-offs are in. Only a running cutover is promoted.
-    public func promote(verdict: StageVerdict, atSeconds now: Int64, reason: String) -> Result<CutoverState, Refusal> {
+    public func promote(
+        verdict: StageVerdict, atSeconds now: Int64, reason: String, freeze: [FreezeWindow] = []
+    ) -> Result<CutoverState, Refusal> {
         guard status == .running, let plan else { return .failure(.notRunning(status)) }
         guard !killSwitchEngaged else { return .failure(.killSwitchEngaged) }
+        if let window = blockingFreeze(freeze, atSeconds: now) { return .failure(.frozen(window.description)) }
         let held = heldSeconds(atSeconds: now)
         guard held >= plan.holdSeconds else { return .failure(.holding(remainingSeconds: plan.holdSeconds - held)) }
         switch verdict.overall {
@@ -194,13 +229,13 @@ public struct CutoverState: Sendable, Equatable {
     /// What the judge's verdict does by itself on a tick: a failure rolls back when the plan
     /// says so; a green, held stage with its sign-offs promotes when the plan says so.
     /// Nil: nothing changes.
-    public func tick(verdict: StageVerdict, atSeconds now: Int64) -> CutoverState? {
+    public func tick(verdict: StageVerdict, atSeconds now: Int64, freeze: [FreezeWindow] = []) -> CutoverState? {
         guard status == .running, let plan, !killSwitchEngaged else { return nil }
         if verdict.overall == .fail, plan.autoRollback {
             return try? rollBack(reason: "auto-rollback: \(verdict.summary)").get()
         }
         if plan.autoPromote, verdict.overall == .pass {
-            return try? promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold").get()
+            return try? promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: freeze).get()
         }
         return nil
     }

@@ -32,6 +32,7 @@ public struct CutoverAdmin: Sendable {
             AdminEndpoint("POST", "/admin/cutover/rollback") { call in await self.rollback(call) },
             AdminEndpoint("POST", "/admin/cutover/approvals") { call in await self.signOff(call) },
             AdminEndpoint("PUT", "/admin/cutover/kill-switch") { call in await self.killSwitch(call) },
+            AdminEndpoint("POST", "/admin/cutover/freeze-override") { call in await self.overrideFreeze(call) },
         ]
     }
 
@@ -70,6 +71,11 @@ public struct CutoverAdmin: Sendable {
             ]) })),
             JSONMember("sign_offs_missing", .array(state.missingSignOffs.map { .string($0) })),
             JSONMember("last_reason", state.lastReason.map { .string($0) } ?? .null),
+            JSONMember("freeze_override", state.freezeOverride.map { override in .object([
+                JSONMember("approvers", .array(override.approvers.map { .string($0) })),
+                JSONMember("active", .bool(override.active(atSeconds: now))),
+                JSONMember("until", .number(String(override.untilSeconds))),
+            ]) } ?? .null),
             JSONMember("verdict", .string(verdict.overall.rawValue)),
             JSONMember("rules", .array(verdict.rules.map { .object([
                 JSONMember("rule", .string($0.rule)), JSONMember("verdict", .string($0.verdict.rawValue)),
@@ -126,8 +132,9 @@ public struct CutoverAdmin: Sendable {
         }
         let actor = call.identity.subject
         let now = engine.live.now
+        let freeze = engine.freeze
         return await reply(engine.change(event: "start", actor: actor, detail: Self.reasonDetail(reason)) { state in
-            state.start(plan, by: actor, atSeconds: now)
+            state.start(plan, by: actor, atSeconds: now, freeze: freeze)
         })
     }
 
@@ -141,9 +148,10 @@ public struct CutoverAdmin: Sendable {
         let now = engine.live.now
         let verdict = engine.lastVerdict
         let why = reason ?? "\(event) by \(actor)"
+        let freeze = engine.freeze
         return await reply(engine.change(event: event, actor: actor, detail: Self.verdictDetail(verdict, reason: reason)) { state in
             switch event {
-            case "promote": return state.promote(verdict: verdict, atSeconds: now, reason: why)
+            case "promote": return state.promote(verdict: verdict, atSeconds: now, reason: why, freeze: freeze)
             case "pause": return state.pause(reason: why)
             default: return state.resume(atSeconds: now, reason: why)
             }
@@ -186,6 +194,26 @@ public struct CutoverAdmin: Sendable {
         let now = engine.live.now
         return await reply(engine.change(event: "sign_off", actor: person) { state in
             state.signOff(by: person, roles: roles, atSeconds: now)
+        })
+    }
+
+    /// `POST /admin/cutover/freeze-override` `{"reason":"…"}` (reason required): one of the
+    /// two distinct approvers a start or promotion inside a freeze window needs; audited.
+    func overrideFreeze(_ call: AdminCall) async -> AdminReply {
+        let body: RequestBody
+        switch RequestBody.parse(call, known: ["reason"]) {
+        case .success(let parsed): body = parsed
+        case .failure(let reply): return reply
+        }
+        switch body.text("reason", maxBytes: 1_000, required: true) {
+        case .success: break
+        case .failure(let reply): return reply
+        }
+        let person = call.identity.subject
+        let now = engine.live.now
+        let freeze = engine.freeze
+        return await reply(engine.change(event: "freeze_override", actor: person, detail: body.object) { state in
+            state.overrideFreeze(by: person, windows: freeze, atSeconds: now)
         })
     }
 
@@ -249,7 +277,7 @@ public enum CutoverAdminUnavailable {
         return [
             ("GET", "/admin/cutover"), ("POST", "/admin/cutover"), ("POST", "/admin/cutover/promote"), ("POST", "/admin/cutover/pause"),
             ("POST", "/admin/cutover/resume"), ("POST", "/admin/cutover/rollback"), ("POST", "/admin/cutover/approvals"),
-            ("PUT", "/admin/cutover/kill-switch"),
+            ("PUT", "/admin/cutover/kill-switch"), ("POST", "/admin/cutover/freeze-override"),
         ].map { method, path in AdminEndpoint(method, path) { _ in reply } }
     }
 }

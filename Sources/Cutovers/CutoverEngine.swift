@@ -28,14 +28,17 @@ public final class CutoverEngine: Sendable {
     let poll: Duration
     /// `canary.enable: false` (or `CANARY_ENABLE=false`) at start: engaged durably.
     let enabledAtStart: Bool
+    /// `canary.freeze_windows`: no start or promotion inside one without an override.
+    public let freeze: [FreezeWindow]
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let lastVerdicts = Mutex<[String: Verdict]>([:])
     private let verdict = Mutex<StageVerdict>(.green)
 
     public init(
         live: CutoverLive, store: CutoverStore?, redis: RedisClient?, subscriber: RedisSubscriber?, metrics: CutoverMetrics,
-        poll: Duration, enabledAtStart: Bool, logger: Logger
+        poll: Duration, enabledAtStart: Bool, freeze: [FreezeWindow] = [], logger: Logger
     ) {
+        self.freeze = freeze
         self.live = live
         self.store = store
         self.redis = redis
@@ -192,13 +195,13 @@ public final class CutoverEngine: Sendable {
             return
         }
         let now = live.now
-        guard let next = state.tick(verdict: verdict, atSeconds: now) else { return }
+        guard let next = state.tick(verdict: verdict, atSeconds: now, freeze: freeze) else { return }
         if next.status == .rolledBack {
             await rollBack(reason: next.lastReason ?? "auto-rollback", kind: "auto", actor: "safemut-judge")
         } else {
             let detail = JSONValue.object([JSONMember("verdict", .string(verdict.summary))])
             _ = await change(event: "promote", actor: "safemut-judge", detail: detail) { state in
-                state.promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold")
+                state.promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: self.freeze)
             }
         }
     }

@@ -30,6 +30,16 @@ extension CutoverConfig {
         return list.filter { $0.0.enabled }.map(\.1)
     }
 
+    /// `canary.freeze_windows` read, or the first one that is not `Ddd HH:MM-HH:MM`.
+    public func parsedFreezeWindows() -> Result<[FreezeWindow], FreezeWindowError> {
+        var windows: [FreezeWindow] = []
+        for text in freezeWindows {
+            guard let window = FreezeWindow(parsing: text) else { return .failure(FreezeWindowError(text: text)) }
+            windows.append(window)
+        }
+        return .success(windows)
+    }
+
     /// The plan `canary.*` describes, with seed 003's stage owners for a four-stage plan
     /// (5→25 SRE; 25→50 product owner and tech lead; 50→100 SRE and security).
     public func plan(stages: [Int]? = nil, hold: Duration? = nil, autoRollback: Bool? = nil, autoPromote: Bool? = nil) -> CutoverPlan {
@@ -38,5 +48,13 @@ extension CutoverConfig {
             stages: stages, holdSeconds: (hold ?? self.hold).components.seconds, autoPromote: autoPromote ?? self.autoPromote,
             autoRollback: autoRollback ?? self.autoRollback,
             signOffs: CutoverPlan.seedSignOffs.filter { $0.key < stages.count - 1 })
+    }
+}
+
+/// A `canary.freeze_windows` entry that is not a weekly UTC window.
+public struct FreezeWindowError: Error, Sendable, CustomStringConvertible {
+    public let text: String
+    public var description: String {
+        "canary.freeze_windows: expected a weekly UTC window such as \"Tue 20:00-23:00\", got \"\(text)\""
     }
 }

@@ -68,11 +68,18 @@ public struct CutoverStore: Sendable {
 
     static func read(_ session: PostgresSession, lock: Bool) async throws -> CutoverSnapshot {
         let control = try await session.query("""
-            SELECT version, kill_switch_engaged, current_cutover::text AS current FROM canary_control WHERE id = 1
+            SELECT version, kill_switch_engaged, current_cutover::text AS current,
+                   array_to_json(freeze_override_by)::text AS freeze_by,
+                   floor(extract(epoch FROM freeze_override_until))::bigint AS freeze_until
+            FROM canary_control WHERE id = 1
             \(lock ? "FOR UPDATE" : "")
             """).single()
         var state = CutoverState()
         state.killSwitchEngaged = try control["kill_switch_engaged"].bool()
+        if let until = try control["freeze_until"].nonNull?.int64() {
+            let by = try JSONValue.parse(Array(try control["freeze_by"].string().utf8)).arrayValue?.compactMap(\.stringValue) ?? []
+            state.freezeOverride = FreezeOverride(approvers: by, untilSeconds: until)
+        }
         let version = try control["version"].int64()
         guard let idText = try control["current"].nonNull?.string(), let id = UUID(uuidString: idText) else {
             return CutoverSnapshot(version: version, cutoverID: nil, state: state)
@@ -136,9 +143,13 @@ public struct CutoverStore: Sendable {
                     }
                 }
                 let version = try await session.query("""
-                    UPDATE canary_control SET version = version + 1, kill_switch_engaged = $1, current_cutover = $2, updated_at = now()
+                    UPDATE canary_control SET version = version + 1, kill_switch_engaged = $1, current_cutover = $2,
+                        freeze_override_by = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)),
+                        freeze_override_until = to_timestamp($4), updated_at = now()
                     WHERE id = 1 RETURNING version
-                    """, [.bool(next.killSwitchEngaged), cutoverID.map { .uuid($0) }]).single()["version"].int64()
+                    """, [.bool(next.killSwitchEngaged), cutoverID.map { .uuid($0) },
+                          .json(JSONValue.array((next.freezeOverride?.approvers ?? []).map { .string($0) }).serialized),
+                          next.freezeOverride.map { .int($0.untilSeconds) }]).single()["version"].int64()
                 _ = try await session.query("""
                     INSERT INTO canary_stage_history (cutover_id, event, stage_index, weight_percent, actor, reason, detail)
                     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)

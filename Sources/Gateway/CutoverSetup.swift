@@ -15,7 +15,12 @@ struct CutoverSetup: Sendable {
     let engine: CutoverEngine?
     let endpoints: [AdminEndpoint]
 
-    static func make(_ config: SafemutConfig, dependencies: Dependencies, logger: Logger) -> CutoverSetup {
+    static func make(_ config: SafemutConfig, dependencies: Dependencies, logger: Logger) throws(DependencyError) -> CutoverSetup {
+        let freeze: [FreezeWindow]
+        switch config.cutover.parsedFreezeWindows() {
+        case .success(let windows): freeze = windows
+        case .failure(let error): throw DependencyError(key: "canary.freeze_windows", message: error.description)
+        }
         guard let postgres = dependencies.postgres else {
             if config.cutover.upstreamURL != nil {
                 logger.warning("canary.upstream.url is set but database.url is not: no cutover can run without its shared state")
@@ -33,7 +38,7 @@ struct CutoverSetup: Sendable {
         let engine = CutoverEngine(
             live: live, store: CutoverStore(pool: postgres), redis: dependencies.redis, subscriber: subscriber,
             metrics: CutoverMetrics(rules: rules.map(\.name)), poll: cutover.poll, enabledAtStart: cutover.enable,
-            logger: logger)
+            freeze: freeze, logger: logger)
         let canary = GatewaySettings(config).canaryUpstream
         let healthPath = cutover.healthPath
         let probe: @Sendable () async -> String? = {

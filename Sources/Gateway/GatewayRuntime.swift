@@ -70,7 +70,12 @@ public final class GatewayRuntime: Sendable {
         }
         if config.persistedQueries.bypass, let audit { auditBypassAtStart(audit, logger: logger) }
 
-        let cutover = CutoverSetup.make(config, dependencies: dependencies, logger: Logger(label: "safemut.cutover"))
+        let cutover: CutoverSetup
+        do throws(DependencyError) {
+            cutover = try CutoverSetup.make(config, dependencies: dependencies, logger: Logger(label: "safemut.cutover"))
+        } catch {
+            throw StartError(exitCode: 2, description: "\(error)")
+        }
         // Before the listener opens: a restarted replica serves its first request at the
         // stage's weight, not at 0.
         cutover.start()

@@ -42,7 +42,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `GET /admin/cutover` | admin, sre, security_admin, finance_admin, product_owner, tech_lead |
 /// | `POST /admin/cutover`, `…/promote`, `…/pause`, `…/resume` | admin, sre |
 /// | `POST /admin/cutover/rollback`, `PUT /admin/cutover/kill-switch` | admin, sre, security_admin |
-/// | `POST /admin/cutover/approvals` | sre, product_owner, tech_lead, security_admin, admin |
+/// | `POST /admin/cutover/approvals`, `…/freeze-override` | sre, product_owner, tech_lead, security_admin, admin |
 ///
 /// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
 /// "`finance_admin` only" and the GA notes restrict overrides to the FinOps Admin role.
@@ -110,6 +110,7 @@ public enum AdminAccess {
         AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/rollback", access: .roles(stopRelease)),
         AdminRouteRule(method: "PUT", routeTemplate: "/admin/cutover/kill-switch", access: .roles(stopRelease)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/approvals", access: .roles(stageOwners)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/freeze-override", access: .roles(stageOwners)),
     ]
 
     private static let byRoute: [String: AdminRouteRule] = {

@@ -37,6 +37,7 @@ struct AdminAccessTests {
         ("POST", "/admin/cutover/rollback", ["admin", "sre", "security_admin"]),
         ("PUT", "/admin/cutover/kill-switch", ["admin", "sre", "security_admin"]),
         ("POST", "/admin/cutover/approvals", ["admin", "sre", "product_owner", "tech_lead", "security_admin"]),
+        ("POST", "/admin/cutover/freeze-override", ["admin", "sre", "product_owner", "tech_lead", "security_admin"]),
     ]
 
     static let allRoles = [

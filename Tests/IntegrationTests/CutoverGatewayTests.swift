@@ -422,6 +422,27 @@ struct CutoverGatewayTests {
         }
     }
 
+    @Test("inside a freeze window execute is refused until two distinct approvers override it (audited); a rollback is always allowed")
+    func freezeWindow() async throws {
+        try await offPool {
+            // Every day, all day: frozen whatever the date the test runs on.
+            let week = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { "\"\($0) 00:00-24:00\"" }.joined(separator: ", ")
+            let stack = try CutoverStack(canaryYAML: "  freeze_windows: [\(week)]\n" + Self.fastRules, replicas: 1)
+            let frozen = try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100],"hold_seconds":600}"#)
+            #expect(frozen.status == 409)
+            #expect(frozen.text.contains("freeze window"))
+            #expect(try stack.admin(0, "POST", "/admin/cutover/freeze-override", body: "{}", user: "a-1").status == 400, "a reason is required")
+            #expect(try stack.admin(0, "POST", "/admin/cutover/freeze-override", body: #"{"reason":"hotfix"}"#, user: "a-1").status == 200)
+            #expect(try stack.admin(0, "POST", "/admin/cutover/freeze-override", body: #"{"reason":"again"}"#, user: "a-1").status == 409)
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100]}"#).status == 409, "one approver is not enough")
+            #expect(try stack.admin(0, "POST", "/admin/cutover/freeze-override", body: #"{"reason":"hotfix"}"#, user: "b-1", roles: "security_admin").status == 200)
+            let started = try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100],"hold_seconds":600}"#)
+            #expect(started.status == 200, "\(started.text)")
+            #expect(try stack.admin(0, "POST", "/admin/cutover/rollback", body: #"{"to":"last-stable","confirm":true}"#).status == 200)
+            #expect(try Self.auditActions(stack.databaseURL).filter { $0 == "cutover.freeze_override" }.count == 2)
+        }
+    }
+
     static func auditActions(_ url: String) throws -> [String] {
         try query(url, "SELECT action FROM audit_log WHERE action LIKE 'cutover.%' ORDER BY seq")
     }

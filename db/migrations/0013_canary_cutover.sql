@@ -8,6 +8,9 @@ CREATE TABLE canary_control (
     version             bigint      NOT NULL DEFAULT 0,
     kill_switch_engaged boolean     NOT NULL DEFAULT false,
     current_cutover     uuid,
+    -- Approvers overriding the freeze window in force (two distinct people), until when.
+    freeze_override_by    text[]      NOT NULL DEFAULT '{}',
+    freeze_override_until timestamptz,
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO canary_control (id) VALUES (1);
