@@ -58,6 +58,17 @@ public struct Judge: Sendable, Equatable {
         return securityViolation && arm == .canary && rules.contains { $0.kind == .security }
     }
 
+    /// Both arms' figures over the longest rule window ending at `now` (every request), for
+    /// a stage's summary.
+    public func tallies(atSecond now: Int64) -> [Arm: ArmWindow.Tally] {
+        let window = rules.map(\.windowSeconds).max() ?? 60
+        let arms = windows[""] ?? [:]
+        return [
+            .stable: arms[.stable]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally(),
+            .canary: arms[.canary]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally(),
+        ]
+    }
+
     /// Every rule's verdict at second `now`, advancing the breach clocks. At 100 % no
     /// traffic goes to stable (`stableExpected` false): the rules that compare the arms in
     /// the same window have nothing to compare and pass as not applicable; the baseline

@@ -149,7 +149,9 @@ public struct CutoverAdmin: Sendable {
         let verdict = engine.lastVerdict
         let why = reason ?? "\(event) by \(actor)"
         let freeze = engine.freeze
-        return await reply(engine.change(event: event, actor: actor, detail: Self.verdictDetail(verdict, reason: reason)) { state in
+        let detail = JSONValue.object(
+            [JSONMember("summary", engine.live.summary(verdict))] + (reason.map { [JSONMember("reason", .string($0))] } ?? []))
+        return await reply(engine.change(event: event, actor: actor, detail: detail) { state in
             switch event {
             case "promote": return state.promote(verdict: verdict, atSeconds: now, reason: why, freeze: freeze)
             case "pause": return state.pause(reason: why)
@@ -260,13 +262,6 @@ public struct CutoverAdmin: Sendable {
 
     static func reasonDetail(_ reason: String?) -> JSONValue {
         .object(reason.map { [JSONMember("reason", .string($0))] } ?? [])
-    }
-
-    static func verdictDetail(_ verdict: StageVerdict, reason: String?) -> JSONValue {
-        .object([
-            JSONMember("verdict", .string(verdict.overall.rawValue)),
-            JSONMember("summary", .string(verdict.summary)),
-        ] + (reason.map { [JSONMember("reason", .string($0))] } ?? []))
     }
 }
 

@@ -130,7 +130,9 @@ public final class CutoverEngine: Sendable {
         if live.pendingLocalRollback == nil { metrics.rolledBack(reason: kind) }
         live.rollBackLocally(reason: reason)
         metrics.show(live.snapshot.state.rollBackOrSelf(reason: reason))
-        let detail = JSONValue.object([JSONMember("verdict", .string(lastVerdict.summary)), JSONMember("kind", .string(kind))])
+        let detail = JSONValue.object([
+            JSONMember("kind", .string(kind)), JSONMember("summary", live.summary(lastVerdict)),
+        ])
         switch await change(event: "rollback", actor: actor, detail: detail, { $0.rollBack(reason: reason) }) {
         case .success:
             live.clearLocalRollback()
@@ -199,7 +201,7 @@ public final class CutoverEngine: Sendable {
         if next.status == .rolledBack {
             await rollBack(reason: next.lastReason ?? "auto-rollback", kind: "auto", actor: "safemut-judge")
         } else {
-            let detail = JSONValue.object([JSONMember("verdict", .string(verdict.summary))])
+            let detail = JSONValue.object([JSONMember("summary", live.summary(verdict))])
             _ = await change(event: "promote", actor: "safemut-judge", detail: detail) { state in
                 state.promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: self.freeze)
             }

@@ -1,4 +1,5 @@
 import Cutover
+import Kit
 import Ports
 import Synchronization
 
@@ -118,4 +119,43 @@ public final class CutoverLive: CanaryRouting {
     }
 
     var now: Int64 { clock() }
+
+    /// Microseconds as exact milliseconds text (`1234` → `1.234`).
+    static func millis(_ micros: Int64) -> String {
+        let fraction = String(micros % 1_000)
+        return "\(micros / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// The stage's summary as this replica saw it: each arm's requests, error ratio, p95 and
+    /// cost per request over the judge's longest window (kept with promotions and rollbacks
+    /// for the evidence bundle).
+    func summary(_ verdict: StageVerdict) -> JSONValue {
+        let now = clock()
+        let tallies = judge.withLock { $0.tallies(atSecond: now) }
+        let snapshot = snapshot
+        func arm(_ tally: ArmWindow.Tally) -> JSONValue {
+            .object([
+                JSONMember("requests", .number(String(tally.requests))),
+                JSONMember("errors", .number(String(tally.errors))),
+                JSONMember("error_ratio_ppm", tally.errorRatioPPM.map { .number(String($0)) } ?? .null),
+                JSONMember("p95_ms", tally.quantileMicros(perMille: 950).map { .number(Self.millis($0)) } ?? .null),
+                JSONMember("cost_per_request_usd", tally.costPerRequestMicros.map { .string(MicroDollars.text($0)) } ?? .null),
+                JSONMember("security_violations", .number(String(tally.securityViolations))),
+            ])
+        }
+        return .object([
+            JSONMember("stage", .number(String(snapshot.state.stageNumber))),
+            JSONMember("weight_percent", .number(String(snapshot.state.weightPercent))),
+            JSONMember("stable", arm(tallies[.stable] ?? ArmWindow.Tally())),
+            JSONMember("canary", arm(tallies[.canary] ?? ArmWindow.Tally())),
+            JSONMember("verdict", .string(verdict.overall.rawValue)),
+            JSONMember("rules", .array(verdict.rules.map { .object([
+                JSONMember("rule", .string($0.rule)), JSONMember("verdict", .string($0.verdict.rawValue)),
+                JSONMember("detail", .string($0.detail)),
+            ]) })),
+            JSONMember("sign_offs", .array(snapshot.state.signOffs.map { .object([
+                JSONMember("person", .string($0.person)), JSONMember("role", .string($0.role)),
+            ]) })),
+        ])
+    }
 }

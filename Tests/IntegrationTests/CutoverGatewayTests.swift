@@ -21,8 +21,9 @@ final class CutoverStack: Sendable {
     let redisURL: String
     let canaryYAML: String
 
-    init(canaryYAML: String, replicas: Int = 2, redisURL: String? = nil) throws {
-        databaseURL = try PQStack.migratedDatabase()
+    init(canaryYAML: String, replicas: Int = 2, redisURL: String? = nil, databaseURL: String? = nil) throws {
+        self.databaseURL = try databaseURL ?? PQStack.migratedDatabase()
+        let databaseURL = self.databaseURL
         let redisURL = try redisURL ?? DataServers.sharedRedis().url
         self.redisURL = redisURL
         self.canaryYAML = canaryYAML
@@ -227,6 +228,14 @@ struct CutoverGatewayTests {
             let audit = try Self.auditActions(stack.databaseURL)
             #expect(audit.filter { $0 == "cutover.promote" }.count == 4, "\(audit)")
             #expect(audit.filter { $0 == "cutover.sign_off" }.count == 5)
+            // Each promotion keeps the stage's summary: both arms' figures, verdicts, sign-offs.
+            let first = try Self.query(stack.databaseURL, """
+                SELECT (detail->'summary'->'canary'->>'requests') || ' ' || (detail->'summary'->'stable'->>'requests') || ' '
+                       || (detail->'summary'->>'verdict') || ' ' || jsonb_array_length(detail->'summary'->'sign_offs')
+                FROM canary_stage_history WHERE event = 'promote' ORDER BY id LIMIT 1
+                """).first?.split(separator: " ") ?? []
+            #expect(first.count == 4 && (Int(first[0]) ?? 0) > 0 && (Int(first[1]) ?? 0) > 0, "\(first)")
+            #expect(first.count == 4 && first[2] == "pass" && first[3] == "1", "\(first)")
         }
     }
 
@@ -248,6 +257,10 @@ struct CutoverGatewayTests {
             #expect(try stack.status(1)["status"] as? String == "rolled_back")
             let reasons = try Self.auditReasons(stack.databaseURL, action: "cutover.rollback")
             #expect(reasons.contains { $0.contains("error_ratio fail") }, "\(reasons)")
+            let ratio = try Self.query(stack.databaseURL, """
+                SELECT detail->'summary'->'canary'->>'error_ratio_ppm' FROM canary_stage_history WHERE event = 'rollback' ORDER BY id LIMIT 1
+                """)
+            #expect((Int(ratio.first ?? "") ?? 0) >= 20_000, "the rollback's summary has the canary's error ratio: \(ratio)")
             // After a rollback a new cutover needs an explicit start: nothing resumes by itself.
             Thread.sleep(forTimeInterval: 2)
             #expect(try stack.status(0)["weight_percent"] as? Int == 0)
@@ -404,6 +417,38 @@ struct CutoverGatewayTests {
             let took = try Self.within(5) { try stack.status(1)["routed_weight_percent"] as? Int == 0 }
             #expect(took != nil, "\((try? stack.status(1)) ?? [:])")
             print("rollback without Redis: replica 2 at weight 0 after \(took.map { String(format: "%.3f", $0) } ?? "never") s")
+        }
+    }
+
+    @Test("Postgres gone: the split keeps its weight, the judge still rolls back locally on both replicas, and Postgres gets the rollback when it returns")
+    func postgresGone() async throws {
+        let postgres = try await offPool { try PostgresServer.start() }
+        defer { postgres.stop() }
+        try await offPool {
+            let url = try postgres.createDatabase("cutover")
+            let migrated = try DataStoreWiringTests.migrate([], databaseURL: url)
+            #expect(migrated.status == 0, "\(migrated.output)")
+            let stack = try CutoverStack(canaryYAML: Self.fastRules, databaseURL: url)
+            let load = BackgroundLoad(ports: stack.gatewayPorts)
+            defer { load.stop() }
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[50,100],"hold_seconds":600}"#).status == 200)
+            let routed = try Self.within(10) { try stack.status(1)["routed_weight_percent"] as? Int == 50 }
+            #expect(routed != nil)
+            postgres.shutdown()
+            Thread.sleep(forTimeInterval: 3)
+            #expect(try stack.status(0)["routed_weight_percent"] as? Int == 50, "the last known weight stands")
+            #expect(try stack.status(1)["routed_weight_percent"] as? Int == 50)
+            try stack.degradeCanary(#"{"error_percent":50}"#)
+            let local = try Self.within(30) {
+                try stack.status(0)["routed_weight_percent"] as? Int == 0 && stack.status(1)["routed_weight_percent"] as? Int == 0
+            }
+            #expect(local != nil, "each judge rolled back locally: \((try? stack.status(0)) ?? [:])")
+            try postgres.restart()
+            let persisted = try Self.within(30) {
+                (try? Self.query(url, "SELECT status FROM canary_cutovers")) == ["rolled_back"]
+            }
+            #expect(persisted != nil, "the rollback reached Postgres once it was back")
+            #expect(try Self.auditActions(url).contains("cutover.rollback"))
         }
     }
 
