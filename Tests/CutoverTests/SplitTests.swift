@@ -11,6 +11,8 @@ struct SplitTests {
             let split = CanarySplit(percent: percent)
             let canary = Self.tenants.filter { split.arm(tenant: $0) == .canary }.count
             #expect(abs(canary - percent * 100) <= 100, "\(percent) %: \(canary) of 10,000 on the canary")
+            // Read by bench/cutover.sh.
+            print("split \(percent) %: \(canary) of 10,000 tenants on the canary (\(canary - percent * 100) from the weight)")
         }
     }
 
