@@ -10,6 +10,7 @@
 #     at 50 % (both arms nginx), vs. nginx as a proxy; target: <= 2 % of the chain-only
 #     throughput at 32 connections.
 #   bash bench/cutover.sh        # RUNS=10 DURATION=8s ROUNDS=2
+#   PERF=1 bash bench/cutover.sh # and where the gateway's CPU goes with a cutover at 50 % (perf)
 # Everything binds 127.0.0.1; every process started here is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,6 +81,9 @@ for run in $(seq 1 "$RUNS"); do
   admin "$G1" POST /admin/cutover '{"stages":[50,100],"hold_seconds":3600,"auto_rollback":true}' >/dev/null
   for _ in $(seq 1 100); do [ "$(routed "$G2")" = 50 ] && [ "$(routed "$G1")" = 50 ] && break; sleep 0.1; done
   sleep 6  # both arms fill the 5 s windows with healthy traffic first
+  for g in $G1 $G2; do
+    [ "$(routed "$g")" = 50 ] || { echo "run $run: replica $g is not at 50 % before the fault: $(admin "$g" GET /admin/cutover | jq -c '{status, last_reason}')" >&2; exit 1; }
+  done
   start=$(date +%s.%N)
   curl -s -X PUT --data '{"error_percent":10}' "http://127.0.0.1:$CA_PORT/demo/faults" >/dev/null
   for _ in $(seq 1 600); do
@@ -91,7 +95,7 @@ for run in $(seq 1 "$RUNS"); do
   TIMES="$TIMES $took"
 done
 stop_pid "$LOAD1" "$LOAD2"
-echo "degraded canary to weight 0 on both replicas: median $(median <<<"$TIMES") s, max $(tr ' ' '\n' | grep -v '^$' <<<"$TIMES" | sort -g | tail -1) s (window 5 s + for 2 s; target <= 10 s)"
+echo "degraded canary to weight 0 on both replicas: median $(median <<<"$TIMES") s, max $(tr ' ' '\n' <<<"$TIMES" | grep -v '^$' | sort -g | tail -1) s (window 5 s + for 2 s; target <= 10 s)"
 
 echo "== 3. the split's cost on the proxy path ($ROUNDS rounds of $DURATION, $CONNS connections)"
 ANSWER='{"data":{"health":"ok"},"extensions":{"cost":{"actualUsd":"0.000100","actualTokens":1}}}'
@@ -103,8 +107,8 @@ sed -e "s/127.0.0.1:$A_PORT/127.0.0.1:$B_PORT/" -e "s#upstream.pid#upstream-b.pi
 nginx -c "$WORK/upstream-b.conf" -g 'daemon off;' & PIDS+=($!)
 nginx_proxy "$NGX_PORT" "$A_PORT"
 ARMS=$(printf 'canary:\n  upstream:\n    url: http://127.0.0.1:%s\nworkers:\n  enabled: false\nfour_eyes:\n  enabled: false\nbudget:\n  enabled: false' "$B_PORT")
-OFF=$(free_port); ON=$(free_port)
-"$BIN/safemut" serve --config "$(gateway_config "$OFF" "$ARMS")" >"$WORK/off.log" 2>&1 & PIDS+=($!)
+OFF=$(free_port)
+"$BIN/safemut" serve --config "$(gateway_config "$OFF" "$ARMS")" >"$WORK/off.log" 2>&1 & GW_PID=$!; PIDS+=($GW_PID)
 for p in $A_PORT $B_PORT $NGX_PORT $OFF; do wait_port "$p" 30; done
 declare -A RPS P99
 measure() { # measure KEY PORT
@@ -129,5 +133,23 @@ printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p9
 for key in nginx no-cutover cutover-50; do
   printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
 done
+if [ "${PERF:-0}" = 1 ]; then
+  apt_install linux-perf
+  for mode in no-cutover cutover-50; do
+    if [ "$mode" = no-cutover ]; then
+      admin "$OFF" POST /admin/cutover/rollback '{"to":"last-stable","confirm":true}' >/dev/null || true
+    else
+      admin "$OFF" POST /admin/cutover '{"stages":[50,100],"hold_seconds":3600,"auto_rollback":false}' >/dev/null
+    fi
+    sleep 1
+    timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/query-tenants.lua "http://127.0.0.1:$OFF/graphql" >/dev/null &
+    WRK=$!
+    perf record -q -F 499 -g -o "$WORK/$mode.perf" -p "$GW_PID" -- sleep "${DURATION%s}" >/dev/null 2>&1 || true
+    wait "$WRK" || true
+    echo "-- perf, $mode: the gateway's top symbols by self time"
+    perf report -q -i "$WORK/$mode.perf" --no-children --sort symbol --percent-limit 1.5 2>/dev/null | grep -v '^$' | grep '%' | head -25 \
+      | sed -E 's/\(\) +//; s/ +/ /g' | cut -c1-150
+  done
+fi
 awk -v a="$(median <<<"${RPS[cutover-50]}")" -v b="$(median <<<"${RPS[no-cutover]}")" \
   'BEGIN { printf "a cutover at 50 %% costs %.1f %% of the throughput with none (target <= 2 %%)\n", (b - a) * 100 / b }'

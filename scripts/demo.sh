@@ -5,16 +5,21 @@
 # examples, and stops everything it started (by PID) on Ctrl-C.
 #   bash scripts/demo.sh               # run until Ctrl-C
 #   bash scripts/demo.sh --walkthrough # run scripts/walkthrough.sh against it, then stop
-# BIN=.build/debug skips the release build; SAFEMUT_PORT / UPSTREAM_PORT move the ports.
+#   bash scripts/demo.sh --cutover     # a canary cutover: start at 5 %, break the canary,
+#                                      # watch the judge roll it back (scripts/cutover-walkthrough.sh)
+# BIN=.build/debug skips the release build; SAFEMUT_PORT / UPSTREAM_PORT / CANARY_PORT move the ports.
 set -euo pipefail
 WALKTHROUGH=0
+CUTOVER=0
 [ "${1:-}" = "--walkthrough" ] && WALKTHROUGH=1
+[ "${1:-}" = "--cutover" ] && CUTOVER=1
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq
 SAFEMUT_PORT=${SAFEMUT_PORT:-4000}
 UPSTREAM_PORT=${UPSTREAM_PORT:-4001}
+CANARY_PORT=${CANARY_PORT:-4002}
 
 if [ -z "${BIN:-}" ]; then
   log "building (release)"
@@ -53,9 +58,34 @@ sed -e "s|path: examples/intelgraph/schema.graphql|path: $WORK/schema.graphql|" 
     -e "s|^listen: .*|listen: 127.0.0.1:$SAFEMUT_PORT|" \
     -e "s|url: http://127.0.0.1:4001|url: http://127.0.0.1:$UPSTREAM_PORT|" \
     examples/safemut.demo.yaml >"$WORK/safemut.yaml"
+if [ "$CUTOVER" = 1 ]; then
+  # The canary arm: a second intelgraph-demo, and the judge's windows shortened to
+  # seconds so the walkthrough takes well under a minute.
+  "$BIN/intelgraph-demo" --listen 127.0.0.1:$CANARY_PORT >"$WORK/intelgraph-canary.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$CANARY_PORT" 30 || { cat "$WORK/intelgraph-canary.log"; exit 1; }
+  cat >>"$WORK/safemut.yaml" <<YAML
+canary:
+  upstream:
+    url: http://127.0.0.1:$CANARY_PORT
+  min_samples: 20
+  rules:
+    latency_vs_stable: {enabled: false}
+    latency_vs_baseline: {enabled: false}
+    error_ratio: {window: 5s, for: 2s}
+    burn_rate: {window: 5s, for: 2s}
+    cost_per_request: {window: 5s, for: 2s}
+YAML
+fi
 "$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 &
 PIDS+=($!)
 wait_port "$SAFEMUT_PORT" 30 || { cat "$WORK/safemut.log"; exit 1; }
+
+if [ "$CUTOVER" = 1 ]; then
+  API=http://127.0.0.1:$SAFEMUT_PORT CANARY=http://127.0.0.1:$CANARY_PORT bash scripts/cutover-walkthrough.sh
+  "$BIN/safemut" audit verify
+  exit
+fi
 
 if [ "$WALKTHROUGH" = 1 ]; then
   API=http://127.0.0.1:$SAFEMUT_PORT bash scripts/walkthrough.sh

@@ -99,8 +99,19 @@ public struct ArmWindow: Sendable, Equatable {
             ring[slot].costed += 1
             ring[slot].costMicros += costMicros
         }
-        let bucket = ArmWindow.boundsMicros.firstIndex { latencyMicros <= $0 } ?? ArmWindow.boundsMicros.count - 1
-        ring[slot].latency[bucket] += 1
+        ring[slot].latency[Self.bucket(latencyMicros)] += 1
+    }
+
+    /// The first bucket whose bound holds `micros` (binary search: ~280 bounds, on every
+    /// routed request).
+    public static func bucket(_ micros: Int64) -> Int {
+        var low = 0
+        var high = boundsMicros.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if micros <= boundsMicros[middle] { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// The sum over the `window` seconds ending at `now` (inclusive), to a slot.

@@ -13,6 +13,9 @@ public struct Judge: Sendable, Equatable {
     private var windows: [String: [Arm: ArmWindow]] = [:]
     private var breach: [String: Int64] = [:]
     private var lastEvaluated: Int64?
+    /// The second the current stage began: no rule looks at requests from before it (a new
+    /// stage, or a new cutover after a rollback, is judged on its own traffic only).
+    private var stageStart: Int64?
     /// Stable's p95 when the stage started (taken at the first conclusive second).
     public private(set) var baselineMicros: Int64?
 
@@ -33,12 +36,14 @@ public struct Judge: Sendable, Equatable {
         operations.map { $0.sorted().joined(separator: ",") } ?? ""
     }
 
-    /// A new stage: breach clocks and the baseline start again; the windows keep their
-    /// seconds (both arms keep being compared over the same span).
-    public mutating func startStage() {
+    /// A new stage at second `now`: breach clocks and the baseline start again, and the
+    /// windows read only the seconds from `now` on (both arms over the same span), so a
+    /// stage is never judged on the traffic of the one before, or of a rolled-back cutover.
+    public mutating func startStage(atSecond now: Int64) {
         breach = [:]
         baselineMicros = nil
         lastEvaluated = nil
+        stageStart = now
     }
 
     /// Counts one finished request. True when it is a security violation on the canary:
@@ -58,10 +63,16 @@ public struct Judge: Sendable, Equatable {
         return securityViolation && arm == .canary && rules.contains { $0.kind == .security }
     }
 
-    /// Both arms' figures over the longest rule window ending at `now` (every request), for
-    /// a stage's summary.
+    /// A rule's window at `now`, cut at the stage's start.
+    func effectiveWindow(_ seconds: Int, atSecond now: Int64) -> Int {
+        guard let stageStart else { return seconds }
+        return max(1, min(seconds, Int(clamping: now - stageStart + 1)))
+    }
+
+    /// Both arms' figures over the longest rule window ending at `now` (every request since
+    /// the stage began), for a stage's summary.
     public func tallies(atSecond now: Int64) -> [Arm: ArmWindow.Tally] {
-        let window = rules.map(\.windowSeconds).max() ?? 60
+        let window = effectiveWindow(rules.map(\.windowSeconds).max() ?? 60, atSecond: now)
         let arms = windows[""] ?? [:]
         return [
             .stable: arms[.stable]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally(),
@@ -79,8 +90,9 @@ public struct Judge: Sendable, Equatable {
         var verdicts: [RuleVerdict] = []
         for rule in rules {
             let arms = windows[Self.scope(rule.operations)] ?? [:]
-            let canary = arms[.canary]?.tally(window: rule.windowSeconds, endingAt: now) ?? ArmWindow.Tally()
-            let stable = arms[.stable]?.tally(window: rule.windowSeconds, endingAt: now) ?? ArmWindow.Tally()
+            let window = effectiveWindow(rule.windowSeconds, atSecond: now)
+            let canary = arms[.canary]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
+            let stable = arms[.stable]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
             let reading: Reading
             if !stableExpected, rule.comparesArms {
                 reading = .within("not applicable: no stable arm at 100 %")

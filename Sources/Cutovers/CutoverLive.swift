@@ -85,7 +85,10 @@ public final class CutoverLive: CanaryRouting {
                 || old.state.status != snapshot.state.status
             return (true, newStage)
         }
-        if newStage { judge.withLock { $0.startStage() } }
+        if newStage {
+            let now = clock()
+            judge.withLock { $0.startStage(atSecond: now) }
+        }
         return changed
     }
 

@@ -164,6 +164,28 @@ struct JudgeTests {
         #expect(judge.baselineMicros == baseline)
     }
 
+    @Test("a new stage is judged on its own traffic: errors from before it (a rolled-back cutover) do not count")
+    func stageStartCutsTheWindow() {
+        let rule = JudgeRule(name: "error_ratio", kind: .errorRatio(ppm: 20_000), windowSeconds: 60, forSeconds: 0)
+        var judge = Judge(rules: [rule], minSamples: 50)
+        feed(&judge, .canary, from: 0, seconds: 30, perSecond: 10, errorEvery: 2)
+        #expect(judge.evaluate(atSecond: 29).overall == .fail)
+        judge.startStage(atSecond: 30)
+        feed(&judge, .canary, from: 30, seconds: 3, perSecond: 10)
+        #expect(judge.evaluate(atSecond: 32).overall == .inconclusive, "30 clean samples since the start: too few, and the old errors are not read")
+        feed(&judge, .canary, from: 33, seconds: 7, perSecond: 10)
+        #expect(judge.evaluate(atSecond: 39).overall == .pass)
+    }
+
+    @Test("a latency lands in the first bucket whose bound holds it")
+    func buckets() {
+        let bounds = ArmWindow.boundsMicros
+        for micros: Int64 in [0, 1, 100, 101, 105, 50_000, 1_199_999, 1_200_000, 59_999_999, 60_000_000, 60_000_001, Int64.max] {
+            let linear = bounds.firstIndex { micros <= $0 } ?? bounds.count - 1
+            #expect(ArmWindow.bucket(micros) == linear, "\(micros) µs")
+        }
+    }
+
     @Test("windows slide: old seconds fall out, and p95 interpolates inside its bucket")
     func windows() {
         var window = ArmWindow(seconds: 10)

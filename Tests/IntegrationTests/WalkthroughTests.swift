@@ -7,22 +7,21 @@ import TestSupport
 /// scripts/walkthrough.sh — a query passes, an undeclared mutation is refused, a cheap
 /// mutation is debited, bulkDeleteEntities is approved by two people and passes once,
 /// a burst meets 429, a tenant meets 402, an override raises its limit — then
-/// `safemut audit verify`.
+/// `safemut audit verify`. `--cutover` does the canary cutover's walkthrough instead.
 @Suite("README walkthrough")
 struct WalkthroughTests {
-    @Test("scripts/demo.sh --walkthrough passes every step")
-    func walkthrough() async throws {
-        let output = try await offPool { () throws -> (Int32, String) in
+    /// `bash scripts/demo.sh MODE` on free ports with the built binaries: its exit status and output.
+    static func demo(_ mode: String) async throws -> (Int32, String) {
+        try await offPool { () throws -> (Int32, String) in
             let binary = try Binaries.path("safemut")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["scripts/demo.sh", "--walkthrough"]
+            process.arguments = ["scripts/demo.sh", mode]
             process.currentDirectoryURL = URL(fileURLWithPath: Binaries.repositoryRoot)
             var env = ProcessInfo.processInfo.environment
             env["BIN"] = (binary as NSString).deletingLastPathComponent
-            env["SAFEMUT_PORT"] = String(Ports.free())
-            env["UPSTREAM_PORT"] = String(Ports.free())
-            for key in ["DATABASE_URL", "REDIS_URL", "PQ_PHASE", "PQ_BYPASS"] { env[key] = nil }
+            for key in ["SAFEMUT_PORT", "UPSTREAM_PORT", "CANARY_PORT"] { env[key] = String(Ports.free()) }
+            for key in ["DATABASE_URL", "REDIS_URL", "PQ_PHASE", "PQ_BYPASS", "CANARY_ENABLE", "CANARY_UPSTREAM_URL"] { env[key] = nil }
             process.environment = env
             let pipe = Pipe()
             process.standardOutput = pipe
@@ -33,8 +32,22 @@ struct WalkthroughTests {
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: data, as: UTF8.self))
         }
+    }
+
+    @Test("scripts/demo.sh --walkthrough passes every step")
+    func walkthrough() async throws {
+        let output = try await Self.demo("--walkthrough")
         #expect(output.0 == 0, "\(output.1)")
         #expect(output.1.contains("walkthrough complete"), "\(output.1)")
+        #expect(output.1.contains("audit log intact"), "\(output.1)")
+    }
+
+    @Test("scripts/demo.sh --cutover: started at 5 %, the broken canary is rolled back by the judge, the audit log stays intact")
+    func cutover() async throws {
+        let output = try await Self.demo("--cutover")
+        #expect(output.0 == 0, "\(output.1)")
+        #expect(output.1.contains("cutover walkthrough complete"), "\(output.1)")
+        #expect(output.1.contains("auto-rollback: error_ratio fail"), "\(output.1)")
         #expect(output.1.contains("audit log intact"), "\(output.1)")
     }
 }
