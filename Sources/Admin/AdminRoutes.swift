@@ -13,6 +13,10 @@ public final class AdminRoutes: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let refreshGauges: @Sendable () -> Void
     private let pools: [ObjectIdentifier: LoopBound<UpstreamPool>]
+    /// The canary arm's pools (`canary.upstream.url`): probed and reported as
+    /// `canary_upstream`, but a canary that is down does not make the replica unready
+    /// (stable serves, and the cutover's judge deals with the canary).
+    private let canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]?
     private let version: String
     private let checkDependencies: @Sendable () async -> [DependencyCheck]
     private let checkBudget: @Sendable () async -> (status: Int, json: JSONValue)
@@ -22,6 +26,7 @@ public final class AdminRoutes: Sendable {
     public init(
         registry: PrometheusCollectorRegistry,
         pools: [ObjectIdentifier: LoopBound<UpstreamPool>],
+        canaryPools: [ObjectIdentifier: LoopBound<UpstreamPool>]? = nil,
         version: String,
         checkDependencies: @escaping @Sendable () async -> [DependencyCheck] = { [] },
         checkBudget: @escaping @Sendable () async -> (status: Int, json: JSONValue) = AdminRoutes.budgetNotConfigured,
@@ -29,6 +34,7 @@ public final class AdminRoutes: Sendable {
     ) {
         self.registry = registry
         self.pools = pools
+        self.canaryPools = canaryPools
         self.version = version
         self.checkDependencies = checkDependencies
         self.checkBudget = checkBudget
@@ -67,25 +73,30 @@ public final class AdminRoutes: Sendable {
         let checkDependencies = self.checkDependencies
         Task(executorPreference: request.loop) {
             async let dependencies = checkDependencies()
-            let upstream = await self.probeUpstream(loop: request.loop, requestID: requestID)
-            let checks = [upstream] + (await dependencies)
+            let upstream = await self.probeUpstream(self.pools, name: "upstream", loop: request.loop, requestID: requestID)
+            var checks = [upstream] + (await dependencies)
             let ready = checks.allSatisfy(\.up)
+            if let canaryPools = self.canaryPools {
+                checks.append(await self.probeUpstream(canaryPools, name: "canary_upstream", loop: request.loop, requestID: requestID))
+            }
             let members = checks.map { JSONText.quoted($0.name) + ":" + $0.json }.joined(separator: ",")
             let body = #"{"status":"\#(ready ? "ready" : "not_ready")","checks":{\#(members)}}"#
             self.respondJSON(body, status: ready ? 200 : 503, requestID: requestID, request: request, responder: bound.value)
         }
     }
 
-    /// `GET /health` to the upstream through this loop's pool.
-    private func probeUpstream(loop: EventLoop, requestID: String) async -> DependencyCheck {
+    /// `GET /health` to an upstream arm through this loop's pool of `pools`.
+    private func probeUpstream(
+        _ pools: [ObjectIdentifier: LoopBound<UpstreamPool>], name: String, loop: EventLoop, requestID: String
+    ) async -> DependencyCheck {
         guard let pool = pools[ObjectIdentifier(loop)]?.value else {
-            return DependencyCheck(name: "upstream", up: false, latencyMicros: 0, error: "no upstream pool on this loop")
+            return DependencyCheck(name: name, up: false, latencyMicros: 0, error: "no upstream pool on this loop")
         }
         return await withCheckedContinuation { continuation in
             let probe = ReadinessProbe { status, error, nanos in
                 let up = status.map { (200..<300).contains($0) } ?? false
                 let why = error ?? (up ? nil : "upstream answered \(status ?? 0)")
-                continuation.resume(returning: DependencyCheck(name: "upstream", up: up, latencyMicros: Int64(nanos / 1000), error: why))
+                continuation.resume(returning: DependencyCheck(name: name, up: up, latencyMicros: Int64(nanos / 1000), error: why))
             }
             var headers = HTTPHeaders()
             headers.add(name: "Host", value: pool.configuration.hostHeader)

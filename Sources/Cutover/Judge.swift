@@ -9,8 +9,17 @@
 public struct Judge: Sendable, Equatable {
     public let rules: [JudgeRule]
     public let minSamples: Int64
-    /// Windows by scope ("" for every request, else the rule's sorted operations).
-    private var windows: [String: [Arm: ArmWindow]] = [:]
+    /// A set of root fields some rule looks at ("" and no fields: every request).
+    struct Scope: Sendable, Equatable {
+        let key: String
+        let fields: Set<String>
+    }
+    /// Scope 0 is every request; then one per distinct rule scope.
+    private let scopes: [Scope]
+    /// Two windows per scope (stable, canary), in one flat array so a request's count is an
+    /// in-place mutation: a window held in a dictionary was copied (its ring and its
+    /// latency arrays) on every record, 5 % of the gateway's CPU with a cutover running.
+    private var windows: [ArmWindow]
     private var breach: [String: Int64] = [:]
     private var lastEvaluated: Int64?
     /// The second the current stage began: no rule looks at requests from before it (a new
@@ -23,13 +32,19 @@ public struct Judge: Sendable, Equatable {
         self.rules = rules
         self.minSamples = max(1, minSamples)
         let longest = rules.map(\.windowSeconds).max() ?? 60
+        var scopes = [Scope(key: "", fields: [])]
         for rule in rules {
-            let scope = Self.scope(rule.operations)
-            if windows[scope] == nil {
-                windows[scope] = [.stable: ArmWindow(seconds: longest), .canary: ArmWindow(seconds: longest)]
-            }
+            let key = Self.scope(rule.operations)
+            if !scopes.contains(where: { $0.key == key }) { scopes.append(Scope(key: key, fields: rule.operations ?? [])) }
         }
-        if windows[""] == nil { windows[""] = [.stable: ArmWindow(seconds: longest), .canary: ArmWindow(seconds: longest)] }
+        self.scopes = scopes
+        windows = Array(repeating: ArmWindow(seconds: longest), count: scopes.count * 2)
+    }
+
+    private static func index(scope: Int, arm: Arm) -> Int { scope * 2 + (arm == .stable ? 0 : 1) }
+
+    private func window(_ key: String, _ arm: Arm) -> ArmWindow? {
+        scopes.firstIndex { $0.key == key }.map { windows[Self.index(scope: $0, arm: arm)] }
     }
 
     static func scope(_ operations: Set<String>?) -> String {
@@ -52,12 +67,9 @@ public struct Judge: Sendable, Equatable {
     public mutating func record(
         arm: Arm, rootFields: [String], atSecond now: Int64, latencyMicros: Int64, error: Bool, costMicros: Int64?, securityViolation: Bool
     ) -> Bool {
-        for scope in windows.keys {
-            if !scope.isEmpty {
-                let fields = scope.split(separator: ",")
-                guard rootFields.contains(where: { fields.contains(Substring($0)) }) else { continue }
-            }
-            windows[scope]?[arm]?.record(
+        for (number, scope) in scopes.enumerated() {
+            if number > 0, !rootFields.contains(where: scope.fields.contains) { continue }
+            windows[Self.index(scope: number, arm: arm)].record(
                 atSecond: now, latencyMicros: latencyMicros, error: error, costMicros: costMicros, securityViolation: securityViolation)
         }
         return securityViolation && arm == .canary && rules.contains { $0.kind == .security }
@@ -73,10 +85,9 @@ public struct Judge: Sendable, Equatable {
     /// the stage began), for a stage's summary.
     public func tallies(atSecond now: Int64) -> [Arm: ArmWindow.Tally] {
         let window = effectiveWindow(rules.map(\.windowSeconds).max() ?? 60, atSecond: now)
-        let arms = windows[""] ?? [:]
         return [
-            .stable: arms[.stable]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally(),
-            .canary: arms[.canary]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally(),
+            .stable: windows[Self.index(scope: 0, arm: .stable)].tally(window: window, endingAt: now),
+            .canary: windows[Self.index(scope: 0, arm: .canary)].tally(window: window, endingAt: now),
         ]
     }
 
@@ -89,10 +100,10 @@ public struct Judge: Sendable, Equatable {
         lastEvaluated = now
         var verdicts: [RuleVerdict] = []
         for rule in rules {
-            let arms = windows[Self.scope(rule.operations)] ?? [:]
+            let key = Self.scope(rule.operations)
             let window = effectiveWindow(rule.windowSeconds, atSecond: now)
-            let canary = arms[.canary]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
-            let stable = arms[.stable]?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
+            let canary = self.window(key, .canary)?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
+            let stable = self.window(key, .stable)?.tally(window: window, endingAt: now) ?? ArmWindow.Tally()
             let reading: Reading
             if !stableExpected, rule.comparesArms {
                 reading = .within("not applicable: no stable arm at 100 %")

@@ -63,7 +63,7 @@ public final class Gateway: Sendable {
         let dependencyMetrics = DependencyMetrics(factory: metrics.factory, dependencies: dependencies)
         let pqMetrics = persistedQueries.map { PersistedQueryMetrics(gate: $0, factory: metrics.factory) }
         let admin = AdminRoutes(
-            registry: registry, pools: pools, version: settings.version,
+            registry: registry, pools: pools, canaryPools: canaryPools, version: settings.version,
             checkDependencies: { await dependencies.check() },
             checkBudget: checkBudget ?? AdminRoutes.budgetNotConfigured
         ) {

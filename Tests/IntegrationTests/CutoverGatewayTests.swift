@@ -267,6 +267,28 @@ struct CutoverGatewayTests {
         }
     }
 
+    @Test("a canary that answers with another tenant's id is rolled back on that request (reason security), without waiting for a window")
+    func crossTenantAnswer() async throws {
+        try await offPool {
+            let stack = try CutoverStack(canaryYAML: Self.fastRules)
+            #expect(try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[50,100],"hold_seconds":600}"#).status == 200)
+            let routed = try Self.within(10) { try stack.status(1)["routed_weight_percent"] as? Int == 50 }
+            #expect(routed != nil)
+            try stack.degradeCanary(#"{"foreign_tenant":true}"#)
+            // One synthetic request on the canary is enough: no min_samples for security.
+            let leaked = try CutoverStack.call(stack.gatewayPorts[0], "POST", "/graphql", body: #"{"query":"{ health }"}"#,
+                                               headers: ["X-Tenant": "t-1", "X-Canary": "canary", "X-Roles": "sre"])
+            #expect(leaked.status == 200)
+            let rolled = try Self.within(5) {
+                try stack.status(0)["routed_weight_percent"] as? Int == 0 && stack.status(1)["routed_weight_percent"] as? Int == 0
+            }
+            #expect(rolled != nil, "\((try? stack.status(0)) ?? [:])")
+            #expect(try Self.auditReasons(stack.databaseURL, action: "cutover.rollback").contains { $0.contains("security violation") })
+            let metrics = try CutoverStack.call(stack.gatewayPorts[0], "GET", "/metrics").text
+            #expect(metricValue(metrics, #"canary_rollbacks_total{reason="security"}"#) == 1)
+        }
+    }
+
     @Test("the kill switch on one replica takes the other to weight 0 (measured; at most 5 s), durably, and blocks a start")
     func killSwitch() async throws {
         try await offPool {
@@ -381,7 +403,13 @@ struct CutoverGatewayTests {
     func canaryDown() async throws {
         try await offPool {
             let stack = try CutoverStack(canaryYAML: Self.fastRules)
+            let healthy = try CutoverStack.call(stack.gatewayPorts[0], "GET", "/health/ready")
+            #expect(healthy.status == 200)
+            #expect(healthy.text.contains(#""canary_upstream":{"status":"up""#), "\(healthy.text)")
             stack.canary.stop()
+            let ready = try CutoverStack.call(stack.gatewayPorts[0], "GET", "/health/ready")
+            #expect(ready.status == 200, "a canary that is down does not make the replica unready: \(ready.text)")
+            #expect(ready.text.contains(#""canary_upstream":{"status":"down""#), "\(ready.text)")
             let refused = try stack.admin(0, "POST", "/admin/cutover", body: #"{"stages":[25,100]}"#)
             #expect(refused.status == 409, "\(refused.text)")
             #expect(refused.text.contains("not healthy"))
