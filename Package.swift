@@ -173,7 +173,7 @@ let package = Package(
         ),
 
         // Test harness: starts real processes on loopback, stops them by PID.
-        .target(name: "TestSupport", dependencies: ["Sockets", "HTTP"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Sockets", "HTTP", "Postgres", "Migrations", logging], swiftSettings: strict),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Sockets", "TestSupport"], swiftSettings: strict),

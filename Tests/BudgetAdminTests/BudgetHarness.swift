@@ -17,13 +17,9 @@ import TestSupport
 /// `HTTPServer` bound to a loopback port, and `/health/budget` routed to `BudgetHealth` —
 /// the wiring `serve` gets, minus the rest of the gateway.
 final class BudgetHarness: Sendable {
-    static let migrations: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("db/migrations").path
-    }()
+    static let migrations = MigratedDatabase.migrationsDirectory
 
-    static let quiet = Logger(label: "test.budget", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quiet = MigratedDatabase.quietLogger("test.budget")
 
     let databaseURL: String
     let pool: PostgresPool
@@ -43,10 +39,8 @@ final class BudgetHarness: Sendable {
     }
 
     static func freshDatabase() async throws -> String {
-        let url = try await offPool { try DataServers.freshDatabase(prefix: "budget") }
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 2))
+        let (url, pool) = try await MigratedDatabase.make(prefix: "budget", maxConnections: 2, logger: quiet)
         defer { pool.close() }
-        try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
         return url
     }
 

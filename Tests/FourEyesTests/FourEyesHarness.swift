@@ -8,21 +8,15 @@ import TestSupport
 
 /// A fresh migrated database on the shared Postgres for each test.
 struct FourEyesHarness: Sendable {
-    static let migrations: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("db/migrations").path
-    }()
+    static let migrations = MigratedDatabase.migrationsDirectory
 
-    static let quiet = Logger(label: "test.four_eyes", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quiet = MigratedDatabase.quietLogger("test.four_eyes")
 
     let pool: PostgresPool
     let store: ApprovalStore
 
     static func make(lifetime: Duration = .seconds(3_600)) async throws -> FourEyesHarness {
-        let url = try await offPool { try DataServers.freshDatabase(prefix: "foureyes") }
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 8), logger: quiet)
-        try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
+        let (url, pool) = try await MigratedDatabase.make(prefix: "foureyes", logger: quiet)
         return FourEyesHarness(pool: pool, store: ApprovalStore(pool: pool, lifetime: lifetime))
     }
 

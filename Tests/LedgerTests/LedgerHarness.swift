@@ -8,21 +8,15 @@ import TestSupport
 
 /// A fresh migrated database on the shared Postgres, with one tenant per test.
 struct LedgerHarness: Sendable {
-    static let migrations: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("db/migrations").path
-    }()
+    static let migrations = MigratedDatabase.migrationsDirectory
 
-    static let quiet = Logger(label: "test.ledger", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quiet = MigratedDatabase.quietLogger("test.ledger")
 
     let url: String
     let pool: PostgresPool
 
     static func make() async throws -> LedgerHarness {
-        let url = try await offPool { try DataServers.freshDatabase(prefix: "ledger") }
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 8), logger: quiet)
-        try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
+        let (url, pool) = try await MigratedDatabase.make(prefix: "ledger", logger: quiet)
         return LedgerHarness(url: url, pool: pool)
     }
 

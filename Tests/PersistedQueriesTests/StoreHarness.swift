@@ -9,13 +9,9 @@ import TestSupport
 /// Real Postgres and Redis from the harness: a fresh migrated database per test, and a
 /// unique environment name per test so Redis keys never collide on the shared server.
 struct StoreHarness: Sendable {
-    static let migrations: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("db/migrations").path
-    }()
+    static let migrations = MigratedDatabase.migrationsDirectory
 
-    static let quiet = Logger(label: "test.pq", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quiet = MigratedDatabase.quietLogger("test.pq")
 
     let postgresURL: String
     let redisURL: String
@@ -23,10 +19,8 @@ struct StoreHarness: Sendable {
 
     /// A migrated database on the shared Postgres, and `redis` (the shared one unless given).
     static func make(redis: RedisServer? = nil) async throws -> StoreHarness {
-        let url = try await offPool { try DataServers.freshDatabase(prefix: "pq") }
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 2))
+        let (url, pool) = try await MigratedDatabase.make(prefix: "pq", maxConnections: 2, logger: quiet)
         defer { pool.close() }
-        try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
         let server: RedisServer
         if let redis {
             server = redis
