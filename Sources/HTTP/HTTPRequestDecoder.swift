@@ -89,20 +89,11 @@ public struct HTTPRequestDecoder: Sendable {
 
     /// Skips a bounded number of empty lines, then parses the request line.
     private mutating func readRequestLine() throws(HTTPParseError) -> Bool {
-        while true {
-            guard let line = try buffer.takeLine(maxLength: limits.maxRequestLineBytes, tooLong: .requestLineTooLong) else {
-                return false
-            }
-            if line.isEmpty {
-                leadingEmptyLines += 1
-                if leadingEmptyLines > limits.maxLeadingEmptyLines {
-                    throw HTTPParseError(.tooManyLeadingEmptyLines)
-                }
-                continue
-            }
-            requestLine = try RequestLine.parse(buffer.bytes, line)
-            section.reset()
-            return true
-        }
+        guard let line = try buffer.takeStartLine(
+            maxLength: limits.maxRequestLineBytes, tooLong: .requestLineTooLong,
+            emptyLines: &leadingEmptyLines, maxEmptyLines: limits.maxLeadingEmptyLines) else { return false }
+        requestLine = try RequestLine.parse(buffer.bytes, line)
+        section.reset()
+        return true
     }
 }

@@ -127,19 +127,10 @@ public struct HTTPResponseDecoder: Sendable {
 
     /// Skips a bounded number of empty lines, then parses the status line.
     private mutating func readStatusLine() throws(HTTPParseError) -> Bool {
-        while true {
-            guard let line = try buffer.takeLine(maxLength: limits.maxRequestLineBytes, tooLong: .statusLineTooLong) else {
-                return false
-            }
-            if line.isEmpty {
-                leadingEmptyLines += 1
-                if leadingEmptyLines > limits.maxLeadingEmptyLines {
-                    throw HTTPParseError(.tooManyLeadingEmptyLines)
-                }
-                continue
-            }
-            statusLine = try StatusLine.parse(buffer.bytes, line)
-            return true
-        }
+        guard let line = try buffer.takeStartLine(
+            maxLength: limits.maxRequestLineBytes, tooLong: .statusLineTooLong,
+            emptyLines: &leadingEmptyLines, maxEmptyLines: limits.maxLeadingEmptyLines) else { return false }
+        statusLine = try StatusLine.parse(buffer.bytes, line)
+        return true
     }
 }

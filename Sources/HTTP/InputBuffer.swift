@@ -44,6 +44,20 @@ struct InputBuffer: Sendable {
         }
     }
 
+    /// A message's start line (request or status line): empty lines before it are
+    /// skipped, at most `maxEmptyLines` per message (counted in `emptyLines`, which the
+    /// caller resets when a message ends); nil when it has not fully arrived.
+    mutating func takeStartLine(
+        maxLength: Int, tooLong: HTTPParseError.Kind, emptyLines: inout Int, maxEmptyLines: Int
+    ) throws(HTTPParseError) -> Range<Int>? {
+        while let line = try takeLine(maxLength: maxLength, tooLong: tooLong) {
+            guard line.isEmpty else { return line }
+            emptyLines += 1
+            if emptyLines > maxEmptyLines { throw HTTPParseError(.tooManyLeadingEmptyLines) }
+        }
+        return nil
+    }
+
     /// The next line ending in CRLF, as the range of its content in ``bytes``
     /// (without the CRLF), consuming it; nil when no complete line is buffered yet.
     ///
