@@ -77,9 +77,21 @@ struct PrometheusEndToEndTests {
     @Test("a canary past 80 % of its daily limit: ratio recorded, CanaryDailyBudgetApproaching pending or firing, every dashboard query answers, the scrape lints")
     func canaryApproachingEndToEnd() async throws {
         // demo's per-field bucket is raised so the seven createEntity below meet the budget,
-        // not the canary rate (5 at once); maestro-internal keeps the canary rate and meets 429.
+        // not the canary rate (5 at once). maestro-internal keeps a burst of 5 but refills
+        // almost never (0.001/s), so its burst of 8 meets 429 however slowly the machine
+        // sends it (at the canary class's 2/s, a loaded CI box refilled the bucket in time).
         let stack = try await offPool {
-            try PQStack(phase: "log", extraYAML: "rate:\n  tenants:\n    demo:\n      operation_burst: 100")
+            try PQStack(phase: "log", extraYAML: """
+                rate:
+                  tenants:
+                    demo:
+                      operation_burst: 100
+                    maestro-internal:
+                      tenant_burst: 5
+                      tenant_per_second: 0.001
+                      operation_burst: 5
+                      operation_per_second: 0.001
+                """)
         }
         let prometheus = try await offPool { try PrometheusServer(scrapePort: stack.port) }
 
