@@ -159,7 +159,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
-                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", argumentParser, logging,
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", argumentParser, logging,
             ],
             swiftSettings: strict
         ),

@@ -26,6 +26,8 @@ apt_install nginx wrk postgresql redis-server curl jq
 swift build -c release --product safemut >/dev/null
 swift build -c release --product intelgraph-demo >/dev/null
 BIN=$(swift build -c release --show-bin-path)
+# Every wrk run here sends a query (bench/post-tenants.lua over 1,000 tenants).
+export WRK_BODY='{"query":"{ health }"}'
 
 WORK=$(mktemp -d /tmp/safemut-cutbench.XXXXXX)
 chmod 755 "$WORK"
@@ -73,8 +75,8 @@ G1=$(free_port); G2=$(free_port)
 "$BIN/safemut" serve --config "$(gateway_config "$G2" "$FAST")" >"$WORK/g2.log" 2>&1 & PIDS+=($!)
 for p in $ST_PORT $CA_PORT $G1 $G2; do wait_port "$p" 30; done
 # Steady query traffic on both replicas for the whole part (bounded by -d).
-timeout 600 wrk -t1 -c2 -d500s -s bench/query-tenants.lua "http://127.0.0.1:$G1/graphql" >/dev/null 2>&1 & LOAD1=$!; PIDS+=($LOAD1)
-timeout 600 wrk -t1 -c2 -d500s -s bench/query-tenants.lua "http://127.0.0.1:$G2/graphql" >/dev/null 2>&1 & LOAD2=$!; PIDS+=($LOAD2)
+timeout 600 wrk -t1 -c2 -d500s -s bench/post-tenants.lua "http://127.0.0.1:$G1/graphql" >/dev/null 2>&1 & LOAD1=$!; PIDS+=($LOAD1)
+timeout 600 wrk -t1 -c2 -d500s -s bench/post-tenants.lua "http://127.0.0.1:$G2/graphql" >/dev/null 2>&1 & LOAD2=$!; PIDS+=($LOAD2)
 TIMES=""
 for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" -gt 0 ] || break
@@ -114,7 +116,7 @@ for p in $A_PORT $B_PORT $NGX_PORT $OFF; do wait_port "$p" 30; done
 declare -A RPS P99
 measure() { # measure KEY PORT
   local rps p50 p99
-  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/query-tenants.lua)"
+  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/post-tenants.lua)"
   echo "round $r $1: $rps rps p99 $p99 ms"
   RPS[$1]="${RPS[$1]:-} $rps"; P99[$1]="${P99[$1]:-} $p99"
 }
@@ -123,7 +125,7 @@ measure() { # measure KEY PORT
 for r in $(seq 1 "$ROUNDS"); do
   admin "$OFF" POST /admin/cutover/rollback '{"to":"last-stable","confirm":true}' >/dev/null || true
   for _ in $(seq 1 50); do [ "$(routed "$OFF")" = 0 ] && break; sleep 0.1; done
-  timeout 30 wrk -t1 -c8 -d2s -s bench/query-tenants.lua "http://127.0.0.1:$OFF/graphql" >/dev/null
+  timeout 30 wrk -t1 -c8 -d2s -s bench/post-tenants.lua "http://127.0.0.1:$OFF/graphql" >/dev/null
   measure nginx "$NGX_PORT"
   measure no-cutover "$OFF"
   admin "$OFF" POST /admin/cutover '{"stages":[50,100],"hold_seconds":3600,"auto_rollback":false}' >/dev/null
@@ -143,7 +145,7 @@ if [ "${PERF:-0}" = 1 ]; then
       admin "$OFF" POST /admin/cutover '{"stages":[50,100],"hold_seconds":3600,"auto_rollback":false}' >/dev/null
     fi
     sleep 1
-    timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/query-tenants.lua "http://127.0.0.1:$OFF/graphql" >/dev/null &
+    timeout 60 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/post-tenants.lua "http://127.0.0.1:$OFF/graphql" >/dev/null &
     WRK=$!
     perf record -q -F 499 -g -o "$WORK/$mode.perf" -p "$GW_PID" -- sleep "${DURATION%s}" >/dev/null 2>&1 || true
     wait "$WRK" || true

@@ -1,7 +1,9 @@
 -- wrk script: bench/post.lua's mutation spread over 1,000 tenants
 -- (bench-0 … bench-999), so the ledger's row locks are not all on one row.
+-- WRK_BODY replaces the body (bench/cutover.sh sends a query, so a canary
+-- split sends its share of tenants to the canary arm).
 wrk.method = "POST"
-wrk.body = '{"query":"mutation { createEntity(name: \\"bench\\") { id } }"}'
+wrk.body = os.getenv("WRK_BODY") or '{"query":"mutation { createEntity(name: \\"bench\\") { id } }"}'
 wrk.headers["Content-Type"] = "application/json"
 local counter = 0
 request = function()

@@ -84,21 +84,29 @@ public struct CutoverRules: Sendable, Equatable {
     public init() {}
 }
 
+extension Duration {
+    /// A duration as operators write it (`canary.hold`, `safemut cutover execute --hold`):
+    /// `20m`, `90s`, `1h`, `500ms`, whole numbers, from 0 up to a week; nil otherwise.
+    public init?(operatorText text: String) {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
+        for (suffix, millis) in units where text.hasSuffix(suffix) {
+            guard let number = parseInteger(String(text.dropLast(suffix.count))) else { return nil }
+            let total = Int64(number) * millis
+            guard total <= 7 * 86_400_000 else { return nil }
+            self = .milliseconds(total)
+            return
+        }
+        return nil
+    }
+}
+
 extension ValueCodec where Value == Duration {
     /// A duration as operators write it: `20m`, `90s`, `1h`, `500ms` (whole numbers), from
     /// 0 up to a week.
     static var durationText: Self {
         Self(
             expected: "a duration such as 500ms, 90s, 20m or 1h (up to 7 days)",
-            parse: { text in
-                let units: [(String, Int64)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
-                for (suffix, millis) in units where text.hasSuffix(suffix) {
-                    guard let number = parseInteger(String(text.dropLast(suffix.count))) else { return nil }
-                    let total = Int64(number) * millis
-                    return total <= 7 * 86_400_000 ? .milliseconds(total) : nil
-                }
-                return nil
-            },
+            parse: { Duration(operatorText: $0) },
             render: { duration in
                 let millis = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
                 if millis % 3_600_000 == 0, millis > 0 { return "\(millis / 3_600_000)h" }

@@ -66,9 +66,7 @@ public struct CutoverAdmin: Sendable {
             JSONMember("auto_promote", plan.map { .bool($0.autoPromote) } ?? .null),
             JSONMember("auto_rollback", plan.map { .bool($0.autoRollback) } ?? .null),
             JSONMember("started_by", state.startedBy.map { .string($0) } ?? .null),
-            JSONMember("sign_offs", .array(state.signOffs.map { .object([
-                JSONMember("person", .string($0.person)), JSONMember("role", .string($0.role)),
-            ]) })),
+            JSONMember("sign_offs", .array(state.signOffs.map(\.json))),
             JSONMember("sign_offs_missing", .array(state.missingSignOffs.map { .string($0) })),
             JSONMember("last_reason", state.lastReason.map { .string($0) } ?? .null),
             JSONMember("freeze_override", state.freezeOverride.map { override in .object([
@@ -274,5 +272,12 @@ public enum CutoverAdminUnavailable {
             ("POST", "/admin/cutover/resume"), ("POST", "/admin/cutover/rollback"), ("POST", "/admin/cutover/approvals"),
             ("PUT", "/admin/cutover/kill-switch"), ("POST", "/admin/cutover/freeze-override"),
         ].map { method, path in AdminEndpoint(method, path) { _ in reply } }
+    }
+}
+
+extension CutoverState.SignOff {
+    /// `{"person","role"}`, as the status reply and the stage summaries show a sign-off.
+    var json: JSONValue {
+        .object([JSONMember("person", .string(person)), JSONMember("role", .string(role))])
     }
 }

@@ -156,9 +156,7 @@ public final class CutoverLive: CanaryRouting {
                 JSONMember("rule", .string($0.rule)), JSONMember("verdict", .string($0.verdict.rawValue)),
                 JSONMember("detail", .string($0.detail)),
             ]) })),
-            JSONMember("sign_offs", .array(snapshot.state.signOffs.map { .object([
-                JSONMember("person", .string($0.person)), JSONMember("role", .string($0.role)),
-            ]) })),
+            JSONMember("sign_offs", .array(snapshot.state.signOffs.map(\.json))),
         ])
     }
 }

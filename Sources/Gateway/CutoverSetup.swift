@@ -39,7 +39,8 @@ struct CutoverSetup: Sendable {
             live: live, store: CutoverStore(pool: postgres), redis: dependencies.redis, subscriber: subscriber,
             metrics: CutoverMetrics(rules: rules.map(\.name)), poll: cutover.poll, enabledAtStart: cutover.enable,
             freeze: freeze, logger: logger)
-        let canary = GatewaySettings(config).canaryUpstream
+        // The same pool settings the gateway gives the canary arm.
+        let canary = cutover.upstreamURL.map { GatewaySettings.upstream($0, config) }
         let healthPath = cutover.healthPath
         let probe: @Sendable () async -> String? = {
             guard let canary else { return "no canary upstream: set canary.upstream.url" }

@@ -8,7 +8,7 @@ public enum AnswerInspection {
     public static func read(body: [UInt8]?, tenant: String?, securityCodes: Set<String>) -> (costMicros: Int64?, violation: Bool) {
         guard let body, let json = try? JSONValue.parse(body) else { return (nil, false) }
         let extensions = json["extensions"]
-        let cost = extensions?["cost"]?["actualUsd"].flatMap(MicroDollars.parse).flatMap { $0 >= 0 ? $0 : nil }
+        let cost = CostReport.actualMicros(extensions)
         var violation = false
         if let answered = extensions?["tenant"]?.stringValue, let tenant, answered != tenant { violation = true }
         for error in json["errors"]?.arrayValue ?? [] {

@@ -61,6 +61,21 @@ public final class RawHTTPClient {
 
     /// Reads one complete response (skipping 1xx unless `keepInterim`).
     /// `method` tells the decoder whether a body follows (HEAD has none).
+    /// One request on a fresh connection to `port`: `Host: localhost`, `headers`, and a
+    /// JSON `Content-Type`/`Content-Length` when there is a body (always for POST and PUT).
+    public static func exchange(
+        port: Int, _ method: String, _ target: String, body: String = "", headers: [String: String] = [:], timeout: Double = 10
+    ) throws -> Response {
+        let client = try RawHTTPClient(port: port, timeout: timeout)
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PUT" {
+            text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+        }
+        try client.send(text + "\r\n" + body)
+        return try client.readResponse(method: method)
+    }
+
     public func readResponse(method: String = "GET", keepInterim: Bool = false) throws -> Response {
         decoder.expectResponse(toMethod: method)
         var head: HTTPResponseHead?

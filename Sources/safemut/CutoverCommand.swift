@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Cutover
 import Foundation
 import HTTPClient
 import Kit
@@ -112,25 +113,19 @@ struct CutoverExecute: AsyncParsableCommand {
     func run() async throws {
         var members = [JSONMember("strategy", .string(strategy))]
         if let stages {
-            let parts = stages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { CutoverTarget.fail("--stages must be like 5,25,50,100", code: 2) }
-            members.append(JSONMember("stages", .array(parts.map { .number(String($0!)) })))
+            guard let parsed = CutoverPlan.stages(parsing: stages) else { CutoverTarget.fail("--stages must be like 5,25,50,100", code: 2) }
+            members.append(JSONMember("stages", .array(parsed.map { .number(String($0)) })))
         }
         if let hold {
-            guard let seconds = Self.seconds(hold) else { CutoverTarget.fail("--hold must be like 90s, 20m or 1h", code: 2) }
-            members.append(JSONMember("hold_seconds", .number(String(seconds))))
+            // The gateway takes whole seconds from 1 s to 7 days, as canary.hold does.
+            guard let duration = Duration(operatorText: hold), duration >= .seconds(1), duration.components.attoseconds == 0 else {
+                CutoverTarget.fail("--hold must be like 90s, 20m or 1h", code: 2)
+            }
+            members.append(JSONMember("hold_seconds", .number(String(duration.components.seconds))))
         }
         if autoRollback { members.append(JSONMember("auto_rollback", .bool(true))) }
         if autoPromote { members.append(JSONMember("auto_promote", .bool(true))) }
         try await target.send("POST", "/admin/cutover", body: target.withReason(members))
-    }
-
-    static func seconds(_ text: String) -> Int? {
-        for (suffix, scale) in [("s", 1), ("m", 60), ("h", 3_600)] where text.hasSuffix(suffix) {
-            guard let value = Int(text.dropLast()), value > 0 else { return nil }
-            return value * scale
-        }
-        return nil
     }
 }
 

@@ -92,14 +92,7 @@ final class CutoverStack: Sendable {
 
     /// One HTTP request to `port`.
     static func call(_ port: Int, _ method: String, _ path: String, body: String = "", headers: [String: String] = [:]) throws -> RawHTTPClient.Response {
-        let client = try RawHTTPClient(port: port, timeout: 15)
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" || method == "PUT" {
-            text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-        }
-        try client.send(text + "\r\n" + body)
-        return try client.readResponse(method: method)
+        try RawHTTPClient.exchange(port: port, method, path, body: body, headers: headers, timeout: 15)
     }
 
     /// An admin call on replica `replica` as `user` with `roles`.

@@ -32,15 +32,7 @@ struct PQStack {
 
     /// One request on a fresh connection.
     func request(_ method: String, _ target: String, body: String = "", headers: [String: String] = [:]) throws -> RawHTTPClient.Response {
-        let client = try RawHTTPClient(port: port, timeout: 10)
-        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" || method == "PUT" {
-            text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-        }
-        text += "\r\n" + body
-        try client.send(text)
-        return try client.readResponse(method: method)
+        try RawHTTPClient.exchange(port: port, method, target, body: body, headers: headers)
     }
 
     /// `POST /graphql` as tenant `tenant`.
