@@ -103,6 +103,20 @@ let package = Package(
             dependencies: ["Cutover", "Ports", "Config", "Contract", "Audit", "Kit", "Postgres", "Redis", "Telemetry", logging, metrics, coreMetrics],
             swiftSettings: strict
         ),
+        // Issue 16: the go/no-go gates' pure parts: the matrix, verdicts over samples, the
+        // load-test and drill inputs, in-toto statements and DSSE envelopes.
+        .target(name: "Gates", dependencies: ["Kit", "Crypto", yams], swiftSettings: strict),
+        // The gates' sources (Prometheus, the ledger, the policy bundle, files, commands,
+        // sign-offs), their runs in the audit log, and their admin routes.
+        .target(
+            name: "GateChecks",
+            dependencies: ["Gates", "Kit", "Crypto", "Contract", "Audit", "Postgres", "HTTPClient", "Config", logging],
+            swiftSettings: strict
+        ),
+        // The signed evidence bundle of a release: write and verify.
+        .target(name: "Evidence", dependencies: ["Gates", "Kit", "Crypto", "Audit", "Postgres"], swiftSettings: strict),
+        // The DR drill: a point-in-time restore of the ledger into a scratch Postgres.
+        .target(name: "Drill", dependencies: ["Kit", "Postgres", "Audit", logging], swiftSettings: strict),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
@@ -159,7 +173,8 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
-                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", argumentParser, logging,
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Gates", "GateChecks", "Evidence", "Drill",
+                argumentParser, logging,
             ],
             swiftSettings: strict
         ),
@@ -233,6 +248,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CutoverTests", dependencies: ["Cutover"], swiftSettings: strict),
+        .testTarget(name: "GatesTests", dependencies: ["Gates", "Kit", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),

@@ -1,0 +1,6 @@
+import Kit
+import Postgres
+import Audit
+import Logging
+
+// Placeholder while issue 16 lands the module.
