@@ -105,7 +105,7 @@ let package = Package(
         ),
         // Issue 16: the go/no-go gates' pure parts: the matrix, verdicts over samples, the
         // load-test and drill inputs, in-toto statements and DSSE envelopes.
-        .target(name: "Gates", dependencies: ["Kit", "Crypto", yams], swiftSettings: strict),
+        .target(name: "Gates", dependencies: ["Kit", "Crypto", "Config", yams], swiftSettings: strict),
         // The gates' sources (Prometheus, the ledger, the policy bundle, files, commands,
         // sign-offs), their runs in the audit log, and their admin routes.
         .target(

@@ -326,6 +326,90 @@ enum OpenSSLCalls {
         }
     }
 
+    // MARK: - ECDSA P-256 keys from PEM (evidence and policy-bundle signatures)
+
+    /// Reads a PEM key with `read` (`PEM_read_bio_PUBKEY` or `PEM_read_bio_PrivateKey`) and
+    /// checks it is an EC key of 256 bits (P-256): the only curve the evidence signs with.
+    private static func p256Key(pem: [UInt8], kind: String, read: (OpaquePointer) -> OpaquePointer?) -> Result<OpaquePointer, CryptoError> {
+        defer { ERR_clear_error() }
+        guard let length = Int32(exactly: pem.count) else { return .failure(.invalidKey(reason: "PEM larger than 2 GiB")) }
+        let key: OpaquePointer? = pem.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let bio = BIO_new_mem_buf(base, length) else { return nil }
+            defer { BIO_free(bio) }
+            return read(bio)
+        }
+        guard let key else { return .failure(.invalidKey(reason: "not a PEM \(kind) (\(lastReason()))")) }
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_EC, EVP_PKEY_get_bits(key) == 256 else {
+            EVP_PKEY_free(key)
+            return .failure(.invalidKey(reason: "the PEM \(kind) is not an ECDSA P-256 key"))
+        }
+        return .success(key)
+    }
+
+    /// A `-----BEGIN PUBLIC KEY-----` P-256 key (`openssl ec -pubout`).
+    static func p256PublicKey(pem: [UInt8]) -> Result<OpaquePointer, CryptoError> {
+        p256Key(pem: pem, kind: "public key") { PEM_read_bio_PUBKEY($0, nil, nil, nil) }
+    }
+
+    /// A `-----BEGIN PRIVATE KEY-----` or `-----BEGIN EC PRIVATE KEY-----` P-256 key
+    /// (`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`), unencrypted.
+    static func p256PrivateKey(pem: [UInt8]) -> Result<OpaquePointer, CryptoError> {
+        p256Key(pem: pem, kind: "private key") { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
+    }
+
+    /// The key's public half as DER SubjectPublicKeyInfo (`i2d_PUBKEY`): what a key id hashes.
+    static func publicKeyDER(_ key: OpaquePointer) -> Result<[UInt8], CryptoError> {
+        let length = i2d_PUBKEY(key, nil)
+        guard length > 0 else { return .failure(lastError(call: "i2d_PUBKEY")) }
+        var der = [UInt8](repeating: 0, count: Int(length))
+        let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var cursor = buffer.baseAddress
+            return i2d_PUBKEY(key, &cursor)
+        }
+        guard written == length else { return .failure(lastError(call: "i2d_PUBKEY")) }
+        return .success(der)
+    }
+
+    /// A new public-only `EVP_PKEY` holding `key`'s public half (DER round trip), so a
+    /// verifier never carries the private scalar.
+    static func publicHalf(_ key: OpaquePointer) -> Result<OpaquePointer, CryptoError> {
+        switch publicKeyDER(key) {
+        case .failure(let error): return .failure(error)
+        case .success(let der):
+            let copy: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+                var cursor = buffer.baseAddress
+                return d2i_PUBKEY(nil, &cursor, Int(buffer.count))
+            }
+            guard let copy else { return .failure(lastError(call: "d2i_PUBKEY")) }
+            return .success(copy)
+        }
+    }
+
+    /// A DER-encoded ECDSA signature over SHA-256 of `message` (`EVP_DigestSignInit`,
+    /// `EVP_DigestSign`); OpenSSL draws the nonce from its DRBG.
+    static func signSHA256(key: OpaquePointer, message: [UInt8]) -> Result<[UInt8], CryptoError> {
+        guard let context = EVP_MD_CTX_new() else { return .failure(lastError(call: "EVP_MD_CTX_new")) }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestSignInit(context, nil, sha256Algorithm.pointer, nil, key) == 1 else {
+            return .failure(lastError(call: "EVP_DigestSignInit"))
+        }
+        var empty: UInt8 = 0
+        return message.withUnsafeBufferPointer { messageBuffer in
+            withUnsafeMutablePointer(to: &empty) { emptyPointer in
+                let base = messageBuffer.baseAddress ?? UnsafePointer(emptyPointer)
+                var length = 0
+                guard EVP_DigestSign(context, nil, &length, base, messageBuffer.count) == 1 else {
+                    return .failure(lastError(call: "EVP_DigestSign"))
+                }
+                var signature = [UInt8](repeating: 0, count: length)
+                guard EVP_DigestSign(context, &signature, &length, base, messageBuffer.count) == 1 else {
+                    return .failure(lastError(call: "EVP_DigestSign"))
+                }
+                return .success(Array(signature.prefix(length)))
+            }
+        }
+    }
+
     // MARK: - Errors and buffers
 
     /// Pops OpenSSL's thread-local error queue (`ERR_get_error`, `ERR_error_string_n`).

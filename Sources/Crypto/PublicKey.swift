@@ -8,7 +8,8 @@ public final class PublicKey: @unchecked Sendable {
     // verification gets its own EVP_MD_CTX).
     private let pointer: OpaquePointer
 
-    private init(_ pointer: OpaquePointer) {
+    /// Takes ownership of an `EVP_PKEY` built elsewhere in this module.
+    init(owning pointer: OpaquePointer) {
         self.pointer = pointer
     }
 
@@ -25,6 +26,27 @@ public final class PublicKey: @unchecked Sendable {
     /// the curve is refused.
     public static func p256(x: [UInt8], y: [UInt8]) -> Result<PublicKey, CryptoError> {
         OpenSSLCalls.p256PublicKey(x: x, y: y).map(PublicKey.init)
+    }
+
+    /// A P-256 key from `-----BEGIN PUBLIC KEY-----` PEM (`openssl ec -pubout`); any other
+    /// algorithm or curve is `.invalidKey`.
+    public static func p256(pem: [UInt8]) -> Result<PublicKey, CryptoError> {
+        OpenSSLCalls.p256PublicKey(pem: pem).map(PublicKey.init)
+    }
+
+    /// The key's id: lowercase hex SHA-256 of its DER SubjectPublicKeyInfo (what
+    /// `openssl pkey -pubin -outform DER | sha256sum` prints), for DSSE's `keyid`.
+    public func keyID() -> Result<String, CryptoError> {
+        OpenSSLCalls.publicKeyDER(pointer).map { SHA256Digest.hex($0) }
+    }
+
+    /// Verifies a DER ECDSA (or PKCS#1 v1.5 RSA) SHA-256 signature over `message`.
+    public func verifySHA256(message: [UInt8], signature: [UInt8]) -> Result<Bool, CryptoError> {
+        message.withUnsafeBytes { messageBytes in
+            signature.withUnsafeBytes { signatureBytes in
+                OpenSSLCalls.verifySHA256(key: pointer, message: messageBytes, signature: signatureBytes)
+            }
+        }
     }
 
     /// The key's size in bits (the RSA modulus, 256 for P-256).
