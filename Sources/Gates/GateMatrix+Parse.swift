@@ -245,7 +245,8 @@ private struct MatrixReader {
 }
 
 extension UInt8 {
-    var isGateIDByte: Bool {
+    /// A gate id's alphabet: letters, digits, `_`, `.`, `-`.
+    public var isGateIDByte: Bool {
         (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
             || self == UInt8(ascii: "_") || self == UInt8(ascii: ".") || self == UInt8(ascii: "-")
     }

@@ -112,6 +112,7 @@ final class GatewayHandler: HTTPServerHandler {
                 nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value
             responder.tenant = context.tenant
+            responder.operationType = context.operation?.kind.rawValue
             switch verdict {
             case .reject(let step, let rejection):
                 self.metrics.rejected(step: step, code: rejection.code.rawValue)
@@ -219,7 +220,7 @@ final class GatewayHandler: HTTPServerHandler {
 
     func responseCompleted(_ summary: ResponseSummary) {
         let route = GatewayMetrics.route(for: summary.path)
-        metrics.requestFinished(route: route, status: summary.status, nanos: summary.durationNanos)
+        metrics.requestFinished(route: route, status: summary.status, nanos: summary.durationNanos, operationType: summary.operationType)
         if logger.logLevel <= .info {
             logger.info("request", metadata: [
                 "request.id": "\(summary.requestID ?? "-")",

@@ -14,6 +14,7 @@ public final class GatewayMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     private let requests = Mutex<[RouteStatus: CoreMetrics.Counter]>([:])
     private let durations: [String: Metrics.Timer]
+    private let graphqlDurations: [String: Metrics.Timer]
     /// By `arm|outcome`: the stable and the canary upstream are timed apart (SPEC §10).
     private let upstreamDurations: [String: Metrics.Timer]
     /// `upstream_requests_total{arm,class}` by `arm|class`.
@@ -82,6 +83,10 @@ public final class GatewayMetrics: Sendable {
         // The admission chain's own latency (the budget path's SLO is p95 < 30 ms).
         admission = Metrics.Timer(label: "admission_duration_seconds", factory: factory)
         var operations: [String: CoreMetrics.Counter] = [:]
+        // Per operation type, the whole request's latency (gate G1: GraphQL p95 and write p95).
+        graphqlDurations = Dictionary(uniqueKeysWithValues: ["query", "mutation", "subscription"].map {
+            ($0, Metrics.Timer(label: "graphql_request_duration_seconds", dimensions: [("type", $0)], factory: factory))
+        })
         for kind in ["query", "mutation", "subscription"] {
             operations[kind] = CoreMetrics.Counter(label: "graphql_operations_total", dimensions: [("type", kind)], factory: factory)
         }
@@ -106,9 +111,10 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// One finished request.
-    func requestFinished(route: String, status: Int, nanos: UInt64) {
+    func requestFinished(route: String, status: Int, nanos: UInt64, operationType: String? = nil) {
         requestCounter(route: route, status: status).increment()
         durations[route]?.recordNanoseconds(Int64(clamping: nanos))
+        if let operationType { graphqlDurations[operationType]?.recordNanoseconds(Int64(clamping: nanos)) }
     }
 
     private func requestCounter(route: String, status: Int) -> CoreMetrics.Counter {

@@ -28,6 +28,9 @@ public final class HTTPResponder {
     public var tenant: String?
     /// The upstream arm (`stable`, `canary`) the handler sent the request to, when a cutover routed it.
     public var arm: String?
+    /// The GraphQL operation's type (query, mutation), when the handler parsed one: the
+    /// per-type latency histogram gate G1's write p95 reads.
+    public var operationType: String?
     /// Body bytes handed to the connection.
     public private(set) var bodyBytes = 0
     /// Called when pending output drops below the high-water mark again.
@@ -193,6 +196,7 @@ public final class HTTPResponder {
             requestID: requestID,
             tenant: tenant,
             arm: arm,
+            operationType: operationType,
             completed: completed
         ))
         connection.responseFinished(self)
@@ -209,7 +213,7 @@ public final class HTTPResponder {
         state = .done
         connection?.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method, path: request.head.path, status: status, bodyBytes: bodyBytes,
-            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, arm: arm, completed: false))
+            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, arm: arm, operationType: operationType, completed: false))
         let callback = onClose
         onClose = nil
         onWritable = nil

@@ -50,6 +50,8 @@ public struct ResponseSummary: Sendable {
     public var tenant: String? = nil
     /// The upstream arm, when a canary cutover routed the request (for the access log).
     public var arm: String? = nil
+    /// The GraphQL operation's type, when the handler parsed one.
+    public var operationType: String? = nil
     /// False when the connection broke before the response was complete.
     public var completed: Bool
 }

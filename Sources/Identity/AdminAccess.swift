@@ -43,6 +43,8 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `POST /admin/cutover`, `…/promote`, `…/pause`, `…/resume` | admin, sre |
 /// | `POST /admin/cutover/rollback`, `PUT /admin/cutover/kill-switch` | admin, sre, security_admin |
 /// | `POST /admin/cutover/approvals`, `…/freeze-override` | sre, product_owner, tech_lead, security_admin, admin |
+/// | `GET /admin/gates` | the cutover's readers, release_lead, support_lead, qe |
+/// | `POST /admin/gates/approvals` | sre, release_lead, support_lead, qe, product_owner, tech_lead, security_admin |
 ///
 /// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
 /// "`finance_admin` only" and the GA notes restrict overrides to the FinOps Admin role.
@@ -66,6 +68,10 @@ public enum AdminAccess {
         Role.admin, Role.sre, Role.securityAdmin, Role.financeAdmin, Role.productOwner, Role.techLead,
     ]
     private static let stageOwners: Set<String> = [Role.admin, Role.sre, Role.productOwner, Role.techLead, Role.securityAdmin]
+    // A go/no-go sign-off is a person's own word in a named role: no admin stand-in.
+    private static let gateSigners: Set<String> = [
+        Role.sre, Role.releaseLead, Role.supportLead, Role.qe, Role.productOwner, Role.techLead, Role.securityAdmin,
+    ]
 
     public static let rules: [AdminRouteRule] = [
         AdminRouteRule(method: "GET", routeTemplate: "/health", access: .open),
@@ -111,6 +117,10 @@ public enum AdminAccess {
         AdminRouteRule(method: "PUT", routeTemplate: "/admin/cutover/kill-switch", access: .roles(stopRelease)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/approvals", access: .roles(stageOwners)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/cutover/freeze-override", access: .roles(stageOwners)),
+
+        AdminRouteRule(
+            method: "GET", routeTemplate: "/admin/gates", access: .roles(releaseReaders.union([Role.releaseLead, Role.supportLead, Role.qe]))),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/gates/approvals", access: .roles(gateSigners)),
     ]
 
     private static let byRoute: [String: AdminRouteRule] = {

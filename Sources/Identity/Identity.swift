@@ -52,4 +52,9 @@ public enum Role {
     /// Seed 003's stage 2 owners, with the tech lead.
     public static let productOwner = "product_owner"
     public static let techLead = "tech_lead"
+    /// Seed 004's go/no-go sign-offs: the release lead, support (comms templates staged),
+    /// and QE, who confirms a load-test result (gate G5's human confirmation).
+    public static let releaseLead = "release_lead"
+    public static let supportLead = "support_lead"
+    public static let qe = "qe"
 }
