@@ -151,6 +151,12 @@ extension SafemutConfig {
             ConfigKey("rate.tenants.*.operation_per_second", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.operationPerSecond, .tokenRate),
             ConfigKey("rate.tenants.*.operation_burst", tenantMap: \.rate.tenants, empty: RateLimitOverride(), \.operationBurst, .burst),
             ConfigKey("rate.canary_tenants", env: "RATE_CANARY_TENANTS", list: \.rate.canaryTenants, .tenantList),
+
+            ConfigKey("finops.budgets.*.monthly_usd", tenantMap: \.finOps.budgets, empty: FinOpsBudget(), \.monthlyMicros,
+                      .scaledDecimal(decimals: 6, 0...1_000_000_000_000_000, expected: "US dollars per month such as 5000")),
+            ConfigKey("policy.bundle", \.policyBundle.bundle, .path),
+            ConfigKey("policy.public_key", \.policyBundle.publicKey, .path),
+            ConfigKey("policy.dir", \.policyBundle.directory, .path),
         ]
     }
 }

@@ -32,6 +32,8 @@ public struct SafemutConfig: Sendable, Equatable {
     public var fourEyes: FourEyesConfig
     public var opa: OPAConfig
     public var rate: RateLimitConfig
+    public var finOps: FinOpsConfig
+    public var policyBundle: PolicyBundleConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -56,5 +58,7 @@ public struct SafemutConfig: Sendable, Equatable {
         fourEyes = FourEyesConfig()
         opa = OPAConfig()
         rate = RateLimitConfig()
+        finOps = FinOpsConfig()
+        policyBundle = PolicyBundleConfig()
     }
 }

@@ -302,12 +302,12 @@ public struct GateRunner: Sendable {
     private func applySignOffs(_ gate: Gate, to result: inout GateResult) async {
         guard let release = environment.release else {
             result.verdict = max(result.verdict, .inconclusive)
-            result.reason = "sign-offs are per release: run with --release; " + result.reason
+            result.reason = Self.joined("sign-offs are per release: run with --release", result.reason)
             return
         }
         guard let pool = environment.pool else {
             result.verdict = max(result.verdict, .inconclusive)
-            result.reason = "sign-offs unreadable: database.url is not set; " + result.reason
+            result.reason = Self.joined("sign-offs unreadable: database.url is not set", result.reason)
             return
         }
         let signOffs: [GateSignOff]
@@ -315,7 +315,7 @@ public struct GateRunner: Sendable {
             signOffs = try await GateSignOffStore(pool: pool).list(gate: gate.id, release: release)
         } catch {
             result.verdict = max(result.verdict, .inconclusive)
-            result.reason = "sign-offs unreadable: \(error); " + result.reason
+            result.reason = Self.joined("sign-offs unreadable: \(error)", result.reason)
             return
         }
         let (filled, missing) = SignOffMatching.assign(roles: gate.signOffRoles, signOffs: signOffs)
@@ -323,12 +323,18 @@ public struct GateRunner: Sendable {
         let who = filled.map { "\($0.person) (\($0.role))" }.joined(separator: ", ")
         if missing.isEmpty {
             let signed = "signed off by \(who)"
-            result.reason = gate.source == .approvals ? signed : "\(result.reason); \(signed)"
+            result.reason = gate.source == .approvals ? signed : Self.joined(result.reason, signed)
         } else {
             result.verdict = max(result.verdict, .inconclusive)
             let waiting = "awaiting sign-off by \(missing.joined(separator: ", ")) for \(release)" + (who.isEmpty ? "" : " (have \(who))")
-            result.reason = gate.source == .approvals ? waiting : "\(result.reason); \(waiting)"
+            result.reason = gate.source == .approvals ? waiting : Self.joined(result.reason, waiting)
         }
+    }
+}
+
+extension GateRunner {
+    static func joined(_ a: String, _ b: String) -> String {
+        [a, b].filter { !$0.isEmpty }.joined(separator: "; ")
     }
 }
 

@@ -195,8 +195,18 @@ struct ConfigDefaultsTests {
           url: http://127.0.0.1:8181
           timeout_ms: 50
           fail_mode: open
+        finops:
+          budgets:
+            llm:
+              monthly_usd: 5000
+        policy:
+          bundle: /etc/safemut/policies.bundle.json
+          public_key: /etc/safemut/policy.pub.pem
+          dir: /etc/safemut/policies
         """
         let config = try parse(yaml)
+        #expect(config.finOps.budgets["llm"]?.monthlyMicros == 5_000_000_000)
+        #expect(config.policyBundle.bundle == "/etc/safemut/policies.bundle.json")
         #expect(config.listen == HostPort(host: "::1", port: 8080))
         #expect(config.environment == "production")
         #expect(config.upstream.url == HTTPEndpoint(host: "intelgraph-api", port: 8080, basePath: "/graphql"))
