@@ -164,7 +164,7 @@ let package = Package(
                 "Contract",
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
-                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers",
+                "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers", "GateChecks",
                 logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -173,7 +173,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
-                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Gates", "GateChecks", "Evidence", "Drill",
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Crypto", "Gates", "GateChecks", "Evidence", "Drill",
                 argumentParser, logging,
             ],
             swiftSettings: strict

@@ -4,6 +4,7 @@ import Audit
 import BudgetAdmin
 import Config
 import Foundation
+import GateChecks
 import Identity
 import Ledger
 import Logging
@@ -46,6 +47,7 @@ public final class GatewayRuntime: Sendable {
                 "environment \(config.environment) is listed in require_enforcement; refusing to start without:\n"
                 + gaps.map { "  \($0)" }.joined(separator: "\n"))
         }
+        try PolicyBundleCheck.verify(config.policyBundle, logger: logger)
         let dependencies: Dependencies
         do throws(DependencyError) {
             dependencies = try Dependencies(config, logger: logger)
@@ -110,6 +112,7 @@ public final class GatewayRuntime: Sendable {
                 + (workers?.endpoints ?? [])
                 + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
                 + (fourEyes?.endpoints ?? [])
+                + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
                 + cutover.endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
