@@ -249,6 +249,7 @@ let package = Package(
         ),
         .testTarget(name: "CutoverTests", dependencies: ["Cutover"], swiftSettings: strict),
         .testTarget(name: "GatesTests", dependencies: ["Gates", "Kit", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates", "Kit", "Crypto"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),

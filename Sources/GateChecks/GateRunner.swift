@@ -138,7 +138,7 @@ public struct GateRunner: Sendable {
             if let bytes = FileManager.default.contents(atPath: bundle) {
                 allInputs.append(GateInput(kind: "policy-bundle", reference: file, sha256: SHA256Digest.hex(Array(bytes)), content: Array(bytes)))
             }
-            return combine(gate, checks: checks, inputs: allInputs, extraReason: checks.isEmpty || checks.allSatisfy({ $0.outcome.verdict == .pass })
+            return combine(gate, checks: checks, inputs: allInputs, extra: [.pass], extraReason: checks.isEmpty || checks.allSatisfy({ $0.outcome.verdict == .pass })
                 ? "bundle signature valid, \(manifest.files.count) file(s) match" : nil)
         } catch {
             return combine(gate, checks: checks, inputs: allInputs, extra: [.fail], extraReason: "policy bundle invalid: \(error)")
@@ -214,10 +214,10 @@ public struct GateRunner: Sendable {
         let monthStart = String(format: "%04d-%02d-01", Int(year), Int(month))
         let secondsIntoMonth = max(1, (nowMicros - monthStartDay * 86_400_000_000) / 1_000_000)
         guard let pool = environment.pool else {
-            return combine(gate, checks: gate.checks.map { noData(gate, $0, "\(GateSourceError.database("database.url is not set"))") }, inputs: [])
+            return combine(gate, checks: gate.checks.map { noData(gate, $0, "\(GateSourceError.database("database.url is not set"))").inconclusiveForOutage() }, inputs: [])
         }
         guard let budgetName = gate.budget, let budget = environment.budgetsMicros[budgetName], budget > 0 else {
-            return combine(gate, checks: gate.checks.map { noData(gate, $0, "finops.budgets.\(gate.budget ?? "?").monthly_usd is not set") }, inputs: [])
+            return combine(gate, checks: gate.checks.map { noData(gate, $0, "finops.budgets.\(gate.budget ?? "?").monthly_usd is not set").inconclusiveForOutage() }, inputs: [])
         }
         let spent: Int64
         do {
