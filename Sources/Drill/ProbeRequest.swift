@@ -37,8 +37,9 @@ public struct ProbeRequest: Sendable, Equatable {
             guard let members = given.objectMembers else { throw bad("\"headers\" must be an object of strings") }
             for member in members {
                 guard let value = member.value.stringValue else { throw bad("header \"\(member.key)\" must be a string") }
-                // A header name or value with a line break would split the request.
-                guard !member.key.isEmpty, !(member.key + value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                // A header name or value with a line break would split the request. Bytes, not
+                // Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+                guard !member.key.isEmpty, !(member.key + value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else {
                     throw bad("header \"\(member.key)\" has an empty name or a line break")
                 }
                 headers.append((member.key, value))

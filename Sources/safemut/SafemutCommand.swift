@@ -12,7 +12,7 @@ struct SafemutCommand: AsyncParsableCommand {
         abstract: "Admission control for GraphQL mutations: budgets, allowlists, four-eyes, rate limits.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckBudgetCommand.self, PQCommand.self, AuditCommand.self,
-            ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, CutoverCommand.self, VersionCommand.self,
+            ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, CutoverCommand.self, DrillCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )
