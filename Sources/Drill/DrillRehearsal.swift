@@ -84,7 +84,7 @@ public enum DrillRehearsal {
                 pgBin: plan.pgBin, port: 5432)
         }
         resources.postgres = restore
-        let restoreURL = restore.connectionString(user: identity.user, database: identity.database)
+        let restoreURL = restore.connectionURL(user: identity.user, database: identity.database)
         try await restore.waitUntilPromoted(connection: restoreURL, seconds: plan.restoreTimeoutSeconds, clock: clock, logger: logger)
         logger.notice("drill restore promoted", metadata: ["drill.elapsed_ms": "\((clock.nowMicros() - lossDrillMicros) / 1_000)"])
 

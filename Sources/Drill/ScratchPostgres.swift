@@ -52,6 +52,10 @@ final class ScratchPostgres: Sendable {
             // The WAL comes only from the snapshot taken at the loss, never from the live archive.
             "-c", "restore_command=cp \(walDirectory)/%f %p",
             "-c", "recovery_target_action=promote", "-c", "recovery_target_timeline=latest",
+            // No connections until promotion: a hot standby would demand max_connections and
+            // friends at least the primary's (often set outside the data directory, e.g. on its
+            // command line or in /etc), and the drill has nothing to read before the end anyway.
+            "-c", "hot_standby=off",
             // A restore must not archive into (and so corrupt) the source's archive, stream
             // from the source, or need the source's TLS files and log collector.
             "-c", "archive_mode=off", "-c", "primary_conninfo=", "-c", "ssl=off",
@@ -87,9 +91,12 @@ final class ScratchPostgres: Sendable {
         try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data)
     }
 
-    /// A libpq connection string for `user` and `database` over the scratch socket.
-    func connectionString(user: String, database: String) -> String {
-        "host=\(Self.quoted(socketDirectory)) port=\(port) user=\(Self.quoted(user)) dbname=\(Self.quoted(database))"
+    /// The `postgresql://` URL for `user` and `database` over the scratch socket
+    /// (`postgresql://user@/db?host=/scratch/sock&port=P`: libpq reads a `host` starting with
+    /// `/` as a socket directory). A URL rather than `key=value` text, because the gateway's
+    /// `DATABASE_URL` must be one.
+    func connectionURL(user: String, database: String) -> String {
+        "postgresql://\(Self.percentEncoded(user))@/\(Self.percentEncoded(database))?host=\(Self.percentEncoded(socketDirectory, keeping: "/"))&port=\(port)"
     }
 
     /// Waits until recovery has ended and the server is promoted (`pg_is_in_recovery()` false),
@@ -129,8 +136,19 @@ final class ScratchPostgres: Sendable {
         server.stop(first: SIGINT, grace: 30)
     }
 
-    /// A libpq conninfo value in single quotes, backslash-escaped.
-    private static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    /// `text` with every byte but RFC 3986's unreserved ones (and `keeping`) as `%XX`.
+    static func percentEncoded(_ text: String, keeping: String = "") -> String {
+        let kept = Set(keeping.utf8)
+        var out = ""
+        for byte in text.utf8 {
+            let unreserved = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+            if unreserved || kept.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
     }
 }
