@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +45,22 @@ final class ChildProcess: Sendable {
         self.pid = process.processIdentifier
         self.name = name
         self.logPath = logPath
+        Self.running.withLock { $0[pid] = self }
+    }
+
+    /// Every child still held, by PID, so an interrupted drill can stop them all
+    /// (`stopAllRunning`); a child leaves when it is stopped or waited for.
+    private static let running = Mutex<[Int32: ChildProcess]>([:])
+
+    /// Stops every child the drill started that is still running (SIGINT first: Postgres's
+    /// fast shutdown, and a drain for the gateway), by PID. For the CLI's SIGINT/SIGTERM.
+    static func stopAllRunning() {
+        let children = running.withLock { held -> [ChildProcess] in
+            defer { held = [:] }
+            return Array(held.values)
+        }
+        for child in children where child.isRunning { kill(child.pid, SIGINT) }
+        for child in children { child.stop(first: SIGTERM, grace: 10) }
     }
 
     var isRunning: Bool { process.isRunning }
@@ -68,6 +85,7 @@ final class ChildProcess: Sendable {
     /// Sends `first` (SIGINT is Postgres's fast shutdown, SIGTERM the gateway's drain), waits
     /// `grace` seconds, then SIGKILL by PID. Idempotent; blocking.
     func stop(first: Int32 = SIGTERM, grace: Double = 10) {
+        _ = Self.running.withLock { $0.removeValue(forKey: pid) }
         guard process.isRunning else { return }
         kill(pid, first)
         if waitForExit(seconds: grace) == nil {
@@ -90,6 +108,7 @@ final class ChildProcess: Sendable {
         let name = URL(fileURLWithPath: executable).lastPathComponent
         let log = logDirectory + "/\(name)-\(UUID().uuidString.prefix(8)).log"
         let child = try ChildProcess(name: step, executable: executable, arguments: arguments, logPath: log)
+        defer { _ = running.withLock { $0.removeValue(forKey: child.pid) } }
         guard let status = child.waitForExit(seconds: seconds) else {
             child.stop(first: SIGKILL, grace: 5)
             throw DrillError(step: step, code: code, message: "\(executable) \(arguments.joined(separator: " ")) ran past \(Int(seconds)) s")

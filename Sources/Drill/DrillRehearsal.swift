@@ -147,3 +147,12 @@ public enum DrillRehearsal {
         }
     }
 }
+
+extension DrillRehearsal {
+    /// Stops, by PID, every process a drill in this process started and has not stopped yet
+    /// (the scratch gateway, the scratch Postgres, a running pg_basebackup): for a CLI that
+    /// is interrupted mid-drill. The scratch directory is left for inspection.
+    public static func stopChildren() {
+        ChildProcess.stopAllRunning()
+    }
+}

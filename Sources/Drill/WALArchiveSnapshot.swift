@@ -49,7 +49,7 @@ struct WALArchiveSnapshot: Sendable {
             do {
                 try FileManager.default.copyItem(atPath: archive + "/" + file.name, toPath: directory + "/" + file.name)
             } catch {
-                throw DrillError(step: "wal", code: .walGap, message: "cannot copy \(file.name) from the archive: \(error.localizedDescription)")
+                throw DrillError(step: "wal", code: .restoreFailed, message: "cannot copy \(file.name) from the archive: \(error.localizedDescription)")
             }
             kept.append(file)
         }

@@ -3,6 +3,7 @@ import Config
 import Drill
 import Foundation
 import Logging
+import Sockets
 import Telemetry
 
 /// `safemut drill`: disaster-recovery rehearsals (SPEC §11).
@@ -73,6 +74,7 @@ struct DrillRehearseCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = resolvePlan()
         let logger = Logger(label: "safemut.drill")
+        Self.stopChildrenOnInterrupt()
         let result = await DrillRehearsal.run(plan, logger: logger)
         let text = result.json.serialized + "\n"
         do {
@@ -122,7 +124,7 @@ struct DrillRehearseCommand: AsyncParsableCommand {
             restore = try DrillDuration.milliseconds(parsing: restoreTimeout, flag: "--restore-timeout")
             gateway = try DrillDuration.milliseconds(parsing: gatewayTimeout, flag: "--gateway-timeout")
         } catch {
-            Self.fail((error as? DrillError)?.message ?? "\(error)", code: 2)
+            Self.fail(error.message, code: 2)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: walArchive, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -135,6 +137,20 @@ struct DrillRehearseCommand: AsyncParsableCommand {
             // /proc/self/exe: the running binary itself, wherever it was started from.
             gatewayBinary: gatewayBinary ?? "/proc/self/exe",
             restoreTimeoutSeconds: max(1, restore / 1_000), gatewayTimeoutSeconds: max(1, gateway / 1_000))
+    }
+
+    /// SIGINT or SIGTERM mid-drill: stop the scratch gateway and Postgres by PID (they would
+    /// outlive us otherwise), then exit 130. The waiter lives on a thread of its own, forever.
+    private static func stopChildrenOnInterrupt() {
+        let thread = Thread {
+            let waiter = SignalWaiter(signals: [SIGINT, SIGTERM])
+            let signo = waiter.next()
+            FileHandle.standardError.write(Data("safemut drill rehearse: signal \(signo): stopping the scratch gateway and Postgres\n".utf8))
+            DrillRehearsal.stopChildren()
+            Foundation.exit(130)
+        }
+        thread.name = "safemut-drill-signals"
+        thread.start()
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

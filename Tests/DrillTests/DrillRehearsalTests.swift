@@ -74,7 +74,6 @@ struct DrillRehearsalTests {
         #expect(report["backup"]?["start_wal"]?.stringValue?.utf8.count == 24)
         #expect(report["loss_at"]?.stringValue.flatMap(RFC3339.parse) != nil)
         #expect(report["finished_at"]?.stringValue.flatMap(RFC3339.parse) != nil)
-        print("drill test run: rpo_ms=\(rpo) rto_ms=\(rto) rows=\(rows.serialized)")
     }
 
     @Test("a WAL gap: a segment deleted from the archive after the backup, before the loss, is wal_gap naming it; exit code 2")
