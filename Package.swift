@@ -116,7 +116,7 @@ let package = Package(
         // The signed evidence bundle of a release: write and verify.
         .target(name: "Evidence", dependencies: ["Gates", "Kit", "Crypto", "Audit", "Postgres"], swiftSettings: strict),
         // The DR drill: a point-in-time restore of the ledger into a scratch Postgres.
-        .target(name: "Drill", dependencies: ["Kit", "Postgres", "Audit", logging], swiftSettings: strict),
+        .target(name: "Drill", dependencies: ["Kit", "Postgres", "Audit", "HTTPClient", "Sockets", logging], swiftSettings: strict),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
@@ -249,7 +249,7 @@ let package = Package(
         ),
         .testTarget(name: "CutoverTests", dependencies: ["Cutover"], swiftSettings: strict),
         .testTarget(name: "GatesTests", dependencies: ["Gates", "Kit", "Crypto"], swiftSettings: strict),
-        .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates", "Kit", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),

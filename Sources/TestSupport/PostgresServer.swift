@@ -23,6 +23,13 @@ public final class PostgresServer: Sendable {
     public let binDirectory: String
 
     private let process: Mutex<ManagedProcess?>
+    /// WAL archiving, when the cluster was started with it (see `WALArchiving`).
+    public let archiving: WALArchiving?
+
+    /// Where archived WAL goes, when archiving is on.
+    public var archiveDirectory: String? {
+        archiving.map { $0.archiveDirectory ?? directory + "/archive" }
+    }
 
     public var dataDirectory: String { directory + "/data" }
     public var socketDirectory: String { directory + "/sock" }
@@ -46,21 +53,23 @@ public final class PostgresServer: Sendable {
     /// The server log so far (for failure messages).
     public func log() -> String { process.withLock { $0?.output() ?? "" } }
 
-    private init(directory: String, port: Int, binDirectory: String) {
+    private init(directory: String, port: Int, binDirectory: String, archiving: WALArchiving?) {
         self.directory = directory
         self.port = port
         self.binDirectory = binDirectory
         self.process = Mutex(nil)
+        self.archiving = archiving
     }
 
-    /// Creates a cluster and starts it; throws `HarnessError` when a step fails.
-    public static func start(timeout: Double = 60) throws -> PostgresServer {
+    /// Creates a cluster and starts it, with WAL archiving when `archiving` is given; throws
+    /// `HarnessError` when a step fails.
+    public static func start(timeout: Double = 60, archiving: WALArchiving? = nil) throws -> PostgresServer {
         let bin = ProcessInfo.processInfo.environment["PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
         guard FileManager.default.isExecutableFile(atPath: bin + "/postgres") else {
             throw HarnessError.missingBinary(bin + "/postgres")
         }
         let directory = try DataCommand.makeTemporaryDirectory(prefix: "safemut-pg")
-        let server = PostgresServer(directory: directory, port: Ports.free(), binDirectory: bin)
+        let server = PostgresServer(directory: directory, port: Ports.free(), binDirectory: bin, archiving: archiving)
         do {
             try server.initialize()
             try server.launch(timeout: timeout)
@@ -74,11 +83,15 @@ public final class PostgresServer: Sendable {
 
     private func initialize() throws {
         try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        if let archiveDirectory {
+            try FileManager.default.createDirectory(atPath: archiveDirectory, withIntermediateDirectories: true)
+            try DataCommand.handToUnprivileged(archiveDirectory)
+        }
         try DataCommand.handToUnprivileged(directory)
         let (exe, args) = DataCommand.asUnprivileged(binDirectory + "/initdb", [
             "-D", dataDirectory, "-U", superuser, "--auth=trust", "--no-sync",
             "--encoding=UTF8", "--locale=C",
-        ])
+        ] + (archiving?.initdbArguments ?? []))
         try DataCommand.check(exe, args, timeout: 120)
         // Trust for everyone but the password role, which must prove its password over TCP.
         let hba = """
@@ -86,7 +99,7 @@ public final class PostgresServer: Sendable {
             host all \(passwordUser) 127.0.0.1/32 scram-sha-256
             host all all 127.0.0.1/32 trust
 
-            """
+            """ + (archiving?.hbaLines ?? "")
         try hba.write(toFile: dataDirectory + "/pg_hba.conf", atomically: false, encoding: .utf8)
         try DataCommand.handToUnprivileged(dataDirectory + "/pg_hba.conf")
     }
@@ -98,7 +111,7 @@ public final class PostgresServer: Sendable {
             // A test cluster is disposable: durability costs time and buys nothing.
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200", "-c", "shared_buffers=64MB",
-        ])
+        ] + (archiving.map { $0.serverSettings(archive: archiveDirectory ?? "") } ?? []))
         let started = try DataCommand.withUnblockedSignals {
             try ManagedProcess(name: "postgres", executable: exe, arguments: args)
         }

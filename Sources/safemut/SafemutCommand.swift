@@ -12,8 +12,8 @@ struct SafemutCommand: AsyncParsableCommand {
         abstract: "Admission control for GraphQL mutations: budgets, allowlists, four-eyes, rate limits.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckBudgetCommand.self, PQCommand.self, AuditCommand.self,
-            ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, CutoverCommand.self, GateCommand.self, EvidenceCommand.self, PolicyCommand.self,
-            VersionCommand.self,
+            ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, CutoverCommand.self, GateCommand.self, EvidenceCommand.self,
+            PolicyCommand.self, DrillCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )
