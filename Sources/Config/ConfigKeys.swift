@@ -60,6 +60,8 @@ extension SafemutConfig {
             ConfigKey("canary.stages", \.cutover.stages, .percentList).listing(),
             ConfigKey("canary.hold", \.cutover.hold, .durationText),
             ConfigKey("canary.freeze_windows", list: \.cutover.freezeWindows, .shortTextList),
+            ConfigKey("canary.gates", list: \.cutover.gates, .gateRequirementList),
+            ConfigKey("canary.gate_max_age", \.cutover.gateMaxAge, .durationText),
             ConfigKey("canary.auto_promote", \.cutover.autoPromote, .boolean),
             ConfigKey("canary.auto_rollback", \.cutover.autoRollback, .boolean),
             ConfigKey("canary.include_tenants", list: \.cutover.includeTenants, .tenantList),

@@ -38,6 +38,11 @@ public struct CutoverConfig: Sendable, Equatable {
     public var poll: Duration = .seconds(1)
     /// `canary.rules.*`: the judge's rules (seed defaults).
     public var rules = CutoverRules()
+    /// `canary.gates`: go/no-go gates (SPEC §11) that must PASS before a stage is left:
+    /// `G1` for every stage, `50:G7` only for the stage at 50 %. Empty: none.
+    public var gates: [String] = []
+    /// `canary.gate_max_age`: how recent the `safemut gate validate` run must be.
+    public var gateMaxAge: Duration = .seconds(3_600)
 
     public init() {}
 }
@@ -186,6 +191,29 @@ extension ValueCodec where Value == [Int] {
                 return values.isEmpty ? nil : values
             },
             render: { $0.map(String.init).joined(separator: ",") }
+        )
+    }
+}
+
+extension ValueCodec where Value == [String] {
+    /// `G1` or `WEIGHT:G1` items (a gate id, optionally bound to one stage's weight).
+    static var gateRequirementList: Self {
+        Self(
+            expected: "a list of gate ids, each optionally bound to a stage weight, such as [G1, G4, \"50:G7\"]",
+            parse: { text in
+                let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+                var values: [String] = []
+                for item in items where !item.isEmpty {
+                    let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    guard parts.count <= 2, let id = parts.last, !id.isEmpty, id.utf8.count <= 32,
+                          id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D })
+                    else { return nil }
+                    if parts.count == 2 { guard let weight = parseInteger(parts[0]), (1...100).contains(weight) else { return nil } }
+                    values.append(item)
+                }
+                return values
+            },
+            render: { $0.joined(separator: ",") }
         )
     }
 }

@@ -11,13 +11,34 @@ public struct CutoverPlan: Sendable, Equatable {
     /// Stage index → the roles whose sign-off the stage needs before it is left, one
     /// distinct person per role (never the one who started the cutover).
     public var signOffs: [Int: [String]]
+    /// Stage index → the go/no-go gates (SPEC §11) that must PASS in a recent run before
+    /// the stage is left.
+    public var gates: [Int: [String]]
 
-    public init(stages: [Int], holdSeconds: Int64, autoPromote: Bool, autoRollback: Bool, signOffs: [Int: [String]] = [:]) {
+    public init(
+        stages: [Int], holdSeconds: Int64, autoPromote: Bool, autoRollback: Bool, signOffs: [Int: [String]] = [:],
+        gates: [Int: [String]] = [:]
+    ) {
         self.stages = stages
         self.holdSeconds = holdSeconds
         self.autoPromote = autoPromote
         self.autoRollback = autoRollback
         self.signOffs = signOffs
+        self.gates = gates
+    }
+
+    /// `canary.gates` items over `stages`: `G1` binds every stage that is left for a higher
+    /// weight, `50:G7` only the stage at 50 %; an item naming no stage of the plan binds none.
+    public static func gates(requirements: [String], stages: [Int]) -> [Int: [String]] {
+        var out: [Int: [String]] = [:]
+        for item in requirements {
+            let parts = item.split(separator: ":").map(String.init)
+            let id = parts.last ?? item
+            for index in stages.indices.dropLast() where parts.count == 1 || Int(parts[0]) == stages[index] {
+                if !(out[index] ?? []).contains(id) { out[index, default: []].append(id) }
+            }
+        }
+        return out
     }
 
     /// Seed 003's owners: 5→25 SRE; 25→50 product owner and tech lead; 50→100 SRE and security.

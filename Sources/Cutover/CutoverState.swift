@@ -63,6 +63,7 @@ public struct CutoverState: Sendable, Equatable {
         case holding(remainingSeconds: Int64)
         case verdict(String)
         case signOffsMissing([String])
+        case gatesNotPassed([String])
         case starterCannotSignOff
         case alreadySignedOff(String)
         case roleNotNeeded(person: String, needed: [String])
@@ -79,6 +80,8 @@ public struct CutoverState: Sendable, Equatable {
             case .holding(let remaining): return "the stage holds for another \(remaining) s"
             case .verdict(let why): return "the judge does not allow promotion: \(why)"
             case .signOffsMissing(let roles): return "the stage needs sign-off by: \(roles.joined(separator: ", "))"
+            case .gatesNotPassed(let gates):
+                return "the stage needs these go/no-go gates to PASS in a recent run (safemut gate validate): \(gates.joined(separator: "; "))"
             case .starterCannotSignOff: return "the person who started the cutover cannot sign off its stages"
             case .alreadySignedOff(let person): return "\(person) already signed off this stage; two distinct people are needed"
             case .roleNotNeeded(let person, let needed):
@@ -130,6 +133,12 @@ public struct CutoverState: Sendable, Equatable {
     }
 
     /// The roles the current stage still needs signed off.
+    /// The gates the current stage needs to PASS before it is left.
+    public var requiredGates: [String] {
+        guard status == .running || status == .paused, let plan else { return [] }
+        return plan.gates[stageIndex] ?? []
+    }
+
     public var missingSignOffs: [String] {
         guard let plan, let needed = plan.signOffs[stageIndex] else { return [] }
         var missing = needed
@@ -160,7 +169,7 @@ public struct CutoverState: Sendable, Equatable {
     /// Leaves the current stage for the next (or completes at the last): the hold is over,
     /// the judge passes, the sign-offs are in. Only a running cutover is promoted.
     public func promote(
-        verdict: StageVerdict, atSeconds now: Int64, reason: String, freeze: [FreezeWindow] = []
+        verdict: StageVerdict, atSeconds now: Int64, reason: String, freeze: [FreezeWindow] = [], gates: [String: String] = [:]
     ) -> Result<CutoverState, Refusal> {
         guard status == .running, let plan else { return .failure(.notRunning(status)) }
         guard !killSwitchEngaged else { return .failure(.killSwitchEngaged) }
@@ -173,6 +182,8 @@ public struct CutoverState: Sendable, Equatable {
         }
         let missing = missingSignOffs
         guard missing.isEmpty else { return .failure(.signOffsMissing(missing)) }
+        let unmet = requiredGates.filter { gates[$0] != "PASS" }.map { "\($0): \(gates[$0] ?? "no verdict")" }
+        guard unmet.isEmpty else { return .failure(.gatesNotPassed(unmet)) }
         var next = self
         next.signOffs = []
         next.stageStartedAtSeconds = now
@@ -229,13 +240,13 @@ public struct CutoverState: Sendable, Equatable {
     /// What the judge's verdict does by itself on a tick: a failure rolls back when the plan
     /// says so; a green, held stage with its sign-offs promotes when the plan says so.
     /// Nil: nothing changes.
-    public func tick(verdict: StageVerdict, atSeconds now: Int64, freeze: [FreezeWindow] = []) -> CutoverState? {
+    public func tick(verdict: StageVerdict, atSeconds now: Int64, freeze: [FreezeWindow] = [], gates: [String: String] = [:]) -> CutoverState? {
         guard status == .running, let plan, !killSwitchEngaged else { return nil }
         if verdict.overall == .fail, plan.autoRollback {
             return try? rollBack(reason: "auto-rollback: \(verdict.summary)").get()
         }
         if plan.autoPromote, verdict.overall == .pass {
-            return try? promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: freeze).get()
+            return try? promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: freeze, gates: gates).get()
         }
         return nil
     }

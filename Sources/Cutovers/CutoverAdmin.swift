@@ -68,6 +68,7 @@ public struct CutoverAdmin: Sendable {
             JSONMember("started_by", state.startedBy.map { .string($0) } ?? .null),
             JSONMember("sign_offs", .array(state.signOffs.map(\.json))),
             JSONMember("sign_offs_missing", .array(state.missingSignOffs.map { .string($0) })),
+            JSONMember("gates_required", .array(state.requiredGates.map { .string($0) })),
             JSONMember("last_reason", state.lastReason.map { .string($0) } ?? .null),
             JSONMember("freeze_override", state.freezeOverride.map { override in .object([
                 JSONMember("approvers", .array(override.approvers.map { .string($0) })),
@@ -147,11 +148,14 @@ public struct CutoverAdmin: Sendable {
         let verdict = engine.lastVerdict
         let why = reason ?? "\(event) by \(actor)"
         let freeze = engine.freeze
+        let required = engine.live.snapshot.state.requiredGates
+        let gates = event == "promote" && !required.isEmpty ? await engine.gateStanding(required) : [:]
         let detail = JSONValue.object(
-            [JSONMember("summary", engine.live.summary(verdict))] + (reason.map { [JSONMember("reason", .string($0))] } ?? []))
+            [JSONMember("summary", engine.live.summary(verdict))] + (reason.map { [JSONMember("reason", .string($0))] } ?? [])
+                + (gates.isEmpty ? [] : [JSONMember("gates", .object(gates.keys.sorted().map { JSONMember($0, .string(gates[$0] ?? "")) }))]))
         return await reply(engine.change(event: event, actor: actor, detail: detail) { state in
             switch event {
-            case "promote": return state.promote(verdict: verdict, atSeconds: now, reason: why, freeze: freeze)
+            case "promote": return state.promote(verdict: verdict, atSeconds: now, reason: why, freeze: freeze, gates: gates)
             case "pause": return state.pause(reason: why)
             default: return state.resume(atSeconds: now, reason: why)
             }

@@ -30,15 +30,20 @@ public final class CutoverEngine: Sendable {
     let enabledAtStart: Bool
     /// `canary.freeze_windows`: no start or promotion inside one without an override.
     public let freeze: [FreezeWindow]
+    /// The newest recent verdict of each named go/no-go gate (`canary.gates`): "PASS", or
+    /// what else it is ("FAIL in run 12", "no run in the last 3600 s").
+    let gateStanding: @Sendable ([String]) async -> [String: String]
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let lastVerdicts = Mutex<[String: Verdict]>([:])
     private let verdict = Mutex<StageVerdict>(.green)
 
     public init(
         live: CutoverLive, store: CutoverStore?, redis: RedisClient?, subscriber: RedisSubscriber?, metrics: CutoverMetrics,
-        poll: Duration, enabledAtStart: Bool, freeze: [FreezeWindow] = [], logger: Logger
+        poll: Duration, enabledAtStart: Bool, freeze: [FreezeWindow] = [],
+        gateStanding: @escaping @Sendable ([String]) async -> [String: String] = { _ in [:] }, logger: Logger
     ) {
         self.freeze = freeze
+        self.gateStanding = gateStanding
         self.live = live
         self.store = store
         self.redis = redis
@@ -197,13 +202,17 @@ public final class CutoverEngine: Sendable {
             return
         }
         let now = live.now
-        guard let next = state.tick(verdict: verdict, atSeconds: now, freeze: freeze) else { return }
+        // The gates are read only when the stage could be promoted by itself now.
+        let needsGates = state.plan?.autoPromote == true && verdict.overall == .pass && !state.requiredGates.isEmpty
+            && state.heldSeconds(atSeconds: now) >= (state.plan?.holdSeconds ?? 0)
+        let gates = needsGates ? await gateStanding(state.requiredGates) : [:]
+        guard let next = state.tick(verdict: verdict, atSeconds: now, freeze: freeze, gates: gates) else { return }
         if next.status == .rolledBack {
             await rollBack(reason: next.lastReason ?? "auto-rollback", kind: "auto", actor: "safemut-judge")
         } else {
             let detail = JSONValue.object([JSONMember("summary", live.summary(verdict))])
             _ = await change(event: "promote", actor: "safemut-judge", detail: detail) { state in
-                state.promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: self.freeze)
+                state.promote(verdict: verdict, atSeconds: now, reason: "auto-promote after a green hold", freeze: self.freeze, gates: gates)
             }
         }
     }

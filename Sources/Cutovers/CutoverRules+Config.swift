@@ -47,7 +47,8 @@ extension CutoverConfig {
         return CutoverPlan(
             stages: stages, holdSeconds: (hold ?? self.hold).components.seconds, autoPromote: autoPromote ?? self.autoPromote,
             autoRollback: autoRollback ?? self.autoRollback,
-            signOffs: CutoverPlan.seedSignOffs.filter { $0.key < stages.count - 1 })
+            signOffs: CutoverPlan.seedSignOffs.filter { $0.key < stages.count - 1 },
+            gates: CutoverPlan.gates(requirements: gates, stages: stages))
     }
 }
 

@@ -86,7 +86,7 @@ public struct CutoverStore: Sendable {
         }
         let row = try await session.query("""
             SELECT status, array_to_json(stages)::text AS stages, hold_seconds, auto_promote, auto_rollback,
-                   sign_off_roles::text AS sign_off_roles, stage_index,
+                   sign_off_roles::text AS sign_off_roles, stage_gates::text AS stage_gates, stage_index,
                    floor(extract(epoch FROM stage_started_at))::bigint AS stage_started, started_by, last_reason
             FROM canary_cutovers WHERE id = $1
             """, [.uuid(id)]).single()
@@ -96,9 +96,14 @@ public struct CutoverStore: Sendable {
             guard let index = Int(member.key) else { continue }
             signOffRoles[index] = member.value.arrayValue?.compactMap(\.stringValue) ?? []
         }
+        var stageGates: [Int: [String]] = [:]
+        for member in try JSONValue.parse(Array(try row["stage_gates"].string().utf8)).objectMembers ?? [] {
+            guard let index = Int(member.key) else { continue }
+            stageGates[index] = member.value.arrayValue?.compactMap(\.stringValue) ?? []
+        }
         state.plan = CutoverPlan(
             stages: stages, holdSeconds: try row["hold_seconds"].int64(), autoPromote: try row["auto_promote"].bool(),
-            autoRollback: try row["auto_rollback"].bool(), signOffs: signOffRoles)
+            autoRollback: try row["auto_rollback"].bool(), signOffs: signOffRoles, gates: stageGates)
         state.status = CutoverState.Status(rawValue: try row["status"].string()) ?? .rolledBack
         state.stageIndex = try row["stage_index"].int()
         state.stageStartedAtSeconds = try row["stage_started"].int64()
@@ -177,15 +182,18 @@ public struct CutoverStore: Sendable {
         let roles = JSONValue.object(plan.signOffs.keys.sorted().map { index in
             JSONMember(String(index), .array((plan.signOffs[index] ?? []).map { .string($0) }))
         })
+        let gates = JSONValue.object(plan.gates.keys.sorted().map { index in
+            JSONMember(String(index), .array((plan.gates[index] ?? []).map { .string($0) }))
+        })
         let row = try await session.query("""
             INSERT INTO canary_cutovers (status, stages, hold_seconds, auto_promote, auto_rollback, sign_off_roles,
-                                         stage_index, stage_started_at, started_by, last_reason)
-            VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::integer), $3, $4, $5, $6::jsonb, $7, to_timestamp($8), $9, $10)
+                                         stage_index, stage_started_at, started_by, last_reason, stage_gates)
+            VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::integer), $3, $4, $5, $6::jsonb, $7, to_timestamp($8), $9, $10, $11::jsonb)
             RETURNING id::text AS id
             """, [.text(state.status.rawValue), .json(JSONValue.array(plan.stages.map { .number(String($0)) }).serialized),
                   .int(plan.holdSeconds), .bool(plan.autoPromote), .bool(plan.autoRollback), .json(roles.serialized),
                   .int(Int64(state.stageIndex)), .int(state.stageStartedAtSeconds), .text(state.startedBy ?? "unknown"),
-                  state.lastReason.map { .text($0) }]).single()
+                  state.lastReason.map { .text($0) }, .json(gates.serialized)]).single()
         guard let id = UUID(uuidString: try row["id"].string()) else { throw PostgresError(.decoding, message: "cutover id is not a UUID") }
         return id
     }

@@ -47,6 +47,30 @@ public struct GateRunStore: Sendable {
         }
     }
 
+    /// For each of `gates`, its verdict in the newest run (within `maxAgeMicros` of `nowMicros`)
+    /// that evaluated it: "PASS", or "FAIL in gate run 12 (…reason)", or "no gate run in the
+    /// last N s evaluated it" (what a cutover stage's promotion reads, `canary.gates`).
+    public func standing(of gates: [String], maxAgeMicros: Int64, nowMicros: Int64) async throws(PostgresError) -> [String: String] {
+        let rows = try await pool.query("""
+            SELECT id, results FROM gate_runs
+            WHERE run_at >= to_timestamp($1::double precision / 1000000) ORDER BY run_at DESC, id DESC LIMIT 200
+            """, [.int(nowMicros - maxAgeMicros)])
+        var out: [String: String] = [:]
+        for row in rows {
+            let id = try row["id"].int64()
+            guard let run = try? JSONValue.parse(Array(try row["results"].string().utf8)) else { continue }
+            for gate in run["gates"]?.arrayValue ?? [] {
+                guard let name = gate["id"]?.stringValue, gates.contains(name), out[name] == nil,
+                      let verdict = gate["verdict"]?.stringValue else { continue }
+                out[name] = verdict == "PASS" ? "PASS" : "\(verdict) in gate run \(id) (\(gate["reason"]?.stringValue ?? ""))"
+            }
+        }
+        for gate in gates where out[gate] == nil {
+            out[gate] = "no gate run in the last \(maxAgeMicros / 1_000_000) s evaluated it"
+        }
+        return out
+    }
+
     /// The newest run, or nil.
     public func latest() async throws(PostgresError) -> Stored? {
         let rows = try await pool.query("""

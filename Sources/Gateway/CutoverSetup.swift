@@ -3,6 +3,7 @@ import Contract
 import Cutover
 import Cutovers
 import Foundation
+import GateChecks
 import HTTPClient
 import Logging
 import Redis
@@ -38,7 +39,16 @@ struct CutoverSetup: Sendable {
         let engine = CutoverEngine(
             live: live, store: CutoverStore(pool: postgres), redis: dependencies.redis, subscriber: subscriber,
             metrics: CutoverMetrics(rules: rules.map(\.name)), poll: cutover.poll, enabledAtStart: cutover.enable,
-            freeze: freeze, logger: logger)
+            freeze: freeze,
+            gateStanding: { [runs = GateRunStore(pool: postgres), maxAge = cutover.gateMaxAge.components.seconds * 1_000_000, logger] gates in
+                do {
+                    return try await runs.standing(of: gates, maxAgeMicros: maxAge, nowMicros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+                } catch {
+                    logger.warning("cannot read gate runs for a promotion", metadata: ["error": "\(error)"])
+                    return Dictionary(uniqueKeysWithValues: gates.map { ($0, "gate runs unreadable: \(error)") })
+                }
+            },
+            logger: logger)
         // The same pool settings the gateway gives the canary arm.
         let canary = cutover.upstreamURL.map { GatewaySettings.upstream($0, config) }
         let healthPath = cutover.healthPath

@@ -27,3 +27,7 @@ CREATE TABLE gate_signoffs (
     signed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (gate, release, person)
 );
+
+-- A cutover stage may require gates to PASS before it is left (canary.gates): stage
+-- index → gate ids, fixed when the cutover starts, like its sign-off roles.
+ALTER TABLE canary_cutovers ADD COLUMN stage_gates jsonb NOT NULL DEFAULT '{}';
