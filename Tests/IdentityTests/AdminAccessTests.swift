@@ -38,10 +38,14 @@ struct AdminAccessTests {
         ("PUT", "/admin/cutover/kill-switch", ["admin", "sre", "security_admin"]),
         ("POST", "/admin/cutover/approvals", ["admin", "sre", "product_owner", "tech_lead", "security_admin"]),
         ("POST", "/admin/cutover/freeze-override", ["admin", "sre", "product_owner", "tech_lead", "security_admin"]),
+        ("GET", "/admin/gates", ["admin", "sre", "security_admin", "finance_admin", "product_owner", "tech_lead", "release_lead", "support_lead", "qe"]),
+        // A sign-off is a person's own word in a named role: no admin stand-in.
+        ("POST", "/admin/gates/approvals", ["sre", "release_lead", "support_lead", "qe", "product_owner", "tech_lead", "security_admin"]),
     ]
 
     static let allRoles = [
         "admin", "finance_admin", "security_admin", "senior_analyst", "team_lead", "analyst", "sre", "product_owner", "tech_lead",
+        "release_lead", "support_lead", "qe",
     ]
 
     @Test("each route accepts exactly its roles", arguments: 0..<expectations.count)
