@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq \
-  python3-venv prometheus python3-cryptography python3-securesystemslib openssl
+  python3-venv prometheus python3-cryptography python3-securesystemslib python3-locust openssl
 # The policy conformance tests run policies/approval.rego through a real Rego engine.
 ensure_regorus
 

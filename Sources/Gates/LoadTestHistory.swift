@@ -22,8 +22,11 @@ public struct LoadTestHistory: Sendable, Equatable {
     static let required = ["Timestamp", "Name", "Requests/s", "Failures/s", "95%"]
 
     public static func parse(_ bytes: [UInt8]) throws(Problem) -> LoadTestHistory {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // Split on bytes: locust's csv module ends lines with CRLF, and in a Swift String
+        // "\r\n" is one Character, which a split on "\n" would never find.
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            Substring(String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self))
+        }
         guard let header = lines.first, !header.isEmpty else {
             throw Problem(line: 1, message: "empty file: expected locust's stats-history CSV header")
         }

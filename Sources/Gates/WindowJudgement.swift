@@ -34,11 +34,11 @@ public struct CheckOutcome: Sendable, Equatable {
     }
 }
 
-/// The verdict rule of SPEC §11 over a window of samples: fewer than `minSamples` with data
-/// is no data (INCONCLUSIVE, or FAIL when the gate says so, never PASS); `failAfter`
-/// consecutive failing samples fail the check; fewer are reported but do not trip it (the
-/// seed's "two consecutive failing windows" for the noisy load test). A window without data
-/// between two failing ones neither breaks nor extends the run.
+/// The verdict rule of SPEC §11 over a window of samples: `failAfter` consecutive failing
+/// samples fail the check (fewer are reported but do not trip it: the seed's "two
+/// consecutive failing windows" for the noisy load test); otherwise fewer than `minSamples`
+/// with data is no data (INCONCLUSIVE, or FAIL when the gate says so, never PASS). A window
+/// without data between two failing ones neither breaks nor extends the run.
 public enum WindowJudgement {
     public static func judge(
         _ series: [[GateSample]], threshold: Threshold, failAfter: Int, minSamples: Int, onNoData: NoDataRule
@@ -62,17 +62,19 @@ public enum WindowJudgement {
                 }
             }
         }
+        // A tripped check is conclusive however few samples it has: `fail_after` consecutive
+        // failing windows are evidence. Too few samples only ever stop a PASS.
+        if longest >= failAfter {
+            return CheckOutcome(
+                verdict: .fail, value: worst, samples: samples, failing: failing, longestFailingRun: longest,
+                reason: "\(longest) consecutive sample(s) miss \(threshold) (fail_after \(failAfter)); worst \(worst.map(String.init(describing:)) ?? "-")")
+        }
         if samples < minSamples {
             let verdict: GateVerdict = onNoData == .fail ? .fail : .inconclusive
             let what = samples == 0 ? "no data" : "\(samples) sample(s) with data"
             return CheckOutcome(
                 verdict: verdict, value: worst, samples: samples, failing: failing, longestFailingRun: longest,
                 reason: "\(what), \(minSamples) needed (on_no_data: \(onNoData.rawValue))")
-        }
-        if longest >= failAfter {
-            return CheckOutcome(
-                verdict: .fail, value: worst, samples: samples, failing: failing, longestFailingRun: longest,
-                reason: "\(longest) consecutive sample(s) miss \(threshold) (fail_after \(failAfter)); worst \(worst.map(String.init(describing:)) ?? "-")")
         }
         let note = failing == 0
             ? "all \(samples) sample(s) meet \(threshold)"

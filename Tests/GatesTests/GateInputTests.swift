@@ -23,6 +23,9 @@ struct GateInputTests {
         #expect(p95[1].value?.description == "640")
         #expect(history.samples(.errorRatio)[1].value?.description == "0.002")
         #expect(history.samples(.errorRatio)[0].value == nil)
+        // locust writes CRLF line ends (Python's csv module).
+        let crlf = try LoadTestHistory.parse(Array(csv.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        #expect(crlf == history)
     }
 
     @Test("a malformed load-test file is a typed problem with its line", arguments: [

@@ -126,6 +126,9 @@ struct GateVerdictTests {
         #expect(empty.verdict == .fail)
         let few = WindowJudgement.judge(Self.samples(["0.1", "0.1"]), threshold: Self.atMost, failAfter: 1, minSamples: 3, onNoData: .inconclusive)
         #expect(few.verdict == .inconclusive && few.samples == 2)
+        // Too few samples stop a PASS, not a FAIL: two failing windows in a row are evidence.
+        let tripped = WindowJudgement.judge(Self.samples(["0.9", "0.9"]), threshold: Self.atMost, failAfter: 2, minSamples: 10, onNoData: .inconclusive)
+        #expect(tripped.verdict == .fail)
         #expect(GateVerdict.worst([]) == .inconclusive)
     }
 

@@ -101,6 +101,23 @@ struct GateEndToEndTests {
         #expect(try Self.json(unreachable.output)["overall"] as? String == "INCONCLUSIVE")
         #expect(unreachable.output.contains("Prometheus unreachable"))
 
+        // An empty range (a series Prometheus does not have) is no data: INCONCLUSIVE, never PASS.
+        let emptyMatrix = work + "/empty.yaml"
+        try """
+            version: 1
+            gates:
+              - id: G1
+                source: prometheus
+                window: 15s
+                step: 1s
+                min_samples: 1
+                checks:
+                  - {name: nothing, query: "sum(rate(no_such_metric_total[5m]))", threshold: ">= 0"}
+            """.write(toFile: emptyMatrix, atomically: true, encoding: .utf8)
+        let empty = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G1", "--matrix", emptyMatrix], environment: environment) }
+        #expect(empty.status == 3, "\(empty.output)")
+        #expect(empty.output.contains("no data, 1 needed"), "\(empty.output)")
+
         // The evidence of the PASS run: written, verified by us and by an independent verifier.
         for (name, args) in [("key.pem", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", work + "/key.pem"]),
                              ("other.pem", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", work + "/other.pem"])] {
@@ -153,6 +170,8 @@ struct GateEndToEndTests {
         #expect(removed.ours == 1 && removed.theirs == 1, "a removed statement: \(removed.output)")
         let otherKey = try await offPool { try Self.safemut(["evidence", "verify", bundle, "--key", work + "/other.pub.pem"], environment: environment) }
         #expect(otherKey.status == 1 && otherKey.output.contains("no signature verifies"), "another key: \(otherKey.output)")
+        let otherKeyIndependent = try Self.run("/usr/bin/python3", [Binaries.repositoryRoot + "/scripts/verify-evidence.py", bundle, work + "/other.pub.pem"])
+        #expect(otherKeyIndependent.status == 1, "another key, independent verifier: \(otherKeyIndependent.output)")
 
         // G8: three distinct people with the named roles, recorded through the admin API.
         let ops = Binaries.repositoryRoot + "/ops/go-no-go-matrix.yaml"
@@ -189,5 +208,79 @@ struct GateEndToEndTests {
             return try Self.safemut(["evidence", "verify", bundle, "--key", work + "/key.pub.pem"], environment: environment)
         }
         #expect(rewrite.status == 1 && rewrite.output.contains("TAMPERED"), "a rewritten audit log: \(rewrite.output)")
+    }
+
+    /// The shipped G5 with its file pointed at `csv`.
+    static func g5(reading csv: String) throws -> String {
+        let text = try String(contentsOfFile: Binaries.repositoryRoot + "/ops/go-no-go-matrix.yaml", encoding: .utf8)
+        let start = try #require(text.range(of: "  - id: G5\n"))
+        let end = try #require(text.range(of: "  - id: G6\n"))
+        let block = text[start.lowerBound..<end.lowerBound]
+            .replacingOccurrences(of: "    file: loadtest/run_stats_history.csv\n", with: "    file: \(csv)\n")
+        let path = NSTemporaryDirectory() + "g5-\(UUID().uuidString.prefix(8)).yaml"
+        try ("version: 1\ngates:\n" + block).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Debian's locust, headless, running `ops/locustfile.py` against the gateway (bounded: 4 users, `seconds`).
+    static func locust(port: Int, seconds: Int, prefix: String) throws -> (status: Int32?, output: String) {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOAD_TENANT"] = "test"
+        environment["LOAD_WAIT_SECONDS"] = "0.1"
+        let process = try ManagedProcess(
+            name: "locust", executable: "/usr/bin/python3",
+            arguments: ["-m", "locust", "-f", Binaries.repositoryRoot + "/ops/locustfile.py", "--headless", "-u", "4", "-r", "4",
+                        "-t", "\(seconds)s", "--host", "http://127.0.0.1:\(port)", "--csv", prefix, "--csv-full-history", "--only-summary"],
+            environment: environment, currentDirectory: NSTemporaryDirectory())
+        let status = process.waitForExit(timeout: Double(seconds) + 60)
+        return (status, process.output())
+    }
+
+    @Test("G5 over a real locust run through the gateway: INCONCLUSIVE until QE confirms, then PASS; an upstream failing half its answers FAILs it")
+    func loadTestGate() async throws {
+        // The canary class's mutation rate would answer 429s, which locust counts as failures.
+        let stack = try await offPool {
+            try PQStack(phase: "log", extraYAML: """
+                rate:
+                  tenants:
+                    test:
+                      tenant_per_second: 1000
+                      tenant_burst: 1000
+                      operation_per_second: 1000
+                      operation_burst: 1000
+                """)
+        }
+        let environment = ["DATABASE_URL": stack.databaseURL]
+        let work = NSTemporaryDirectory() + "gates-g5-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        let healthy = try await offPool { try Self.locust(port: stack.port, seconds: 16, prefix: work + "/healthy") }
+        #expect(healthy.status == 0, "locust: \(healthy.output)")
+        let matrix = try Self.g5(reading: work + "/healthy_stats_history.csv")
+        let waiting = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G5", "--matrix", matrix, "--release", "v9.9.9"], environment: environment) }
+        #expect(waiting.status == 3, "\(waiting.output)")
+        #expect(waiting.output.contains("awaiting sign-off by qe for v9.9.9"), "\(waiting.output)")
+        let checks = try #require(Self.gate(try Self.json(waiting.output), "G5")?["checks"] as? [[String: Any]])
+        #expect(checks.allSatisfy { $0["verdict"] as? String == "PASS" }, "\(checks)")
+        #expect(checks.allSatisfy { ($0["samples"] as? Int ?? 0) >= 10 }, "\(checks)")
+        let confirmed = try await offPool {
+            try stack.admin("POST", "/admin/gates/approvals", body: #"{"gate":"G5","release":"v9.9.9","note":"k6-equivalent run reviewed"}"#, roles: "qe", extra: ["X-User-Id": "quinn"])
+        }
+        #expect(confirmed.status == 201, "\(confirmed.text)")
+        let passed = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G5", "--matrix", matrix, "--release", "v9.9.9"], environment: environment) }
+        #expect(passed.status == 0, "\(passed.output)")
+        #expect(passed.output.contains("signed off by quinn (qe)"))
+
+        let faults = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "PUT", "/demo/faults", body: #"{"error_percent":50}"#, headers: [:])
+        #expect(faults.status == 200, "\(faults.text)")
+        let failing = try await offPool { try Self.locust(port: stack.port, seconds: 8, prefix: work + "/failing") }
+        #expect(failing.status == 1, "locust exits 1 when requests failed: \(failing.output)")
+        let failedMatrix = try Self.g5(reading: work + "/failing_stats_history.csv")
+        let failed = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G5", "--matrix", failedMatrix, "--release", "v9.9.9"], environment: environment) }
+        #expect(failed.status == 1, "\(failed.output)")
+        let errorRatio = (Self.gate(try Self.json(failed.output), "G5")?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "error_ratio" }
+        #expect(errorRatio?["verdict"] as? String == "FAIL", "\(String(describing: errorRatio))")
+        #expect((errorRatio?["longest_failing_run"] as? Int ?? 0) >= 2)
     }
 }
