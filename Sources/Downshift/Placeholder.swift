@@ -1,0 +1,4 @@
+import GraphQLAnalysis
+import Kit
+
+// Placeholder while issue 17 lands the module.

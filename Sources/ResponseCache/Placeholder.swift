@@ -1,0 +1,3 @@
+import Kit
+
+// Placeholder while issue 17 lands the module.
