@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "Drill", dependencies: ["Kit", "Postgres", "Audit", "HTTPClient", "Sockets", logging], swiftSettings: strict),
         // Issue 17: the cost downshift ladder's pure rules (tiers, effects, burn, hysteresis)
         // and the bounded response cache for @cacheable queries.
-        .target(name: "Downshift", dependencies: ["Kit", "GraphQLAnalysis"], swiftSettings: strict),
+        .target(name: "Downshift", dependencies: [], swiftSettings: strict),
         .target(name: "ResponseCache", dependencies: ["Kit"], swiftSettings: strict),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
@@ -253,7 +253,7 @@ let package = Package(
         ),
         .testTarget(name: "CutoverTests", dependencies: ["Cutover"], swiftSettings: strict),
         .testTarget(name: "GatesTests", dependencies: ["Gates", "Kit", "Crypto"], swiftSettings: strict),
-        .testTarget(name: "DownshiftTests", dependencies: ["Downshift", "GraphQLAnalysis"], swiftSettings: strict),
+        .testTarget(name: "DownshiftTests", dependencies: ["Downshift"], swiftSettings: strict),
         .testTarget(name: "ResponseCacheTests", dependencies: ["ResponseCache"], swiftSettings: strict),
         .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),

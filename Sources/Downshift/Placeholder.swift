@@ -1,4 +1,0 @@
-import GraphQLAnalysis
-import Kit
-
-// Placeholder while issue 17 lands the module.
