@@ -21,11 +21,10 @@ public final class CutoverEngine: Sendable {
 
     public let live: CutoverLive
     let store: CutoverStore?
-    let redis: RedisClient?
-    let subscriber: RedisSubscriber?
+    /// The Redis broadcast and the 1 s Postgres poll every replica follows the state by.
+    let follower: VersionFollower
     let metrics: CutoverMetrics
     let logger: Logger
-    let poll: Duration
     /// `canary.enable: false` (or `CANARY_ENABLE=false`) at start: engaged durably.
     let enabledAtStart: Bool
     /// `canary.freeze_windows`: no start or promotion inside one without an override.
@@ -33,7 +32,6 @@ public final class CutoverEngine: Sendable {
     /// The newest recent verdict of each named go/no-go gate (`canary.gates`): "PASS", or
     /// what else it is ("FAIL in run 12", "no run in the last 3600 s").
     let gateStanding: @Sendable ([String]) async -> [String: String]
-    private let tasks = Mutex<[Task<Void, Never>]>([])
     private let lastVerdicts = Mutex<[String: Verdict]>([:])
     private let verdict = Mutex<StageVerdict>(.green)
 
@@ -46,10 +44,8 @@ public final class CutoverEngine: Sendable {
         self.gateStanding = gateStanding
         self.live = live
         self.store = store
-        self.redis = redis
-        self.subscriber = subscriber
+        self.follower = VersionFollower(channel: Self.channel, redis: redis, subscriber: subscriber, poll: poll, logger: logger)
         self.metrics = metrics
-        self.poll = poll
         self.enabledAtStart = enabledAtStart
         self.logger = logger
         live.setSecurityHandler { [weak self] in
@@ -67,41 +63,20 @@ public final class CutoverEngine: Sendable {
                 .success(state.killSwitch(enable: false, reason: "canary.enable=false at start"))
             }
         }
-        var started: [Task<Void, Never>] = []
-        if let subscriber {
-            let stream = subscriber.subscribe([Self.channel])
-            started.append(Task { [weak self] in
-                for await _ in stream {
+        follower.start(
+            reload: { [weak self] in await self?.refresh() },
+            isStale: { [weak self] in await self?.isStale() ?? false },
+            extra: [{ [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
                     guard let self else { return }
-                    await self.refresh()
+                    await self.tick()
                 }
-            })
-        }
-        let poll = self.poll
-        started.append(Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: poll)
-                guard let self else { return }
-                await self.refreshIfNewer()
-            }
-        })
-        started.append(Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                guard let self else { return }
-                await self.tick()
-            }
-        })
-        tasks.withLock { $0 = started }
+            }])
     }
 
     public func stop() {
-        let running = tasks.withLock { tasks -> [Task<Void, Never>] in
-            defer { tasks = [] }
-            return tasks
-        }
-        for task in running { task.cancel() }
-        subscriber?.close()
+        follower.stop()
     }
 
     /// The judge's last verdict.
@@ -163,22 +138,15 @@ public final class CutoverEngine: Sendable {
         }
     }
 
-    func refreshIfNewer() async {
-        guard let store else { return }
-        do {
-            if try await store.version() > live.snapshot.version { await refresh() }
-        } catch {
-            // Logged by refresh() when it matters; the poll just tries again.
-        }
+    /// Whether Postgres holds a newer state than the one installed here.
+    func isStale() async -> Bool {
+        guard let store else { return false }
+        // Unreadable: refresh() logs it when it matters; the poll just tries again.
+        return ((try? await store.version()) ?? 0) > live.snapshot.version
     }
 
     func announce(_ version: Int64) async {
-        guard let redis else { return }
-        do {
-            _ = try await redis.command("PUBLISH", Self.channel, String(version))
-        } catch {
-            logger.warning("cutover change not broadcast; other replicas see it within the poll", metadata: ["error": "\(error)"])
-        }
+        await follower.announce(version, what: "cutover")
     }
 
     /// One second of the judge.
