@@ -121,6 +121,13 @@ let package = Package(
         // and the bounded response cache for @cacheable queries.
         .target(name: "Downshift", dependencies: [], swiftSettings: strict),
         .target(name: "ResponseCache", dependencies: ["Kit"], swiftSettings: strict),
+        // The ladder's shared state, its automatic switching on money burn, its synthetic
+        // checks and its admin routes.
+        .target(
+            name: "Downshifts",
+            dependencies: ["Downshift", "Ports", "Config", "Contract", "Audit", "Kit", "Postgres", "Redis", "GateChecks", "Gates", "HTTPClient", logging, coreMetrics],
+            swiftSettings: strict
+        ),
         .target(name: "ApprovalPolicy", dependencies: ["HTTPClient", "Kit", "Crypto", "GraphQLAnalysis"], swiftSettings: strict),
         .target(
             name: "FourEyes",
@@ -141,14 +148,14 @@ let package = Package(
         // The ports: what the admission steps ask of the stores (a rate check, a reservation
         // store, an approval gate, an allowlist check) and the values they trade. The
         // adapters implement them; the steps know nothing else of Redis or Postgres.
-        .target(name: "Ports", dependencies: ["Kit", "Contract", "HTTP", "GraphQLAnalysis", "ApprovalPolicy", "Cutover"], swiftSettings: strict),
+        .target(name: "Ports", dependencies: ["Kit", "Contract", "HTTP", "GraphQLAnalysis", "ApprovalPolicy", "Cutover", "Downshift"], swiftSettings: strict),
 
         // The admission chain and the routes that are ours.
         .target(
             name: "Admission",
             dependencies: [
                 "Kit",
-                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy", "Cutover",
+                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy", "Cutover", "Downshift",
                 logging,
             ],
             swiftSettings: strict
@@ -169,6 +176,7 @@ let package = Package(
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers", "GateChecks",
+                "Downshift", "Downshifts",
                 logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict

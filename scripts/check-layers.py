@@ -30,7 +30,7 @@ LAYERS = [
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "IntelGraphDemo"]),
     ("vocabulary", ["Contract", "Ports"]),
-    ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers", "GateChecks", "Evidence", "Drill"]),
+    ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers", "GateChecks", "Evidence", "Drill", "Downshifts"]),
     ("admission", ["Admission"]),
     ("admin", ["Admin"]),
     ("gateway", ["Gateway"]),

@@ -37,6 +37,10 @@ public struct RequestContext: Sendable {
     public var estimate: Estimate?
     /// The upstream arm the canary step chose; nil: stable, no cutover routing traffic.
     public var arm: Arm?
+    /// The downshift tier's factor on this request's rate limits, per mille (1000: none).
+    public var rateFactorPerMille = 1_000
+    /// False when the downshift tier samples this request out of the access log.
+    public var accessLogged = true
     /// The admitted steps' post phases, in the order they registered (see `StepCompletion`).
     public private(set) var completions: [any StepCompletion] = []
 

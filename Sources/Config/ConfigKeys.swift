@@ -156,9 +156,33 @@ extension SafemutConfig {
 
             ConfigKey("finops.budgets.*.monthly_usd", tenantMap: \.finOps.budgets, empty: FinOpsBudget(), \.monthlyMicros,
                       .scaledDecimal(decimals: 6, 0...1_000_000_000_000_000, expected: "US dollars per month such as 5000")),
+            ConfigKey("finops.budgets.*.source", tenantMap: \.finOps.budgets, empty: FinOpsBudget(), \.source, .budgetSource),
+            ConfigKey("finops.budgets.*.query", tenantMap: \.finOps.budgets, empty: FinOpsBudget(), \.query, .text),
             ConfigKey("policy.bundle", \.policyBundle.bundle, .path),
             ConfigKey("policy.public_key", \.policyBundle.publicKey, .path),
             ConfigKey("policy.dir", \.policyBundle.directory, .path),
+
+            ConfigKey("downshift.max_ttl_minutes", \.downshift.maxTTLMinutes, .integer(1...43_200)),
+            ConfigKey("downshift.max_tokens", \.downshift.maxTokens, .integer(1...100_000_000)),
+            ConfigKey("downshift.retry_after_seconds", \.downshift.retryAfterSeconds, .integer(1...86_400)),
+            ConfigKey("downshift.poll_ms", \.downshift.poll, .milliseconds),
+            ConfigKey("downshift.max_auto_tier", \.downshift.maxAutoTier, .integer(0...6)),
+            ConfigKey("downshift.auto.enabled", \.downshift.autoEnabled, .boolean),
+            ConfigKey("downshift.auto.thresholds", list: \.downshift.thresholds, .thresholdList),
+            ConfigKey("downshift.auto.margin_percent", \.downshift.marginPercent, .integer(0...50)),
+            ConfigKey("downshift.auto.hold", \.downshift.hold, .durationText),
+            ConfigKey("downshift.auto.interval_ms", \.downshift.interval, .milliseconds),
+            ConfigKey("downshift.auto.projection_after", \.downshift.projectionAfter, .durationText),
+            ConfigKey("downshift.synthetic_tenant", \.downshift.syntheticTenant, .name),
+            ConfigKey("downshift.synthetic_interval_ms", \.downshift.syntheticInterval, .milliseconds),
+            ConfigKey("downshift.synthetic.*.query", tenantMap: \.downshift.synthetic, empty: SyntheticCheckConfig(), \.query, .text),
+            ConfigKey("downshift.synthetic.*.priority", tenantMap: \.downshift.synthetic, empty: SyntheticCheckConfig(), \.priority, .integer(0...3)),
+            ConfigKey("downshift.tiers.*.refuse_tags", tenantMap: \.downshift.tiers, empty: TierOverride(), \.refuseTags, .nameList),
+            ConfigKey("downshift.tiers.*.cache_only_tags", tenantMap: \.downshift.tiers, empty: TierOverride(), \.cacheOnlyTags, .nameList),
+            ConfigKey("downshift.tiers.*.lowest_priority", tenantMap: \.downshift.tiers, empty: TierOverride(), \.lowestPriority, .integer(0...3)),
+            ConfigKey("downshift.tiers.*.rate_factor", tenantMap: \.downshift.tiers, empty: TierOverride(), \.rateFactorPerMille,
+                      .scaledDecimal(decimals: 3, 1...1_000, expected: "a factor in (0, 1] such as 0.5")),
+            ConfigKey("downshift.tiers.*.max_hops", tenantMap: \.downshift.tiers, empty: TierOverride(), \.maxHops, .integer(0...1_000)),
         ]
     }
 }

@@ -10,9 +10,15 @@ public struct FinOpsConfig: Sendable, Equatable {
 public struct FinOpsBudget: Sendable, Equatable {
     /// Micro-dollars per calendar month (UTC).
     public var monthlyMicros: Int?
+    /// Where the spend comes from (default: the ledger).
+    public var source: Source?
+    /// `prometheus` budgets: the query answering this month's spend in US dollars.
+    public var query: String?
 
-    public init(monthlyMicros: Int? = nil) {
+    public init(monthlyMicros: Int? = nil, source: Source? = nil, query: String? = nil) {
         self.monthlyMicros = monthlyMicros
+        self.source = source
+        self.query = query
     }
 }
 

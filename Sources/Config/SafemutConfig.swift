@@ -34,6 +34,7 @@ public struct SafemutConfig: Sendable, Equatable {
     public var rate: RateLimitConfig
     public var finOps: FinOpsConfig
     public var policyBundle: PolicyBundleConfig
+    public var downshift: DownshiftConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -60,5 +61,6 @@ public struct SafemutConfig: Sendable, Equatable {
         rate = RateLimitConfig()
         finOps = FinOpsConfig()
         policyBundle = PolicyBundleConfig()
+        downshift = DownshiftConfig()
     }
 }

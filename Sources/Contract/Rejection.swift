@@ -18,6 +18,8 @@ public struct Rejection: Error, Sendable, Equatable {
         case budgetExceeded = "BUDGET_EXCEEDED"
         case dependencyUnavailable = "DEPENDENCY_UNAVAILABLE"
         case upstreamError = "UPSTREAM_ERROR"
+        /// The cost downshift ladder refused the operation at this tier (SPEC §12).
+        case downshifted = "DOWNSHIFTED"
 
         /// The default status; `UPSTREAM_ERROR` is 502 or 504 (set per rejection).
         public var defaultStatus: Int {
@@ -32,7 +34,7 @@ public struct Rejection: Error, Sendable, Equatable {
             case .persistedQueryNotFound: return 200
             case .rateLimited: return 429
             case .budgetExceeded: return 402
-            case .dependencyUnavailable: return 503
+            case .dependencyUnavailable, .downshifted: return 503
             case .upstreamError: return 502
             }
         }

@@ -66,7 +66,7 @@ public enum DownshiftDecision: Sendable, Equatable {
 
 /// The rules of one tier applied to one request, in a fixed order so the reason a client
 /// sees is the most fundamental one: priority, then new tenant, tags, hops, tokens, cache.
-public enum DownshiftRules {
+public enum TierRules {
     public static func decide(_ request: DownshiftRequest, tier: DownshiftTier, policy: TierPolicy, logSample: Bool = true) -> DownshiftDecision {
         guard tier != .normal else { return .serve(.init()) }
         let priority = request.priority

@@ -25,7 +25,8 @@ public struct ConfiguredPipeline: Sendable {
     /// a `PipelineConfigError` naming the key. `allowlist` is the persisted-query
     /// store; without one the allowlist is empty, so `pq.phase` must stay `off`.
     public init(
-        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, canary: (any CanaryRouting)? = nil, fourEyes: FourEyesStep? = nil,
+        _ config: SafemutConfig, allowlist: (any AllowlistLookup)? = nil, canary: (any CanaryRouting)? = nil,
+        downshift: (any DownshiftGate)? = nil, fourEyes: FourEyesStep? = nil,
         rateLimiter: RateLimiter? = nil, ledger: Ledger? = nil, apq: APQRegistry? = nil,
         logger: Logger = Logger(label: "safemut.pq")
     ) throws(PipelineConfigError) {
@@ -46,8 +47,10 @@ public struct ConfiguredPipeline: Sendable {
             throw PipelineConfigError(key: "schema.path", message: "cannot read \(schemaPath): \(error.localizedDescription)")
         }
         let catalog: BudgetCatalog
+        let downshiftCatalog: DownshiftCatalog
         do {
             catalog = try BudgetCatalog(sdl: sdl, fileName: schemaPath)
+            downshiftCatalog = try DownshiftCatalog(sdl: sdl, fileName: schemaPath)
         } catch {
             throw PipelineConfigError(key: "schema.path", message: "\(error)")
         }
@@ -75,6 +78,7 @@ public struct ConfiguredPipeline: Sendable {
         self.persistedQueries = gate
         self.pipeline = AdmissionPolicy.pipeline(
             authenticator: authenticator, cache: cache, limits: limits, allowlist: lookup, gate: gate, catalog: catalog,
+            downshift: downshift.map { gate in (gate, DownshiftClassifier(catalog: downshiftCatalog)) },
             canary: canary, fourEyes: fourEyes, rateLimiter: rateLimiter, ledger: ledger)
     }
 

@@ -14,7 +14,7 @@ import Ports
 enum AdmissionPolicy {
     static func pipeline(
         authenticator: Authenticator, cache: DocumentCache, limits: AnalysisLimits, allowlist: any AllowlistLookup,
-        gate: PersistedQueryGate, catalog: BudgetCatalog,
+        gate: PersistedQueryGate, catalog: BudgetCatalog, downshift: (any DownshiftGate, DownshiftClassifier)?,
         canary: (any CanaryRouting)?, fourEyes: FourEyesStep?, rateLimiter: (any RateCheck)?, ledger: (any ReservationStore)?
     ) -> AdmissionPipeline {
         // Apollo APQ: a hash the allowlist does not hold is looked up among registrations,
@@ -33,6 +33,10 @@ enum AdmissionPolicy {
             // 4 declare: every mutation root field has @budget; the estimate.
             BudgetDeclarationStep(catalog: catalog),
         ]
+        // 4¼ downshift (database.url): at tier 0 nothing; above, the tier's policy by each root
+        //   field's @downshift class (priority, tags, hops, LLM tokens, new tenants). No I/O but
+        //   tier 5's "active before the tier" (the ledger, once per tenant and tier).
+        if let (gate, classifier) = downshift { steps.append(DownshiftStep(gate: gate, classify: classifier.classify)) }
         // 4½ canary (canary.upstream.url, database.url): while a cutover routes traffic, the
         //   tenant's sticky arm (or X-Canary for canary.force_roles), judged when it ends.
         //   No I/O: Postgres or Redis gone keeps the last known weight.

@@ -113,6 +113,7 @@ final class GatewayHandler: HTTPServerHandler {
             let responder = bound.value
             responder.tenant = context.tenant
             responder.operationType = context.operation?.kind.rawValue
+            responder.accessLogged = context.accessLogged
             switch verdict {
             case .reject(let step, let rejection):
                 self.metrics.rejected(step: step, code: rejection.code.rawValue)
@@ -221,7 +222,7 @@ final class GatewayHandler: HTTPServerHandler {
     func responseCompleted(_ summary: ResponseSummary) {
         let route = GatewayMetrics.route(for: summary.path)
         metrics.requestFinished(route: route, status: summary.status, nanos: summary.durationNanos, operationType: summary.operationType)
-        if logger.logLevel <= .info {
+        if logger.logLevel <= .info, summary.accessLogged {
             logger.info("request", metadata: [
                 "request.id": "\(summary.requestID ?? "-")",
                 "tenant": "\(summary.tenant ?? "-")",

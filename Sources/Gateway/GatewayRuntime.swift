@@ -81,18 +81,22 @@ public final class GatewayRuntime: Sendable {
         // Before the listener opens: a restarted replica serves its first request at the
         // stage's weight, not at 0.
         cutover.start()
+        let downshift = DownshiftSetup.make(config, dependencies: dependencies, logger: Logger(label: "safemut.downshift"))
+        downshift.start()
         let pqLogger = Logger(label: "safemut.pq")
         let allowlist = PersistedQuerySetup.startStore(config, dependencies: dependencies, logger: pqLogger)
         let admission: ConfiguredPipeline
         let trust: ManifestTrust
         do {
             admission = try ConfiguredPipeline(
-                config, allowlist: allowlist, canary: cutover.live, fourEyes: fourEyes?.step, rateLimiter: rateLimiter, ledger: ledger?.ledger,
+                config, allowlist: allowlist, canary: cutover.live, downshift: downshift.gate, fourEyes: fourEyes?.step, rateLimiter: rateLimiter,
+                ledger: ledger?.ledger,
                 apq: PersistedQuerySetup.apqRegistry(config, dependencies: dependencies, logger: pqLogger), logger: pqLogger)
             trust = try ManifestTrust(config.persistedQueries)
         } catch {
             PersistedQuerySetup.stop(allowlist)
             cutover.stop()
+            downshift.stop()
             throw StartError(exitCode: 2, description: "\(error)")
         }
 
@@ -113,7 +117,8 @@ public final class GatewayRuntime: Sendable {
                 + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
                 + (fourEyes?.endpoints ?? [])
                 + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
-                + cutover.endpoints,
+                + cutover.endpoints
+                + downshift.endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway

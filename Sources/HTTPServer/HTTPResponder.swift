@@ -31,6 +31,8 @@ public final class HTTPResponder {
     /// The GraphQL operation's type (query, mutation), when the handler parsed one: the
     /// per-type latency histogram gate G1's write p95 reads.
     public var operationType: String?
+    /// False when the handler samples this request out of the access log.
+    public var accessLogged = true
     /// Body bytes handed to the connection.
     public private(set) var bodyBytes = 0
     /// Called when pending output drops below the high-water mark again.
@@ -197,6 +199,7 @@ public final class HTTPResponder {
             tenant: tenant,
             arm: arm,
             operationType: operationType,
+            accessLogged: accessLogged,
             completed: completed
         ))
         connection.responseFinished(self)
@@ -213,7 +216,7 @@ public final class HTTPResponder {
         state = .done
         connection?.state.handler.responseCompleted(ResponseSummary(
             method: request.head.method, path: request.head.path, status: status, bodyBytes: bodyBytes,
-            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, arm: arm, operationType: operationType, completed: false))
+            durationNanos: Syscall.monotonicNanos() &- request.startNanos, requestID: requestID, tenant: tenant, arm: arm, operationType: operationType, accessLogged: accessLogged, completed: false))
         let callback = onClose
         onClose = nil
         onWritable = nil

@@ -52,6 +52,8 @@ public struct ResponseSummary: Sendable {
     public var arm: String? = nil
     /// The GraphQL operation's type, when the handler parsed one.
     public var operationType: String? = nil
+    /// False when the handler sampled the request out of the access log (metrics still count it).
+    public var accessLogged = true
     /// False when the connection broke before the response was complete.
     public var completed: Bool
 }

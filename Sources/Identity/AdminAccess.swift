@@ -44,6 +44,8 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `POST /admin/cutover/rollback`, `PUT /admin/cutover/kill-switch` | admin, sre, security_admin |
 /// | `POST /admin/cutover/approvals`, `…/freeze-override` | sre, product_owner, tech_lead, security_admin, admin |
 /// | `GET /admin/gates` | the cutover's readers, release_lead, support_lead, qe |
+/// | `GET /admin/downshift` | admin, sre, finance_admin, security_admin |
+/// | `PUT /admin/downshift` | admin, sre, finance_admin |
 /// | `POST /admin/gates/approvals` | sre, release_lead, support_lead, qe, product_owner, tech_lead, security_admin |
 ///
 /// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
@@ -121,6 +123,10 @@ public enum AdminAccess {
         AdminRouteRule(
             method: "GET", routeTemplate: "/admin/gates", access: .roles(releaseReaders.union([Role.releaseLead, Role.supportLead, Role.qe]))),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/gates/approvals", access: .roles(gateSigners)),
+
+        // The cost ladder is FinOps' and the SREs': both may move it; security may watch.
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/downshift", access: .roles([Role.admin, Role.sre, Role.financeAdmin, Role.securityAdmin])),
+        AdminRouteRule(method: "PUT", routeTemplate: "/admin/downshift", access: .roles([Role.admin, Role.sre, Role.financeAdmin])),
     ]
 
     private static let byRoute: [String: AdminRouteRule] = {

@@ -2,5 +2,7 @@
 /// root fields' buckets, or say which one ran dry. `RateLimiter` (Redis) implements it; the
 /// step decides what a verdict means for the request.
 public protocol RateCheck: Sendable {
-    func check(tenant: String, fields: [String], requestID: String) async -> RateLimitVerdict
+    /// `rateFactorPerMille` scales the refill rates for this request (the downshift
+    /// ladder's throttle: 500 is × 0.5); 1000 leaves them as configured.
+    func check(tenant: String, fields: [String], requestID: String, rateFactorPerMille: Int) async -> RateLimitVerdict
 }

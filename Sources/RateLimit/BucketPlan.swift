@@ -6,6 +6,19 @@ import Redis
 /// field (one token per occurrence, so aliases do not multiply a field's allowance). Root
 /// field names come from the parsed document, not the client-chosen operation name, so
 /// renaming an operation changes nothing.
+extension RateClassLimits {
+    /// The refill rates × `perMille` ÷ 1000 (the downshift throttle), bursts unchanged; at
+    /// least one micro-token a second, so a bucket always refills.
+    func scaled(perMille: Int) -> RateClassLimits {
+        guard perMille != 1_000 else { return self }
+        var scaled = self
+        let factor = Int64(max(1, perMille))
+        scaled.tenantPerSecond = TokenRate(microsPerSecond: max(1, tenantPerSecond.microsPerSecond * factor / 1_000))
+        scaled.operationPerSecond = TokenRate(microsPerSecond: max(1, operationPerSecond.microsPerSecond * factor / 1_000))
+        return scaled
+    }
+}
+
 struct BucketPlan: Sendable {
     struct Entry: Sendable {
         let key: String

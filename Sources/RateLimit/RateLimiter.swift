@@ -51,10 +51,10 @@ public final class RateLimiter: Sendable {
     /// Checks and takes one token from `tenant`'s bucket and one per occurrence of each of
     /// `fields` from that field's bucket. Counts the outcome, and logs a failure (at most
     /// once a second per kind).
-    public func check(tenant: String, fields: [String], requestID: String = "") async -> RateLimitVerdict {
+    public func check(tenant: String, fields: [String], requestID: String = "", rateFactorPerMille: Int = 1_000) async -> RateLimitVerdict {
         let (config, labelled) = table.withLock { ($0.config, $0.labelled.contains(tenant)) }
         guard config.enabled else { return .disabled }
-        let plan = BucketPlan(tenant: tenant, fields: fields, limits: config.limits(for: tenant))
+        let plan = BucketPlan(tenant: tenant, fields: fields, limits: config.limits(for: tenant).scaled(perMille: rateFactorPerMille))
         let clock = ContinuousClock()
         let start = clock.now
         let result = await run(plan, timeout: config.timeout)

@@ -199,6 +199,22 @@ struct ConfigDefaultsTests {
           budgets:
             llm:
               monthly_usd: 5000
+            infra:
+              monthly_usd: 18000
+              source: prometheus
+              query: sum(infra_cost_usd)
+        downshift:
+          synthetic:
+            journey:
+              query: "{ health }"
+              priority: 1
+          tiers:
+            3:
+              refuse_tags: enricher,batch
+              cache_only_tags: heavy_read
+              lowest_priority: 2
+              rate_factor: 0.5
+              max_hops: 3
         policy:
           bundle: /etc/safemut/policies.bundle.json
           public_key: /etc/safemut/policy.pub.pem
@@ -206,6 +222,10 @@ struct ConfigDefaultsTests {
         """
         let config = try parse(yaml)
         #expect(config.finOps.budgets["llm"]?.monthlyMicros == 5_000_000_000)
+        #expect(config.finOps.budgets["infra"]?.source == .prometheus)
+        #expect(config.downshift.tiers["3"]?.refuseTags == ["enricher", "batch"])
+        #expect(config.downshift.tiers["3"]?.rateFactorPerMille == 500)
+        #expect(config.downshift.synthetic["journey"]?.query == "{ health }")
         #expect(config.policyBundle.bundle == "/etc/safemut/policies.bundle.json")
         #expect(config.listen == HostPort(host: "::1", port: 8080))
         #expect(config.environment == "production")

@@ -28,7 +28,7 @@ struct DownshiftRulesTests {
     func ladder(index: Int) {
         let (name, request, refusedFrom) = Self.samples[index]
         for tier in DownshiftTier.allCases {
-            let decision = DownshiftRules.decide(request, tier: tier, policy: Self.table[tier])
+            let decision = TierRules.decide(request, tier: tier, policy: Self.table[tier])
             let refused: Bool
             if case .refuse = decision { refused = true } else { refused = false }
             #expect(refused == (refusedFrom.map { tier >= $0 } ?? false), "\(name) at tier \(tier): \(decision)")
@@ -38,27 +38,27 @@ struct DownshiftRulesTests {
     @Test("a cached heavy read is served from the cache at tier 3; throttle halves non-P0 rates and forwards the tier")
     func adjustments() {
         let cached = DownshiftRequest(isMutation: false, fields: [Self.field("search", 1, ["heavy_read"])], cached: true)
-        guard case .serve(let served) = DownshiftRules.decide(cached, tier: .shed, policy: Self.table[.shed]) else {
+        guard case .serve(let served) = TierRules.decide(cached, tier: .shed, policy: Self.table[.shed]) else {
             Issue.record("a cached heavy read was refused at tier 3")
             return
         }
         #expect(served.fromCacheOnly && served.forwardTier == 3 && served.rateFactorPerMille == 500)
         let essential = DownshiftRequest(isMutation: true, fields: [Self.field("SafeNoop", 0)])
-        #expect(DownshiftRules.decide(essential, tier: .throttle, policy: Self.table[.throttle]) == .serve({
+        #expect(TierRules.decide(essential, tier: .throttle, policy: Self.table[.throttle]) == .serve({
             var adjustments = DownshiftDecision.Adjustments()
             adjustments.forwardTier = 2
             return adjustments
         }()))
-        let sampled = DownshiftRules.decide(DownshiftRequest(isMutation: false, fields: [Self.field("x", 3)]), tier: .observe, policy: Self.table[.observe], logSample: false)
+        let sampled = TierRules.decide(DownshiftRequest(isMutation: false, fields: [Self.field("x", 3)]), tier: .observe, policy: Self.table[.observe], logSample: false)
         #expect(sampled == .serve({ var a = DownshiftDecision.Adjustments(); a.logged = false; return a }()))
     }
 
     @Test("the refusal names the most fundamental rule: priority before tags")
     func reasons() {
         let request = DownshiftRequest(isMutation: true, fields: [Self.field("bulkImport", 2, ["batch"])], tenantKnownBeforeTier: true)
-        #expect(DownshiftRules.decide(request, tier: .protect, policy: Self.table[.protect])
+        #expect(TierRules.decide(request, tier: .protect, policy: Self.table[.protect])
             == .refuse(reason: "priority", detail: "tier 5 protect serves only P0–P1; this request is P2"))
-        #expect(DownshiftRules.decide(request, tier: .observe, policy: Self.table[.observe])
+        #expect(TierRules.decide(request, tier: .observe, policy: Self.table[.observe])
             == .refuse(reason: "tag_batch", detail: "tier 1 observe refuses batch operations (bulkImport)"))
     }
 

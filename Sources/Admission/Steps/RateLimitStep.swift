@@ -19,7 +19,8 @@ public struct RateLimitStep: AdmissionStep {
             return .reject(Rejection(.unauthenticated, "a mutation needs an identity before it is rate-limited"))
         }
         let verdict = await limiter.check(
-            tenant: identity.tenant, fields: operation.rootFields.map(\.name), requestID: context.requestID)
+            tenant: identity.tenant, fields: operation.rootFields.map(\.name), requestID: context.requestID,
+            rateFactorPerMille: context.rateFactorPerMille)
         switch verdict {
         case .allowed, .disabled, .failedOpen:
             return .continue
