@@ -8,7 +8,8 @@ extension GraphState {
         for id in order[tenant] ?? [] {
             guard found.count < limit else { break }
             guard let entity = entities[id] else { continue }
-            if entity.name.lowercased().contains(needle) || entity.type.lowercased().contains(needle)
+            // `contains("")` is false, but an empty search means "everything".
+            if needle.isEmpty || entity.name.lowercased().contains(needle) || entity.type.lowercased().contains(needle)
                 || entity.properties.lowercased().contains(needle) {
                 found.append(entity)
             }
