@@ -58,13 +58,25 @@ import Testing
         }
     }
 
-    @Test func refusalSaysFileLineAndColumn() throws {
+    @Test func unknownPriorityIsRefusedWithFileLineAndColumn() throws {
         let sdl = try TestFiles.text(TestFiles.fixturePath("downshift-unknown-priority.graphql"))
         do {
             _ = try DownshiftCatalog(sdl: sdl, fileName: "schema.graphql")
             Issue.record("an unknown priority loaded")
         } catch {
             #expect(error.description == #"schema.graphql:4:58: error: unknown priority "P4" on "search" (known: P0, P1, P2, P3)"#)
+        }
+    }
+
+    @Test func hopsArgNamingNoArgumentIsRefusedWithFileLineAndColumn() throws {
+        let sdl = try TestFiles.text(TestFiles.fixturePath("downshift-hops-arg-missing-argument.graphql"))
+        do {
+            _ = try DownshiftCatalog(sdl: sdl, fileName: "schema.graphql")
+            Issue.record("a hopsArg naming no argument loaded")
+        } catch {
+            guard case .invalidDeclarations(let findings) = error.kind else { Issue.record("wrong kind \(error.kind)"); return }
+            #expect(findings.map(\.kind) == [.hopsArgMissingArgument])
+            #expect(error.description.hasPrefix("schema.graphql:4:86: error: hopsArg of \"path\" names \"depth\""))
         }
     }
 
