@@ -3,11 +3,15 @@ import Kit
 /// `safemut check-budget`'s rules: every mutation field declares a valid
 /// `@budget` (positive, sane cap in at most six decimals; known risk tags;
 /// `perItem` naming a list argument; non-negative tokens), and valid
-/// `@cost`/`@listSize` when present.
+/// `@cost`/`@listSize` when present; root fields' `@downshift` and
+/// `@cacheable` are valid (`DownshiftReader`), unknown downshift tags warn.
 public enum BudgetLinter {
     /// Every finding in `sdl`, in source order; throws when the SDL itself is invalid.
-    public static func lint(sdl: String, fileName: String, rules: BudgetRules = .default) throws(SchemaError) -> [Finding] {
-        let schema = try MutationSchema.load(sdl: sdl, fileName: fileName)
+    public static func lint(
+        sdl: String, fileName: String, rules: BudgetRules = .default, downshiftRules: DownshiftRules = .default
+    ) throws(SchemaError) -> [Finding] {
+        let document = try SchemaDocument.parse(sdl: sdl, fileName: fileName)
+        let schema = MutationSchema.load(document)
         var reader = DeclarationReader(fileName: fileName, rules: rules)
         var seen: Set<String> = []
         var findings: [Finding] = []
@@ -19,6 +23,7 @@ public enum BudgetLinter {
             _ = reader.read(entry)
         }
         findings += reader.findings
+        findings += DownshiftCatalog.read(document, fileName: fileName, rules: downshiftRules, reportMutationDuplicates: false).findings
         return findings.sorted { $0.position < $1.position }
     }
 

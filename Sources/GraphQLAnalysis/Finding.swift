@@ -1,6 +1,6 @@
 import Kit
 
-/// One problem the budget linter found, with where it is.
+/// One problem the schema linter found (`@budget`, `@downshift`, `@cacheable`), with where it is.
 public struct Finding: Sendable, Equatable {
     public enum Severity: String, Sendable, Equatable {
         case error
@@ -27,6 +27,20 @@ public struct Finding: Sendable, Equatable {
         case unknownArgument = "unknown-argument"
         case invalidCostWeight = "invalid-cost-weight"
         case invalidListSize = "invalid-list-size"
+        // @downshift and @cacheable (SPEC §12).
+        case missingPriority = "missing-priority"
+        case invalidPriority = "invalid-priority"
+        case unknownPriority = "unknown-priority"
+        case invalidDownshiftTags = "invalid-downshift-tags"
+        /// A warning: the tag is kept, and inert until a tier rule knows it.
+        case unknownDownshiftTag = "unknown-downshift-tag"
+        case invalidHopsArg = "invalid-hops-arg"
+        case hopsArgMissingArgument = "hops-arg-missing-argument"
+        case hopsArgNotInt = "hops-arg-not-int"
+        case downshiftNotRootField = "downshift-not-root-field"
+        case cacheableNotQuery = "cacheable-not-query"
+        case invalidCacheTTL = "invalid-cache-ttl"
+        case absurdCacheTTL = "absurd-cache-ttl"
     }
 
     public var kind: Kind
@@ -34,7 +48,7 @@ public struct Finding: Sendable, Equatable {
     public var position: SourcePosition
     public var severity: Severity
     public var message: String
-    /// The mutation field the finding is about.
+    /// The field the finding is about (a root field, or `Type.field` elsewhere).
     public var field: String
 
     public init(kind: Kind, file: String, position: SourcePosition, severity: Severity = .error, message: String, field: String) {

@@ -14,52 +14,13 @@ struct MutationSchema {
 
     /// Parses `sdl` (with locations, for the linter's positions).
     static func load(sdl: String, fileName: String) throws(SchemaError) -> MutationSchema {
-        if NestingScanner.exceeds(sdl, limit: NestingScanner.ceiling) {
-            throw SchemaError(file: fileName, kind: .tooDeep(limit: NestingScanner.ceiling))
-        }
-        let document: Document
-        do {
-            document = try parse(source: Source(body: sdl, name: fileName))
-        } catch let error as GraphQLError {
-            guard case .syntax(let line, let column, let description) = SyntaxErrorText.kind(of: error) else {
-                throw SchemaError(file: fileName, kind: .syntax(line: 1, column: 1, description: error.message))
-            }
-            throw SchemaError(file: fileName, kind: .syntax(line: line, column: column, description: description))
-        } catch {
-            throw SchemaError(file: fileName, kind: .syntax(line: 1, column: 1, description: "\(error)"))
-        }
+        load(try SchemaDocument.parse(sdl: sdl, fileName: fileName))
+    }
 
-        var typeName = "Mutation"
-        for definition in document.definitions {
-            let operationTypes: [OperationTypeDefinition]
-            if let schema = definition as? SchemaDefinition {
-                operationTypes = schema.operationTypes
-            } else if let schemaExtension = definition as? SchemaExtensionDefinition {
-                operationTypes = schemaExtension.definition.operationTypes
-            } else {
-                continue
-            }
-            for operationType in operationTypes where operationType.operation == .mutation {
-                typeName = operationType.type.name.value
-            }
-        }
-
-        var fields: [FieldEntry] = []
-        for definition in document.definitions {
-            let objectType: ObjectTypeDefinition
-            if let object = definition as? ObjectTypeDefinition {
-                objectType = object
-            } else if let typeExtension = definition as? TypeExtensionDefinition {
-                objectType = typeExtension.definition
-            } else {
-                continue
-            }
-            guard objectType.name.value == typeName else { continue }
-            for field in objectType.fields {
-                fields.append(FieldEntry(definition: field, position: position(of: field.name.loc)))
-            }
-        }
-        return MutationSchema(typeName: typeName, fields: fields)
+    /// The mutation fields of a parsed document.
+    static func load(_ schema: SchemaDocument) -> MutationSchema {
+        let typeName = schema.rootTypeName(.mutation)
+        return MutationSchema(typeName: typeName, fields: schema.fields(ofType: typeName))
     }
 
     /// 1-based line and column of a node, (1, 1) when unknown.

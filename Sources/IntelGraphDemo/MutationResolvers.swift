@@ -18,6 +18,9 @@ struct MutationResolvers: Sendable {
             "createRelationship": createRelationship,
             "deleteRelationship": deleteRelationship,
             "SafeNoop": safeNoop,
+            "bulkImportEntities": bulkImportEntities,
+            "enrichEntity": enrichEntity,
+            "summarizeEntity": summarizeEntity,
         ]
     }
 
@@ -143,19 +146,19 @@ struct MutationResolvers: Sendable {
     // MARK: Argument checks
 
     /// `tenantId` when given (a cross-tenant call), else the request's tenant.
-    private static func tenant(_ arguments: Map, _ context: RequestContext) throws(DemoError) -> String {
+    static func tenant(_ arguments: Map, _ context: RequestContext) throws(DemoError) -> String {
         guard let tenant = arguments.optionalString("tenantId") else { return context.tenant }
         return try nonEmpty(tenant, "tenantId")
     }
 
-    private static func nonEmpty(_ value: String, _ name: String) throws(DemoError) -> String {
+    static func nonEmpty(_ value: String, _ name: String) throws(DemoError) -> String {
         guard !value.isEmpty else { throw .invalidArgument(name: name, reason: "must not be empty") }
         return value
     }
 
     /// Properties are opaque to the demo, but must be a JSON object so
     /// clients can rely on parsing them.
-    private static func jsonObject(_ text: String) throws(DemoError) -> String {
+    static func jsonObject(_ text: String) throws(DemoError) -> String {
         guard let parsed = JSONValue.parse(Array(text.utf8)) else {
             throw .invalidProperties("not valid JSON")
         }

@@ -14,6 +14,9 @@ struct QueryResolvers: Sendable {
             "entities": entities,
             "relationships": relationships,
             "health": health,
+            "path": path,
+            "searchEntities": searchEntities,
+            "graphStats": graphStats,
         ]
     }
 
@@ -39,5 +42,32 @@ struct QueryResolvers: Sendable {
 
     func health(_ arguments: Map, _ context: RequestContext) -> RootResult {
         RootResult("ok")
+    }
+
+    /// The shortest path within `maxHops`, or null; unknown ids are `NOT_FOUND`.
+    func path(_ arguments: Map, _ context: RequestContext) throws -> RootResult {
+        let from = try arguments.requiredString("from")
+        let to = try arguments.requiredString("to")
+        guard let maxHops = arguments.argument("maxHops")?.int else {
+            throw DemoError.invalidArgument(name: "maxHops", reason: "is required")
+        }
+        let found = try store.withState { state throws(DemoError) in
+            try state.path(from: from, to: to, maxHops: maxHops, tenant: context.tenant)
+        }
+        return RootResult(found, items: Int64(found?.entities.count ?? 0))
+    }
+
+    /// Clamped like `entities(limit:)`; an empty `text` matches everything.
+    func searchEntities(_ arguments: Map, _ context: RequestContext) throws -> RootResult {
+        let text = try arguments.requiredString("text")
+        let requested = arguments.argument("limit")?.int ?? Self.defaultLimit
+        let limit = min(max(0, requested), maxListLimit)
+        let list = store.withState { $0.search(text: text, tenant: context.tenant, limit: limit) }
+        return RootResult(list, items: Int64(list.count))
+    }
+
+    func graphStats(_ arguments: Map, _ context: RequestContext) -> RootResult {
+        let stats = store.withState { $0.stats(tenant: context.tenant) }
+        return RootResult(stats, items: Int64(stats.entityCount))
     }
 }

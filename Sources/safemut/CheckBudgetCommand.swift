@@ -2,20 +2,22 @@ import ArgumentParser
 import Foundation
 import GraphQLAnalysis
 
-/// `safemut check-budget SCHEMA… [--format text|json]`: lints `@budget`
-/// declarations (the rules live in `GraphQLAnalysis.BudgetLinter`).
+/// `safemut check-budget SCHEMA… [--format text|json]`: lints `@budget`,
+/// `@downshift` and `@cacheable` declarations (the rules live in
+/// `GraphQLAnalysis.BudgetLinter`).
 ///
-/// Exit codes: 0 every file is clean; 1 findings; 2 a file could not be read
+/// Exit codes: 0 no errors (warnings, such as a downshift tag the tier rules
+/// do not know yet, are printed but pass); 1 errors; 2 a file could not be read
 /// or is not valid SDL (stderr says which file and why; other files are
 /// still checked).
 struct CheckBudgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-budget",
-        abstract: "Check that every mutation field declares a valid @budget.",
+        abstract: "Check that every mutation field declares a valid @budget, and that @downshift and @cacheable are valid.",
         discussion: """
             Prints file:line:col: severity: message per finding (or, with --format json, one JSON array \
             of {"file","line","column","severity","message","field"} for CI annotations).
-            Exit status: 0 clean, 1 findings, 2 unreadable or invalid SDL.
+            Exit status: 0 no errors (warnings pass), 1 errors, 2 unreadable or invalid SDL.
             """
     )
 
@@ -56,7 +58,7 @@ struct CheckBudgetCommand: ParsableCommand {
             print(BudgetLinter.json(findings))
         }
         if unusable { throw ExitCode(2) }
-        if !findings.isEmpty { throw ExitCode(1) }
+        if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }
 
     /// The file's text; fails with the system's reason, or when it is not UTF-8.

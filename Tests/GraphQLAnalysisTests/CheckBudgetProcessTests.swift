@@ -78,4 +78,19 @@ import TestSupport
         // The other file is still checked.
         #expect(run.stdout.contains("deleteThing"))
     }
+
+    /// An unknown downshift tag is printed but passes: API teams may tag ahead of the gateway.
+    @Test func warningsAlonePass() throws {
+        let path = TestFiles.fixturePath("downshift-unknown-tag.graphql")
+        let run = try checkBudget([path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.hasPrefix("\(path):4:85: warning: downshift tag \"gpu\""))
+    }
+
+    @Test func downshiftErrorsExitOne() throws {
+        let path = TestFiles.fixturePath("downshift-hops-arg-missing-argument.graphql")
+        let run = try checkBudget([path])
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        #expect(run.stdout == "\(path):4:86: error: hopsArg of \"path\" names \"depth\", which is not an argument of \"path\"\n")
+    }
 }

@@ -17,7 +17,7 @@ import Testing
     @Test func demoSchemaLoads() throws {
         #expect(catalog.mutationTypeName == "Mutation")
         #expect(catalog.undeclaredFields.isEmpty)
-        #expect(catalog.declarations.count == 11)
+        #expect(catalog.declarations.count == 14)
         let bulk = try #require(catalog.declarations["bulkDeleteEntities"])
         #expect(bulk.capMicros == 10_000)
         #expect(bulk.tokens == 50)

@@ -50,6 +50,8 @@ import Testing
             "createEntity", "updateEntity", "deleteEntity", "mergeEntities", "bulkDeleteEntities",
             "bulkUpdateEntities", "exportData", "moveEntityToTenant", "createRelationship",
             "deleteRelationship", "SafeNoop",
+            // The downshift ladder's jobs (batch, enricher, llm).
+            "bulkImportEntities", "enrichEntity", "summarizeEntity",
         ])
     }
 
@@ -66,7 +68,9 @@ import Testing
         #expect(budgets["bulkDeleteEntities"]?.perItem == "ids")
         #expect(budgets["bulkUpdateEntities"]?.riskTags == ["bulk_update"])
         #expect(budgets["bulkUpdateEntities"]?.perItem == "ids")
-        #expect(budgets.count == 11)
+        #expect(budgets["bulkImportEntities"] == BudgetDeclaration(cap: MicroUSD(micros: 5_000), tokens: 20, perItem: "names"))
+        #expect(budgets["summarizeEntity"]?.tokens == 4_000)
+        #expect(budgets.count == 14)
     }
 
     /// Introspects the running schema and compares every mutation field and
