@@ -27,14 +27,24 @@ extension StepCompletion {
 /// How a forwarded request ended.
 public enum ForwardEnding: Sendable, Equatable {
     /// The upstream answered. `body` is the whole response body when a completion asked for
-    /// it and it fit in the gateway's copy; nil otherwise.
-    case answered(status: Int, body: [UInt8]?)
+    /// it and it fit in the gateway's copy; nil otherwise. `headers` are the upstream's
+    /// end-to-end headers (the response cache reads `Cache-Control`), kept with the body.
+    case answered(status: Int, body: [UInt8]?, headers: [(String, String)] = [])
     /// The upstream failed. `reachedUpstream`: the request may have been delivered (it was
     /// written, or a response had begun), so a mutation may have run. False only when it
     /// provably never left: the upstream refused the connection or none was free.
     case failed(reachedUpstream: Bool)
     /// The client went away before the upstream answered; the request may have run.
     case clientGone
+
+    public static func == (lhs: ForwardEnding, rhs: ForwardEnding) -> Bool {
+        switch (lhs, rhs) {
+        case let (.answered(a, b, c), .answered(x, y, z)): a == x && b == y && c.elementsEqual(z, by: { $0 == $1 })
+        case let (.failed(a), .failed(b)): a == b
+        case (.clientGone, .clientGone): true
+        default: false
+        }
+    }
 }
 
 /// A response a step answers with itself, instead of forwarding (an idempotent retry

@@ -173,6 +173,7 @@ extension SafemutConfig {
             ConfigKey("downshift.auto.hold", \.downshift.hold, .durationText),
             ConfigKey("downshift.auto.interval_ms", \.downshift.interval, .milliseconds),
             ConfigKey("downshift.auto.projection_after", \.downshift.projectionAfter, .durationText),
+            ConfigKey("downshift.auto.use_projection", \.downshift.useProjection, .boolean),
             ConfigKey("downshift.synthetic_tenant", \.downshift.syntheticTenant, .name),
             ConfigKey("downshift.synthetic_interval_ms", \.downshift.syntheticInterval, .milliseconds),
             ConfigKey("downshift.synthetic.*.query", tenantMap: \.downshift.synthetic, empty: SyntheticCheckConfig(), \.query, .text),

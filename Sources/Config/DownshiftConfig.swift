@@ -23,6 +23,8 @@ public struct DownshiftConfig: Sendable, Equatable {
     public var interval: Duration = .seconds(60)
     /// `downshift.auto.projection_after`: the month's projected burn counts from this far in.
     public var projectionAfter: Duration = .seconds(72 * 3_600)
+    /// `downshift.auto.use_projection`: false acts on the month-to-date burn only.
+    public var useProjection = true
     /// `downshift.synthetic_tenant`: the tenant the synthetic checks run as (a marked
     /// ledger account, `tenant_budget.synthetic`).
     public var syntheticTenant = "safemut-synthetic"

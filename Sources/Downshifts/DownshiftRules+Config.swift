@@ -36,6 +36,7 @@ extension DownshiftConfig {
         }
         return AutoTierRule(
             steps: steps, marginPerMille: Int64(marginPercent) * 10, holdSeconds: hold.components.seconds,
-            maxAutoTier: DownshiftTier(rawValue: maxAutoTier) ?? .degrade, projectionAfterSeconds: projectionAfter.components.seconds)
+            maxAutoTier: DownshiftTier(rawValue: maxAutoTier) ?? .degrade,
+            projectionAfterSeconds: useProjection ? projectionAfter.components.seconds : .max)
     }
 }

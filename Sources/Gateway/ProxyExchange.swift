@@ -28,6 +28,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
     private var completions: [any StepCompletion]
     private var status = 0
     private var kept: [UInt8]?
+    private var keptHeaders: [(String, String)] = []
     var upstream: UpstreamExchange?
 
     init(
@@ -66,6 +67,8 @@ final class ProxyExchange: UpstreamResponseDelegate {
         status = head.status
         var head = head
         HopByHop.strip(&head.headers)
+        // Only when a completion keeps the body (the response cache reads Cache-Control).
+        if kept != nil { keptHeaders = head.headers.map { ($0.name, $0.value) } }
         head.headers.add(name: "Via", value: "1.1 safemut")
         head.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         head.headers.remove(name: "Date")  // the server sets its own
@@ -95,7 +98,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok", arm: arm, status: status)
         responder.end()
         upstream = nil
-        finish(.answered(status: status, body: kept))
+        finish(.answered(status: status, body: kept, headers: keptHeaders))
         kept = nil
     }
 

@@ -37,7 +37,7 @@ struct RecordingStep: AdmissionStep {
         func refused() async { log.add("\(label): refused") }
         func finished(_ ending: ForwardEnding) {
             switch ending {
-            case .answered(let status, let body): log.add("\(label): answered \(status) body=\(body.map { "\($0.count)" } ?? "nil")")
+            case .answered(let status, let body, _): log.add("\(label): answered \(status) body=\(body.map { "\($0.count)" } ?? "nil")")
             case .failed(let reached): log.add("\(label): failed reached=\(reached)")
             case .clientGone: log.add("\(label): client gone")
             }

@@ -57,7 +57,7 @@ struct CanaryObservation: StepCompletion {
         let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         switch ending {
-        case .answered(let status, let body):
+        case .answered(let status, let body, _):
             let read = AnswerInspection.read(body: body, tenant: tenant, securityCodes: routing.securityCodes)
             routing.observe(ArmObservation(
                 arm: arm, tenant: tenant, rootFields: rootFields, latencyMicros: micros, error: status >= 500,

@@ -17,7 +17,7 @@ struct LedgerSettlement: StepCompletion {
 
     func finished(_ ending: ForwardEnding) {
         switch ending {
-        case .answered(let status, let body):
+        case .answered(let status, let body, _):
             var settlement = CostReport.settlement(status: status, body: body)
             if !reservation.keepsResponse { settlement.response = nil }
             ledger.finish(reservation, .settle(settlement))
