@@ -1,0 +1,61 @@
+/// Reads an upstream response's headers once, before the cache's lock: which are
+/// replayed, and what in them decides whether the response may be stored at all.
+///
+/// Replay is an allowlist, not a denylist: only `Content-Type` and `Content-Language`
+/// describe the body itself. Everything else is dropped by construction: hop-by-hop
+/// headers (`Connection`, `Keep-Alive`, `Transfer-Encoding`, …) belong to the upstream
+/// connection, `Content-Length` is the encoder's to write, `Set-Cookie` is one user's,
+/// `Date`/`Age` would be stale, and tracing headers name the request that filled the
+/// entry, not the one it answers.
+struct ReplayedHeaders {
+    static let replayed: Set<String> = ["content-type", "content-language"]
+
+    /// The headers to replay, in the upstream's order.
+    var replay: [(name: String, value: String)] = []
+    /// Every `Cache-Control` line, for `CacheControl.parse`.
+    var cacheControl: [String] = []
+    /// A `Content-Encoding` other than `identity` was present.
+    var isContentCoded = false
+    /// `Vary` named a request header the key does not include.
+    var variesOnUnkeyedHeader = false
+
+    init(screening headers: [(String, String)]) {
+        for (name, value) in headers {
+            let lowered = name.lowercased()
+            switch lowered {
+            case "cache-control":
+                cacheControl.append(value)
+            case "content-encoding":
+                if Self.listItems(value).contains(where: { $0 != "identity" }) { isContentCoded = true }
+            case "vary":
+                // The body was negotiated on Accept-Encoding at most when it is not
+                // content-coded, which `isContentCoded` already refuses; any other named
+                // header (Authorization, Cookie, `*`) could change the answer within a tenant.
+                if Self.listItems(value).contains(where: { $0 != "accept-encoding" }) { variesOnUnkeyedHeader = true }
+            default:
+                if Self.replayed.contains(lowered) { replay.append((name: name, value: value)) }
+            }
+        }
+    }
+
+    /// The bytes the replayed headers add to an entry.
+    var byteCount: Int {
+        replay.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+    }
+
+    /// The lowercased, trimmed, non-empty items of a comma-separated header value.
+    private static func listItems(_ value: String) -> [String] {
+        value.split(separator: ",").compactMap { item in
+            let trimmed = item.trimmingWhitespace()
+            return trimmed.isEmpty ? nil : trimmed.lowercased()
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return self[first...last]
+    }
+}
