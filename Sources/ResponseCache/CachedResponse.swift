@@ -20,3 +20,11 @@ public struct CachedResponse: Sendable {
         return headers.first { $0.name.lowercased() == wanted }?.value
     }
 }
+
+extension CachedResponse: Equatable {
+    /// Field by field; written out because an array of tuples has no synthesized `==`.
+    public static func == (lhs: CachedResponse, rhs: CachedResponse) -> Bool {
+        lhs.status == rhs.status && lhs.storedAtMs == rhs.storedAtMs && lhs.expiresAtMs == rhs.expiresAtMs
+            && lhs.body == rhs.body && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
+    }
+}

@@ -52,10 +52,3 @@ import Testing
         #expect(stats.bytes == key().byteCount + 28 + 5)
     }
 }
-
-extension CachedResponse: Equatable {
-    public static func == (lhs: CachedResponse, rhs: CachedResponse) -> Bool {
-        lhs.status == rhs.status && lhs.body == rhs.body && lhs.storedAtMs == rhs.storedAtMs
-            && lhs.expiresAtMs == rhs.expiresAtMs && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
-    }
-}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Micro-benchmark of the response cache (issue 17): ns/op for lookup hits and misses,
+# stores, and contended hits. Built with swiftc -O straight from the module's sources,
+# so it needs no target in Package.swift.
+#   bash bench/response-cache.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+flags=(-O -wmo -swift-version 6 -enable-upcoming-feature ExistentialAny)
+swiftc "${flags[@]}" -parse-as-library -module-name Kit -emit-module -emit-module-path "$out/Kit.swiftmodule" \
+    -emit-library -static -o "$out/libKit.a" Sources/Kit/*.swift
+swiftc "${flags[@]}" -parse-as-library -module-name ResponseCache -I "$out" -emit-module -emit-module-path "$out/ResponseCache.swiftmodule" \
+    -emit-library -static -o "$out/libResponseCache.a" Sources/ResponseCache/*.swift
+swiftc "${flags[@]}" -I "$out" -L "$out" -lResponseCache -lKit -o "$out/response-cache-bench" bench/response-cache/*.swift
+"$out/response-cache-bench"
