@@ -15,6 +15,17 @@ struct CacheStorage {
         var older: Int
     }
 
+    /// Responses removed under the lock, to be released after it. The usual store removes
+    /// one (a replacement or an eviction), which fits inline: no array is allocated for it.
+    struct Discarded {
+        private var first: CachedResponse?
+        private var rest: [CachedResponse] = []
+
+        mutating func append(_ response: CachedResponse) {
+            if first == nil { first = response } else { rest.append(response) }
+        }
+    }
+
     private static let none = -1
     /// Tables are reserved up to this many entries at start, so ordinary stores do not
     /// grow them under the lock; a larger `maxEntries` grows past it on demand.
@@ -58,8 +69,8 @@ struct CacheStorage {
     /// Files `response` under `key` (replacing any entry there), first removing entries
     /// from the least recently used end until both bounds hold. The caller has checked that
     /// `bytes` fits in `maxBytes` on its own.
-    mutating func insert(_ key: CacheKey, _ response: CachedResponse, bytes: Int, now: Int64) -> (evicted: Int, discarded: [CachedResponse]) {
-        var discarded: [CachedResponse] = []
+    mutating func insert(_ key: CacheKey, _ response: CachedResponse, bytes: Int, now: Int64) -> (evicted: Int, discarded: Discarded) {
+        var discarded = Discarded()
         if let existing = index[key], let old = remove(existing) {
             stats.replacements += 1
             discarded.append(old)

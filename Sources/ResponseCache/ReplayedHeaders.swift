@@ -8,7 +8,7 @@
 /// `Date`/`Age` would be stale, and tracing headers name the request that filled the
 /// entry, not the one it answers.
 struct ReplayedHeaders {
-    static let replayed: Set<String> = ["content-type", "content-language"]
+    static let replayed = ["content-type", "content-language"]
 
     /// The headers to replay, in the upstream's order.
     var replay: [(name: String, value: String)] = []
@@ -21,19 +21,18 @@ struct ReplayedHeaders {
 
     init(screening headers: [(String, String)]) {
         for (name, value) in headers {
-            let lowered = name.lowercased()
-            switch lowered {
-            case "cache-control":
+            // Compared without lowercasing into a new string: this runs on every store.
+            if name.equalsIgnoringASCIICase("cache-control") {
                 cacheControl.append(value)
-            case "content-encoding":
+            } else if name.equalsIgnoringASCIICase("content-encoding") {
                 if Self.listItems(value).contains(where: { $0 != "identity" }) { isContentCoded = true }
-            case "vary":
+            } else if name.equalsIgnoringASCIICase("vary") {
                 // The body was negotiated on Accept-Encoding at most when it is not
                 // content-coded, which `isContentCoded` already refuses; any other named
                 // header (Authorization, Cookie, `*`) could change the answer within a tenant.
                 if Self.listItems(value).contains(where: { $0 != "accept-encoding" }) { variesOnUnkeyedHeader = true }
-            default:
-                if Self.replayed.contains(lowered) { replay.append((name: name, value: value)) }
+            } else if Self.replayed.contains(where: { name.equalsIgnoringASCIICase($0) }) {
+                replay.append((name: name, value: value))
             }
         }
     }
@@ -57,5 +56,16 @@ extension Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return self[first...last]
+    }
+}
+
+extension String {
+    /// True when the two are equal once ASCII letters are folded to lower case; `lowercase`
+    /// must already be lower case. Header names are ASCII tokens (RFC 9110 §5.1).
+    fileprivate func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
+        guard utf8.count == lowercase.utf8.count else { return false }
+        return zip(utf8, lowercase.utf8).allSatisfy { byte, wanted in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) == wanted
+        }
     }
 }
