@@ -27,9 +27,10 @@ struct ReplayedHeaders {
             } else if name.equalsIgnoringASCIICase("content-encoding") {
                 if Self.listItems(value).contains(where: { $0 != "identity" }) { isContentCoded = true }
             } else if name.equalsIgnoringASCIICase("vary") {
-                // The body was negotiated on Accept-Encoding at most when it is not
-                // content-coded, which `isContentCoded` already refuses; any other named
-                // header (Authorization, Cookie, `*`) could change the answer within a tenant.
+                // Accept-Encoding is the one negotiation the key may ignore: a coded body is
+                // refused, so what is stored is the identity form every client accepts. Any
+                // other named header (Authorization, Cookie, `*`) could change the answer
+                // between two callers of one tenant.
                 if Self.listItems(value).contains(where: { $0 != "accept-encoding" }) { variesOnUnkeyedHeader = true }
             } else if Self.replayed.contains(where: { name.equalsIgnoringASCIICase($0) }) {
                 replay.append((name: name, value: value))

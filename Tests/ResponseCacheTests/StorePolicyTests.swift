@@ -114,4 +114,20 @@ import Testing
         #expect(noBytes.storeOK(key(), body("{}")) == .refused(.tooLarge(bytes: key().byteCount + 28 + 2)))
         #expect(noEntries.stats.entries == 0 && noBytes.stats.entries == 0)
     }
+
+    @Test func headerNamesAreMatchedWhateverTheirCase() throws {
+        let cache = cache
+        #expect(cache.storeOK(key(), body("{}"), headers: [("CACHE-CONTROL", "no-store")]) == .refused(.cacheControl))
+        #expect(cache.storeOK(key(), body("{}"), headers: [("content-ENCODING", "br")]) == .refused(.contentEncoding))
+        #expect(cache.storeOK(key(), body("{}"), headers: [("VARY", "cookie")]) == .refused(.vary))
+        cache.storeOK(key(), body("{}"), headers: [("content-TYPE", "application/graphql-response+json"), ("SET-COOKIE", "a=b")])
+        let hit = try #require(cache.lookup(key()))
+        #expect(hit.headers.map(\.name) == ["content-TYPE"])
+        #expect(hit.header("Content-Type") == "application/graphql-response+json")
+    }
+
+    @Test func anyCodingInAContentEncodingListRefuses() {
+        let cache = cache
+        #expect(cache.storeOK(key(), body("{}"), headers: json + [("Content-Encoding", "identity, gzip")]) == .refused(.contentEncoding))
+    }
 }
