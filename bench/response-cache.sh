@@ -3,12 +3,14 @@
 # stores, and contended hits. Built with swiftc -O straight from the module's sources,
 # so it needs no target in Package.swift.
 #   bash bench/response-cache.sh
+#   SANITIZE=thread bash bench/response-cache.sh   # the same run under ThreadSanitizer (slow figures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 flags=(-O -wmo -swift-version 6 -enable-upcoming-feature ExistentialAny)
+if [[ -n "${SANITIZE:-}" ]]; then flags+=(-sanitize="$SANITIZE" -g); fi
 swiftc "${flags[@]}" -parse-as-library -module-name Kit -emit-module -emit-module-path "$out/Kit.swiftmodule" \
     -emit-library -static -o "$out/libKit.a" Sources/Kit/*.swift
 swiftc "${flags[@]}" -parse-as-library -module-name ResponseCache -I "$out" -emit-module -emit-module-path "$out/ResponseCache.swiftmodule" \

@@ -1,6 +1,7 @@
 // Micro-benchmark of ResponseCache's request-path calls, built by bench/response-cache.sh.
 // Prints ns/op for a lookup hit, a miss, a store (new key, steady-state eviction), a
-// store over an existing key, and hits from two threads at once (the lock contended).
+// store over an existing key, and hits (then a mix with stores) from two threads at once.
+// `SANITIZE=thread bash bench/response-cache.sh` builds it under ThreadSanitizer instead.
 import ResponseCache
 
 let entries = 10_000
@@ -66,4 +67,23 @@ measure("lookup hit, 2 threads (per op, wall)", operations: rounds * 2) {
     }
     return group.run()
 }
-print("stats: \(cache.stats)")
+measure("mixed 4 lookups : 1 store, 2 threads (per op, wall)", operations: rounds * 2) {
+    let group = DispatchlessPair { offset in
+        var done = 0
+        for i in 0..<rounds {
+            let key = keys[(i &* 7 &+ offset) % keys.count]
+            if i % 5 == 4 {
+                if case .stored = cache.store(key, status: 200, headers: headers, body: body, ttlSeconds: 60, hasErrors: false) { done += 1 }
+            } else if cache.lookup(key) != nil {
+                done += 1
+            }
+        }
+        return done
+    }
+    return group.run()
+}
+let stats = cache.stats
+print("stats: \(stats)")
+// The same identities the concurrency test checks, after every phase above.
+precondition(stats.entries == stats.stores - stats.replacements - stats.evictions - stats.expirations - stats.purged)
+precondition(stats.bytes <= cache.maxBytes && stats.entries <= cache.maxEntries)
