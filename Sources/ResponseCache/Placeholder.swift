@@ -1,3 +1,0 @@
-import Kit
-
-// Placeholder while issue 17 lands the module.
