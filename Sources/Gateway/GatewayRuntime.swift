@@ -28,6 +28,7 @@ public final class GatewayRuntime: Sendable {
     let budgetGauges: BudgetGauges?
     let workers: WorkersService?
     let cutover: CutoverSetup
+    let downshift: DownshiftSetup
 
     /// Why start-up failed, and the exit code `serve` documents for it.
     public struct StartError: Error, CustomStringConvertible {
@@ -137,6 +138,7 @@ public final class GatewayRuntime: Sendable {
         } catch {
             PersistedQuerySetup.stop(allowlist)
             cutover.stop()
+            downshift.stop()
             throw StartError(exitCode: 3, description: "start failed: \(error) (listen \(config.listen.host):\(config.listen.port))")
         }
         let budgetGauges = dependencies.postgres.map {
@@ -147,7 +149,8 @@ public final class GatewayRuntime: Sendable {
         workers?.start()
         let runtime = GatewayRuntime(
             gateway: gateway, admission: admission, dependencies: dependencies, ledger: ledger, fourEyes: fourEyes,
-            rateLimiter: rateLimiter, allowlist: allowlist, budgetGauges: budgetGauges, workers: workers, cutover: cutover)
+            rateLimiter: rateLimiter, allowlist: allowlist, budgetGauges: budgetGauges, workers: workers, cutover: cutover,
+            downshift: downshift)
         var metadata = runtime.startMetadata(config)
         metadata["config"] = "\(configPath ?? "(defaults)")"
         logger.notice("listening", metadata: metadata)
@@ -157,9 +160,10 @@ public final class GatewayRuntime: Sendable {
     private init(
         gateway: Gateway, admission: ConfiguredPipeline, dependencies: Dependencies, ledger: LedgerSetup?,
         fourEyes: FourEyesSetup?, rateLimiter: RateLimiter?, allowlist: AllowlistStore?, budgetGauges: BudgetGauges?,
-        workers: WorkersService?, cutover: CutoverSetup
+        workers: WorkersService?, cutover: CutoverSetup, downshift: DownshiftSetup
     ) {
         self.cutover = cutover
+        self.downshift = downshift
         self.gateway = gateway
         self.admission = admission
         self.dependencies = dependencies
@@ -189,6 +193,7 @@ public final class GatewayRuntime: Sendable {
         PersistedQuerySetup.stop(allowlist)
         budgetGauges?.stop()
         fourEyes?.stop()
+        downshift.stop()
         cutover.stop()
         workers?.stopAndWait()
         var settled = true

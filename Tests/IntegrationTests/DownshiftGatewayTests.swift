@@ -88,7 +88,7 @@ struct DownshiftGatewayTests {
                     (try? Self.metric(stack, "synthetic_check_success", [#"check="health""#, #"priority="P0""#, #"tier="\#(tier)""#], value: 1)) == true
                 }
             }
-            #expect(green, "P0 synthetic check at tier \(tier)")
+            #expect(green, "P0 synthetic check at tier \(tier): \((try? stack.request("GET", "/metrics").text.split(separator: "\n").filter { $0.contains("synthetic") }) ?? []) \(stack.stack.gateway.output().split(separator: "\n").filter { $0.contains("synthetic") }.suffix(5))")
         }
         print("downshift tiers × samples (✓ served, ✗ DOWNSHIFTED):\n" + table.joined(separator: "\n"))
         // The P1 journey check is refused at 6 (only P0): expected, and it does not page.
