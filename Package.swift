@@ -155,7 +155,7 @@ let package = Package(
             name: "Admission",
             dependencies: [
                 "Kit",
-                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy", "Cutover", "Downshift",
+                "Contract", "HTTP", "GraphQLAnalysis", "Identity", "Ports", "ApprovalPolicy", "Cutover", "Downshift", "ResponseCache",
                 logging,
             ],
             swiftSettings: strict
@@ -176,7 +176,7 @@ let package = Package(
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers", "GateChecks",
-                "Downshift", "Downshifts",
+                "Downshift", "Downshifts", "ResponseCache",
                 logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict

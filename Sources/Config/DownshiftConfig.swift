@@ -32,6 +32,13 @@ public struct DownshiftConfig: Sendable, Equatable {
     public var syntheticInterval: Duration = .seconds(60)
     /// `downshift.synthetic.<name>.query`: the GraphQL documents of the seed's journey.
     public var synthetic: [String: SyntheticCheckConfig] = [:]
+    /// `downshift.cache.enabled`: the response cache for `@cacheable` queries (every tier;
+    /// tier 3 serves `heavy_read` only from it).
+    public var cacheEnabled = true
+    /// `downshift.cache.max_bytes`, `.max_entries`, `.max_entry_bytes`: its bounds.
+    public var cacheMaxBytes = 64 << 20
+    public var cacheMaxEntries = 10_000
+    public var cacheMaxEntryBytes = 1 << 20
     /// `downshift.tiers.<1-6>.*`: what a tier adds to the seed's effects.
     public var tiers: [String: TierOverride] = [:]
 

@@ -9,6 +9,7 @@ import Ledger
 import Logging
 import PersistedQueries
 import Ports
+import ResponseCache
 import RateLimit
 
 /// The admission chain a configuration describes, in SPEC §2's order:
@@ -78,7 +79,11 @@ public struct ConfiguredPipeline: Sendable {
         self.persistedQueries = gate
         self.pipeline = AdmissionPolicy.pipeline(
             authenticator: authenticator, cache: cache, limits: limits, allowlist: lookup, gate: gate, catalog: catalog,
-            downshift: downshift.map { gate in (gate, DownshiftClassifier(catalog: downshiftCatalog)) },
+            downshift: downshift.map { gate in
+                (gate, DownshiftClassifier(catalog: downshiftCatalog), config.downshift.cacheEnabled ? ResponseCache(
+                    maxBytes: config.downshift.cacheMaxBytes, maxEntries: config.downshift.cacheMaxEntries,
+                    maxEntryBytes: config.downshift.cacheMaxEntryBytes, clock: { Int64(Date().timeIntervalSince1970 * 1_000) }) : nil)
+            },
             canary: canary, fourEyes: fourEyes, rateLimiter: rateLimiter, ledger: ledger)
     }
 

@@ -4,6 +4,7 @@ import GraphQLAnalysis
 import Identity
 import PersistedQueries
 import Ports
+import ResponseCache
 
 /// The whole admission policy, top to bottom: which steps run, in which order, and what
 /// each does when its dependency fails. `ConfiguredPipeline` reads the configuration and
@@ -14,7 +15,7 @@ import Ports
 enum AdmissionPolicy {
     static func pipeline(
         authenticator: Authenticator, cache: DocumentCache, limits: AnalysisLimits, allowlist: any AllowlistLookup,
-        gate: PersistedQueryGate, catalog: BudgetCatalog, downshift: (any DownshiftGate, DownshiftClassifier)?,
+        gate: PersistedQueryGate, catalog: BudgetCatalog, downshift: (any DownshiftGate, DownshiftClassifier, ResponseCache?)?,
         canary: (any CanaryRouting)?, fourEyes: FourEyesStep?, rateLimiter: (any RateCheck)?, ledger: (any ReservationStore)?
     ) -> AdmissionPipeline {
         // Apollo APQ: a hash the allowlist does not hold is looked up among registrations,
@@ -36,7 +37,10 @@ enum AdmissionPolicy {
         // 4¼ downshift (database.url): at tier 0 nothing; above, the tier's policy by each root
         //   field's @downshift class (priority, tags, hops, LLM tokens, new tenants). No I/O but
         //   tier 5's "active before the tier" (the ledger, once per tenant and tier).
-        if let (gate, classifier) = downshift { steps.append(DownshiftStep(gate: gate, classify: classifier.classify)) }
+        //   @cacheable queries are answered from the response cache at any tier.
+        if let (gate, classifier, cache) = downshift {
+            steps.append(DownshiftStep(gate: gate, cache: cache, classify: classifier.classify, cacheTTL: classifier.cacheTTL))
+        }
         // 4½ canary (canary.upstream.url, database.url): while a cutover routes traffic, the
         //   tenant's sticky arm (or X-Canary for canary.force_roles), judged when it ends.
         //   No I/O: Postgres or Redis gone keeps the last known weight.

@@ -13,4 +13,9 @@ struct DownshiftClassifier: Sendable {
             hops: declared.hopsArgument.flatMap { field.arguments[$0]?.int64Value },
             cacheable: declared.cacheTTLSeconds != nil)
     }
+
+    /// A Query root field's `@cacheable` TTL.
+    func cacheTTL(_ field: RootField) -> Int? {
+        catalog.classify(.query, field: field.name).cacheTTLSeconds
+    }
 }

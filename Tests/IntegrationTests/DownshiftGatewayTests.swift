@@ -70,7 +70,10 @@ struct DownshiftGatewayTests {
             #expect(set.status == 200, "tier \(tier): \(set.text)")
             var row = "tier \(tier):"
             for sample in samples {
-                let answer = try await offPool { try stack.graphQL(Self.body(sample.query), tenant: sample.tenant) }
+                // The uncached heavy read asks for something new at each tier (the cache would
+                // answer a repeat: that is the cache test's business).
+                let query = sample.query.replacingOccurrences(of: "zzz-", with: "zzz-t\(tier)-")
+                let answer = try await offPool { try stack.graphQL(Self.body(query), tenant: sample.tenant) }
                 let refused = answer.status == 503 && answer.text.contains("DOWNSHIFTED")
                 let expected = sample.refusedFrom.map { tier >= $0 } ?? false
                 #expect(refused == expected, "tier \(tier), \(sample.name): \(answer.status) \(answer.text)")
@@ -157,5 +160,28 @@ struct DownshiftGatewayTests {
         #expect(followed, "the second replica never refused analytics at tier 4")
         #expect(seconds < 3, "followed after \(seconds) s")
         print("downshift: replica 2 followed a tier change without Redis in \(String(format: "%.2f", seconds)) s")
+    }
+
+    @Test("the response cache: a heavy read cached at tier 0 is served from it at tier 3 (an uncached one is refused); never to another tenant")
+    func cache() async throws {
+        let stack = try await offPool { try PQStack(phase: "log", extraYAML: Self.config) }
+        let search = Self.body(#"{ searchEntities(text: "cache-probe") { id } }"#)
+        let first = try await offPool { try stack.graphQL(search, tenant: "test") }
+        #expect(first.status == 200 && first.head.headers["X-Cache"] == nil, "\(first.text)")
+        let second = try await offPool { try stack.graphQL(search, tenant: "test") }
+        #expect(second.status == 200 && second.head.headers["X-Cache"] == "HIT", "\(second.text)")
+        #expect(second.body == first.body)
+        // Another tenant, same document and variables: its own miss, never test's answer.
+        let other = try await offPool { try stack.graphQL(search, tenant: "demo") }
+        #expect(other.status == 200 && other.head.headers["X-Cache"] == nil, "\(other.text)")
+        // A client's no-cache goes to the upstream.
+        let fresh = try await offPool { try stack.request("POST", "/graphql", body: search, headers: ["X-Tenant": "test", "Cache-Control": "no-cache"]) }
+        #expect(fresh.status == 200 && fresh.head.headers["X-Cache"] == nil)
+        #expect(try await offPool { try Self.setTier(stack, 3) }.status == 200)
+        let shed = try await offPool { try stack.graphQL(search, tenant: "test") }
+        #expect(shed.status == 200 && shed.head.headers["X-Cache"] == "HIT", "cached heavy read at tier 3: \(shed.text)")
+        let uncached = try await offPool { try stack.graphQL(Self.body(#"{ searchEntities(text: "never-asked") { id } }"#), tenant: "test") }
+        #expect(uncached.status == 503 && uncached.text.contains("cache_miss"), "\(uncached.text)")
+        #expect(try await offPool { try Self.setTier(stack, 0) }.status == 200)
     }
 }

@@ -1,8 +1,10 @@
+import ApprovalPolicy
 import Contract
 import Downshift
 import GraphQLAnalysis
 import HTTP
 import Ports
+import ResponseCache
 import Synchronization
 
 /// The downshift step (SPEC §12): at tier 0 it passes everything; above, the tier's policy
@@ -12,27 +14,46 @@ import Synchronization
 /// A served request carries the tier's rate factor to the rate step and, from tier 2,
 /// `X-Downshift-Tier` to the upstream. Only `/graphql` reaches the chain: health,
 /// metrics and admin are never refused.
+///
+/// The response cache (SPEC §12) lives here too, because tier 3 needs its answer: a query
+/// whose every root field is `@cacheable` is answered from the cache at any tier when the
+/// tenant, document and variables match (unless the client sent `Cache-Control: no-cache`),
+/// and a miss is stored after the upstream answers, for the smallest field TTL.
 public struct DownshiftStep: AdmissionStep {
     public let name = "downshift"
     let gate: any DownshiftGate
     let classify: @Sendable (OperationKind, RootField) -> DownshiftField
+    /// Each root field's `@cacheable` TTL (nil: not cacheable).
+    let cacheTTL: @Sendable (RootField) -> Int?
+    let cache: ResponseCache?
     /// One in `sampleEvery` sampled requests is access-logged (tier 1's "sample access logs").
     let sampleEvery: Int
     private let sampled = SampleCounter()
 
-    public init(gate: any DownshiftGate, sampleEvery: Int = 10, classify: @escaping @Sendable (OperationKind, RootField) -> DownshiftField) {
+    public init(
+        gate: any DownshiftGate, cache: ResponseCache? = nil, sampleEvery: Int = 10,
+        classify: @escaping @Sendable (OperationKind, RootField) -> DownshiftField,
+        cacheTTL: @escaping @Sendable (RootField) -> Int? = { _ in nil }
+    ) {
         self.gate = gate
+        self.cache = cache
         self.classify = classify
+        self.cacheTTL = cacheTTL
         self.sampleEvery = max(1, sampleEvery)
     }
 
     public func admit(_ context: inout RequestContext) async -> StepOutcome {
+        guard let operation = context.operation else { return .continue }
         let tier = gate.tier
-        guard tier != .normal, let operation = context.operation else { return .continue }
+        let cached = cacheLookup(&context, operation)
+        guard tier != .normal else {
+            if let cached { return .answer(cached) }
+            return .continue
+        }
         let policy = gate.table[tier]
         var request = DownshiftRequest(
             isMutation: operation.kind == .mutation, fields: operation.rootFields.map { classify(operation.kind, $0) },
-            estimatedTokens: context.estimate?.totalTokens ?? 0)
+            estimatedTokens: context.estimate?.totalTokens ?? 0, cached: cached != nil)
         if policy.protectNewTenants, request.priority > 0, let tenant = context.tenant {
             request.tenantKnownBeforeTier = await gate.tenantKnownBeforeTier(tenant)
         }
@@ -46,6 +67,7 @@ public struct DownshiftStep: AdmissionStep {
                 details: [("tier", .int(Int64(tier.rawValue))), ("tierName", .string(tier.name)), ("reason", .string(reason))],
                 headers: [("Retry-After", String(retry))]))
         case .serve(let adjustments):
+            if let cached { return .answer(cached) }
             context.rateFactorPerMille = adjustments.rateFactorPerMille
             context.accessLogged = adjustments.logged
             if let forwarded = adjustments.forwardTier {
@@ -54,6 +76,45 @@ public struct DownshiftStep: AdmissionStep {
             }
             return .continue
         }
+    }
+}
+
+extension DownshiftStep {
+    /// The cached answer for a query whose root fields are all `@cacheable`; on a miss,
+    /// a completion that stores the upstream's answer. nil: not cacheable, or a miss.
+    func cacheLookup(_ context: inout RequestContext, _ operation: OperationAnalysis) -> StoredAnswer? {
+        guard let cache, operation.kind == .query, !operation.rootFields.isEmpty, let tenant = context.tenant else { return nil }
+        var ttl = Int.max
+        for field in operation.rootFields {
+            guard let seconds = cacheTTL(field) else { return nil }
+            ttl = min(ttl, seconds)
+        }
+        let key = CacheKey(
+            tenant: tenant, documentHash: operation.documentHash, variablesHash: VariablesHash.of(context.graphQLRequest?.variables),
+            operationName: context.graphQLRequest?.operationName)
+        let bypass = context.head.headers.values(for: "Cache-Control").contains { $0.lowercased().contains("no-cache") }
+        if !bypass, let hit = cache.lookup(key) {
+            var headers = hit.headers.map { ($0.name, $0.value) }
+            headers.append(("X-Cache", "HIT"))
+            return StoredAnswer(status: hit.status, headers: headers, body: hit.body)
+        }
+        context.onCompletion(CacheFill(cache: cache, key: key, ttlSeconds: ttl))
+        return nil
+    }
+}
+
+/// Stores a forwarded cacheable query's answer (200, no GraphQL errors, what the
+/// upstream's `Cache-Control` allows: the cache decides).
+struct CacheFill: StepCompletion {
+    let cache: ResponseCache
+    let key: CacheKey
+    let ttlSeconds: Int
+
+    var needsResponseBody: Bool { true }
+
+    func finished(_ ending: ForwardEnding) {
+        guard case .answered(let status, let body?, let headers) = ending else { return }
+        cache.store(key, status: status, headers: headers, body: body, ttlSeconds: ttlSeconds, hasErrors: GraphQLResponseErrors.present(in: body))
     }
 }
 
