@@ -167,6 +167,7 @@ public final class DownshiftEngine: Sendable {
         var worst: (name: String, perMille: Int64)?
         var unreadable: String?
         for reading in readings {
+            metrics.readable(reading.name, reading.burn != nil)
             guard let burn = reading.burn else {
                 unreadable = reading.name
                 logger.warning("budget burn unreadable; the automatic tier holds", metadata: ["budget": "\(reading.name)", "error": "\(reading.problem ?? "")"])

@@ -45,6 +45,11 @@ public final class DownshiftMetrics: Sendable {
         gauge("finops_budget_projected_burn_ratio", [("budget", budget)]).record(Double(projectedPerMille) / 1_000)
     }
 
+    /// `finops_budget_readable{budget}`: 0 while a budget's source fails (the ladder holds).
+    public func readable(_ budget: String, _ ok: Bool) {
+        gauge("finops_budget_readable", [("budget", budget)]).record(ok ? 1 : 0)
+    }
+
     public func synthetic(check: String, priority: Int, tier: DownshiftTier, success: Bool) {
         let priority = "P\(priority)"
         for level in DownshiftTier.allCases where level != tier {

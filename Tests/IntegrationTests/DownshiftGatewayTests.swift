@@ -184,4 +184,90 @@ struct DownshiftGatewayTests {
         #expect(uncached.status == 503 && uncached.text.contains("cache_miss"), "\(uncached.text)")
         #expect(try await offPool { try Self.setTier(stack, 0) }.status == 200)
     }
+
+    static func autoConfig(extraBudget: String = "") -> String {
+        """
+        finops:
+          budgets:
+            llm:
+              monthly_usd: 0.11
+        \(extraBudget)
+        downshift:
+          max_auto_tier: 4
+          auto:
+            interval_ms: 200
+            hold: 2s
+            margin_percent: 5
+            use_projection: false
+        """
+    }
+
+    static func automatic(_ stack: PQStack) throws -> (tier: Int, reason: String, budgets: String) {
+        let text = try stack.admin("GET", "/admin/downshift", roles: "sre").text
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let automatic = try #require(json["automatic"] as? [String: Any])
+        return (automatic["tier"] as? Int ?? -1, automatic["reason"] as? String ?? "", "\(json["budgets"] ?? "")")
+    }
+
+    /// Five createEntity in flight at once against a slow upstream: $0.02 reserved each.
+    static func slowMutations(_ stack: PQStack) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<5 {
+                group.addTask {
+                    try await offPool {
+                        try stack.graphQL(Self.body(#"mutation { createEntity(name: "burn-\#(index)") { id } }"#), tenant: "test").status
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test("money burn drives the tier: LLM spend past 85 % (reserved) raises it by itself; settled at 73 % it falls after the hold, not before")
+    func ledgerDrivesTheTier() async throws {
+        let stack = try await offPool { try PQStack(phase: "log", extraYAML: Self.autoConfig()) }
+        let slow = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "PUT", "/demo/faults", body: #"{"delay_ms":3000}"#, headers: [:])
+        #expect(slow.status == 200, "\(slow.text)")
+        async let statuses = Self.slowMutations(stack)
+        // While the five are in flight: $0.10 reserved of $0.11 = 90.9 % ≥ 85 %: tier 2.
+        let rose = try await offPool { DataCommand.poll(timeout: 5) { ((try? Self.automatic(stack))?.tier ?? 0) >= 2 } }
+        #expect(rose, "the automatic tier never rose: \((try? Self.automatic(stack)).map { "\($0)" } ?? "")")
+        #expect(try await statuses.allSatisfy { $0 == 200 })
+        _ = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "DELETE", "/demo/faults", headers: [:])
+        // Settled at $0.016 each: $0.08 = 72.7 %, below 85 % − 5: it leaves tier 2 after the
+        // 2 s hold, down to tier 1 (72.7 % is within the margin of 75 %).
+        let settled = Date()
+        let fell = try await offPool { DataCommand.poll(timeout: 15) { (try? Self.automatic(stack))?.tier == 1 } }
+        let after = Date().timeIntervalSince(settled)
+        #expect(fell, "\((try? Self.automatic(stack)).map { "\($0)" } ?? "")")
+        #expect(after >= 2, "left the tier after \(after) s, before the 2 s hold")
+        print("downshift: tier rose on reserved burn, fell \(String(format: "%.1f", after)) s after settlement (hold 2 s)")
+        // Audited: each automatic move.
+        let moves = try DataCommand.check("/usr/bin/psql", [stack.databaseURL, "-tA", "-c", "SELECT count(*) FROM audit_log WHERE action = 'downshift.auto'"], timeout: 30)
+        #expect((Int(moves.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 2, "audit rows: \(moves)")
+    }
+
+    @Test("a budget whose query fails holds the automatic tier (it neither rises nor falls on missing data) and says why")
+    func unreadableBudgetHolds() async throws {
+        let dead = "http://127.0.0.1:\(Ports.free())"
+        let stack = try await offPool {
+            try PQStack(phase: "log", extraYAML: Self.autoConfig(extraBudget: """
+                    infra:
+                      monthly_usd: 18000
+                      source: prometheus
+                      query: sum(infra_cost_usd)
+                promql:
+                  url: \(dead)
+                """))
+        }
+        let slow = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "PUT", "/demo/faults", body: #"{"delay_ms":2000}"#, headers: [:])
+        #expect(slow.status == 200)
+        async let statuses = Self.slowMutations(stack)
+        try await Task.sleep(for: .milliseconds(1_200))
+        let during = try await offPool { try Self.automatic(stack) }
+        #expect(during.tier == 0, "rose on a partial reading: \(during)")
+        #expect(try await offPool { try Self.metric(stack, "finops_budget_readable", [#"budget="infra""#], value: 0) }, "the alert's input")
+        #expect(during.budgets.contains("Prometheus unreachable"), "\(during.budgets)")
+        _ = try await statuses
+    }
 }
