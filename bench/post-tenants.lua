@@ -5,6 +5,9 @@
 wrk.method = "POST"
 wrk.body = os.getenv("WRK_BODY") or '{"query":"mutation { createEntity(name: \\"bench\\") { id } }"}'
 wrk.headers["Content-Type"] = "application/json"
+-- WRK_CACHE_CONTROL sets the request's Cache-Control (bench/downshift.sh: no-cache
+-- asks the gateway past its response cache).
+if os.getenv("WRK_CACHE_CONTROL") then wrk.headers["Cache-Control"] = os.getenv("WRK_CACHE_CONTROL") end
 local counter = 0
 request = function()
   counter = counter + 1

@@ -7,12 +7,16 @@
 #   bash scripts/demo.sh --walkthrough # run scripts/walkthrough.sh against it, then stop
 #   bash scripts/demo.sh --cutover     # a canary cutover: start at 5 %, break the canary,
 #                                      # watch the judge roll it back (scripts/cutover-walkthrough.sh)
+#   bash scripts/demo.sh --downshift   # the cost downshift ladder tier by tier, with the demo's
+#                                      # sample operations and synthetic checks (scripts/downshift-walkthrough.sh)
 # BIN=.build/debug skips the release build; SAFEMUT_PORT / UPSTREAM_PORT / CANARY_PORT move the ports.
 set -euo pipefail
 WALKTHROUGH=0
 CUTOVER=0
 [ "${1:-}" = "--walkthrough" ] && WALKTHROUGH=1
 [ "${1:-}" = "--cutover" ] && CUTOVER=1
+DOWNSHIFT=0
+[ "${1:-}" = "--downshift" ] && DOWNSHIFT=1
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
@@ -58,6 +62,25 @@ sed -e "s|path: examples/intelgraph/schema.graphql|path: $WORK/schema.graphql|" 
     -e "s|^listen: .*|listen: 127.0.0.1:$SAFEMUT_PORT|" \
     -e "s|url: http://127.0.0.1:4001|url: http://127.0.0.1:$UPSTREAM_PORT|" \
     examples/safemut.demo.yaml >"$WORK/safemut.yaml"
+if [ "$DOWNSHIFT" = 1 ]; then
+  # The ladder's walkthrough: tenant test's rate raised (the canary class would answer 429s),
+  # LLM calls above 1,000 tokens refused from tier 2, and the synthetic checks.
+  cat >>"$WORK/safemut.yaml" <<YAML
+rate:
+  tenants:
+    test: {tenant_per_second: 1000, tenant_burst: 1000, operation_per_second: 1000, operation_burst: 1000}
+    brand-new: {tenant_per_second: 1000, tenant_burst: 1000, operation_per_second: 1000, operation_burst: 1000}
+downshift:
+  max_tokens: 1000
+  synthetic:
+    health:
+      query: "{ health }"
+      priority: 0
+    journey_read:
+      query: "{ entities(limit: 1) { id } }"
+      priority: 1
+YAML
+fi
 if [ "$CUTOVER" = 1 ]; then
   # The canary arm: a second intelgraph-demo, and the judge's windows shortened to
   # seconds so the walkthrough takes well under a minute.
@@ -83,6 +106,12 @@ fi
 "$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 &
 PIDS+=($!)
 wait_port "$SAFEMUT_PORT" 30 || { cat "$WORK/safemut.log"; exit 1; }
+
+if [ "$DOWNSHIFT" = 1 ]; then
+  API=http://127.0.0.1:$SAFEMUT_PORT bash scripts/downshift-walkthrough.sh
+  "$BIN/safemut" audit verify
+  exit
+fi
 
 if [ "$CUTOVER" = 1 ]; then
   API=http://127.0.0.1:$SAFEMUT_PORT CANARY=http://127.0.0.1:$CANARY_PORT bash scripts/cutover-walkthrough.sh

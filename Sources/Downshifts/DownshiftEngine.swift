@@ -78,6 +78,7 @@ public final class DownshiftEngine: Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 guard let self else { return }
                 await self.expireManual()
+                self.live.refreshTier()
                 self.show()
             }
         }]

@@ -50,4 +50,18 @@ struct WalkthroughTests {
         #expect(output.1.contains("auto-rollback: error_ratio fail"), "\(output.1)")
         #expect(output.1.contains("audit log intact"), "\(output.1)")
     }
+
+    @Test("scripts/demo.sh --downshift: each tier serves and refuses the demo's sample operations as the table says; P0 synthetic green; audit intact")
+    func downshift() async throws {
+        let output = try await Self.demo("--downshift")
+        #expect(output.0 == 0, "\(output.1)")
+        #expect(output.1.contains("downshift walkthrough complete"), "\(output.1)")
+        // Tier 1 refuses the batch import, tier 6 the P1 read; health is served at 6.
+        let tierOne = output.1.components(separatedBy: "== tier 1 observe").last?.components(separatedBy: "== tier 2").first ?? ""
+        #expect(tierOne.contains("bulk import (batch, P3)") && tierOne.contains("503 DOWNSHIFTED tag_batch"), "\(tierOne)")
+        let tierSix = output.1.components(separatedBy: "== tier 6 emergency").last?.components(separatedBy: "== back to normal").first ?? ""
+        #expect(tierSix.contains("503 DOWNSHIFTED priority"), "\(tierSix)")
+        #expect(tierSix.contains(#"priority="P0""#) && tierSix.contains("} 1"), "P0 synthetic at tier 6: \(tierSix)")
+        #expect(output.1.contains("audit log intact"), "\(output.1)")
+    }
 }

@@ -83,7 +83,8 @@ extension DownshiftStep {
     /// The cached answer for a query whose root fields are all `@cacheable`; on a miss,
     /// a completion that stores the upstream's answer. nil: not cacheable, or a miss.
     func cacheLookup(_ context: inout RequestContext, _ operation: OperationAnalysis) -> StoredAnswer? {
-        guard let cache, operation.kind == .query, !operation.rootFields.isEmpty, let tenant = context.tenant else { return nil }
+        guard let cache, operation.kind == .query, let first = operation.rootFields.first, cacheTTL(first) != nil,
+              let tenant = context.tenant else { return nil }
         var ttl = Int.max
         for field in operation.rootFields {
             guard let seconds = cacheTTL(field) else { return nil }
