@@ -36,11 +36,13 @@ UP_PORT=$(free_port); NGX_PORT=$(free_port)
 nginx_upstream "$UP_PORT" "$ANSWER"
 nginx_proxy "$NGX_PORT" "$UP_PORT"
 COMMON=$(printf 'workers:\n  enabled: false\nfour_eyes:\n  enabled: false\nbudget:\n  enabled: false\ndownshift:\n  auto:\n    enabled: false')
-CHAIN=$(free_port); LADDER=$(free_port)
-# Chain only: no database.url, so no ladder (and no cutover) step.
+CHAIN=$(free_port); OFF=$(free_port); LADDER=$(free_port)
+# Chain only: no database.url, so no ladder (and no cutover) step. Off: the same Postgres
+# setup with downshift.enabled false (the canary step is in both): the ladder's own cost.
 env -u DATABASE_URL "$BIN/safemut" serve --config "$(gateway_config "$CHAIN" "$COMMON")" >"$WORK/chain.log" 2>&1 & PIDS+=($!)
+"$BIN/safemut" serve --config "$(gateway_config "$OFF" "$COMMON"$'\n  enabled: false')" >"$WORK/off.log" 2>&1 & PIDS+=($!)
 "$BIN/safemut" serve --config "$(gateway_config "$LADDER" "$COMMON")" >"$WORK/ladder.log" 2>&1 & PIDS+=($!)
-for p in $UP_PORT $NGX_PORT $CHAIN $LADDER; do wait_port "$p" 30; done
+for p in $UP_PORT $NGX_PORT $CHAIN $OFF $LADDER; do wait_port "$p" 30; done
 tier() {
   curl -s -X PUT -H 'Content-Type: application/json' -H 'X-Tenant: ops' -H 'X-User-Id: bench' -H 'X-Roles: sre' \
     --data "{\"tier\":$1,\"reason\":\"bench\"}" "http://127.0.0.1:$LADDER/admin/downshift" | jq -r .tier
@@ -58,18 +60,19 @@ for r in $(seq 1 "$ROUNDS"); do
   timeout 30 wrk -t1 -c8 -d2s -s bench/post-tenants.lua "http://127.0.0.1:$LADDER/graphql" >/dev/null
   measure nginx "$NGX_PORT"
   measure chain-only "$CHAIN"
+  measure ladder-off "$OFF"
   [ "$(tier 0)" = 0 ] || { echo "tier 0 not set" >&2; exit 1; }
   measure tier-0 "$LADDER"
   [ "$(tier 4)" = 4 ] || { echo "tier 4 not set" >&2; exit 1; }
   measure tier-4 "$LADDER"
 done
 printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
-for key in nginx chain-only tier-0 tier-4; do
+for key in nginx chain-only ladder-off tier-0 tier-4; do
   printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
 done
 for key in tier-0 tier-4; do
-  awk -v a="$(median <<<"${RPS[$key]}")" -v b="$(median <<<"${RPS[chain-only]}")" -v k="$key" \
-    'BEGIN { printf "%s costs %.1f %% of chain-only throughput (target <= 2 %%)\n", k, (b - a) * 100 / b }'
+  awk -v a="$(median <<<"${RPS[$key]}")" -v b="$(median <<<"${RPS[chain-only]}")" -v c="$(median <<<"${RPS[ladder-off]}")" -v k="$key" \
+    'BEGIN { printf "%s costs %.1f %% of chain-only throughput (target <= 2 %%), %.1f %% of the same gateway with the ladder off\n", k, (b - a) * 100 / b, (c - a) * 100 / c }'
 done
 [ "$(tier 0)" = 0 ]
 [ "${SKIP_CACHE:-0}" = 1 ] && exit 0

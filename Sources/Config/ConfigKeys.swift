@@ -162,6 +162,7 @@ extension SafemutConfig {
             ConfigKey("policy.public_key", \.policyBundle.publicKey, .path),
             ConfigKey("policy.dir", \.policyBundle.directory, .path),
 
+            ConfigKey("downshift.enabled", \.downshift.enabled, .boolean),
             ConfigKey("downshift.max_ttl_minutes", \.downshift.maxTTLMinutes, .integer(1...43_200)),
             ConfigKey("downshift.max_tokens", \.downshift.maxTokens, .integer(1...100_000_000)),
             ConfigKey("downshift.retry_after_seconds", \.downshift.retryAfterSeconds, .integer(1...86_400)),

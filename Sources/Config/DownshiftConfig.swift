@@ -1,6 +1,8 @@
 /// `downshift.*` (issue 17, SPEC §12): the cost downshift ladder's limits, its automatic
 /// triggers from money burn, its synthetic checks, and per-tier overrides of the effects.
 public struct DownshiftConfig: Sendable, Equatable {
+    /// `downshift.enabled`: false leaves the ladder (and the response cache) out of the chain.
+    public var enabled = true
     /// `downshift.max_ttl_minutes`: the longest a manual tier may be set for.
     public var maxTTLMinutes = 1_440
     /// `downshift.max_tokens`: from tier 2, `llm` mutations estimated above this are refused.

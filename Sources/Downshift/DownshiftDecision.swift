@@ -40,7 +40,11 @@ public struct DownshiftRequest: Sendable, Equatable {
     }
 
     /// The request's priority: its most important field's (a P0 field keeps a request alive).
-    public var priority: Int { fields.map(\.priority).min() ?? 2 }
+    public var priority: Int {
+        var lowest = fields.isEmpty ? 2 : 3
+        for field in fields where field.priority < lowest { lowest = field.priority }
+        return lowest
+    }
 }
 
 /// The ladder's answer.
@@ -77,7 +81,9 @@ public enum TierRules {
             return .refuse(reason: "new_tenant", detail: "tier \(tier) serves only tenants with ledger activity before the tier began")
         }
         for field in request.fields {
-            if let tag = field.tags.sorted().first(where: policy.refuseTags.contains) {
+            // Sorted only on a refusal, so the reason is the same whatever the Set's order.
+            if !field.tags.isEmpty, !field.tags.isDisjoint(with: policy.refuseTags),
+               let tag = field.tags.sorted().first(where: policy.refuseTags.contains) {
                 return .refuse(reason: "tag_\(tag)", detail: "tier \(tier) refuses \(tag) operations (\(field.name))")
             }
             if let limit = policy.maxHops, let hops = field.hops, hops > limit {
@@ -89,7 +95,7 @@ public enum TierRules {
             return .refuse(reason: "llm_tokens", detail: "tier \(tier) refuses LLM calls above \(limit) tokens; this one is estimated at \(request.estimatedTokens)")
         }
         var adjustments = DownshiftDecision.Adjustments()
-        if request.fields.contains(where: { !$0.tags.isDisjoint(with: policy.cacheOnlyTags) }) {
+        if !policy.cacheOnlyTags.isEmpty, request.fields.contains(where: { !$0.tags.isEmpty && !$0.tags.isDisjoint(with: policy.cacheOnlyTags) }) {
             guard request.cached else {
                 return .refuse(reason: "cache_miss", detail: "tier \(tier) serves heavy reads only from the cache, and this one is not cached")
             }

@@ -19,7 +19,7 @@ struct DownshiftSetup: Sendable {
     let endpoints: [AdminEndpoint]
 
     static func make(_ config: SafemutConfig, dependencies: Dependencies, logger: Logger) -> DownshiftSetup {
-        guard let postgres = dependencies.postgres else {
+        guard config.downshift.enabled, let postgres = dependencies.postgres else {
             return DownshiftSetup(gate: nil, engine: nil, synthetic: nil, endpoints: DownshiftAdmin.unavailableEndpoints())
         }
         let downshift = config.downshift
