@@ -118,6 +118,16 @@ public struct DownshiftStore: Sendable {
         return out
     }
 
+    /// The synthetic checks' marked ledger account: created with small limits when missing,
+    /// marked when it exists (its limits are the operators' to change).
+    public func ensureSyntheticTenant(_ tenant: String) async throws(PostgresError) {
+        _ = try await pool.query("""
+            INSERT INTO tenant_budget (tenant_id, environment, tenant_class, canary, daily_usd_limit, monthly_usd_limit, synthetic)
+            VALUES ($1, 'synthetic', 'default', false, 5.000000, 150.000000, true)
+            ON CONFLICT (tenant_id) DO UPDATE SET synthetic = true
+            """, [.text(tenant)])
+    }
+
     /// Whether `tenant` had ledger activity before `seconds` (tier 5's protect).
     public func hadActivity(tenant: String, beforeSeconds seconds: Int64) async throws(PostgresError) -> Bool {
         try await pool.query("""

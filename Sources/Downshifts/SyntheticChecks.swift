@@ -56,12 +56,20 @@ public final class SyntheticChecks: Sendable {
 
     public func start() {
         guard !checks.isEmpty else { return }
+        let tenant = self.tenant
+        let store = engine.store
+        let logger = self.logger
         engine.whenTierChanges { [weak self] _ in
             guard let self else { return }
             Task { await self.runAll() }
         }
         let interval = self.interval
         task.withLock { $0 = Task { [weak self] in
+            do {
+                try await store?.ensureSyntheticTenant(tenant)
+            } catch {
+                logger.error("the synthetic tenant's ledger account cannot be created; the checks will be refused", metadata: ["error": "\(error)"])
+            }
             // Let the listener open before the first run.
             try? await Task.sleep(for: .seconds(1))
             while !Task.isCancelled {

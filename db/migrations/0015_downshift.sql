@@ -32,11 +32,9 @@ CREATE TABLE downshift_history (
 );
 
 -- The synthetic checks run as a marked ledger account: billed like any tenant (the chain is
--- the real one), left out of the FinOps burn that drives the ladder and of gate G6.
+-- the real one), left out of the FinOps burn that drives the ladder and of gate G6. The
+-- gateway creates the account (downshift.synthetic_tenant) when checks are configured.
 ALTER TABLE tenant_budget ADD COLUMN synthetic boolean NOT NULL DEFAULT false;
-INSERT INTO tenant_budget (tenant_id, environment, tenant_class, canary, daily_usd_limit, monthly_usd_limit, synthetic)
-VALUES ('safemut-synthetic', 'synthetic', 'default', false, 5.000000, 150.000000, true)
-ON CONFLICT (tenant_id) DO UPDATE SET synthetic = true;
 
 -- "Had ledger activity before the tier began" (tier 5 protect) is answered by the existing
 -- budget_ledger_tenant_created_idx (tenant_id, created_at DESC).
