@@ -89,9 +89,7 @@ public struct DownshiftAdmin: Sendable {
         if case .bool(true) = body["auto"] ?? .null {
             guard body["tier"] == nil else { return .badRequest("give \"tier\" or \"auto\":true, not both") }
             result = await engine.change(event: "auto_resume", actor: actor, detail: .object([JSONMember("reason", .string(reason))])) { state in
-                var next = state.returningToAutomatic()
-                next.automatic.reason = state.automatic.reason
-                return .success(next)
+                .success(state.returningToAutomatic())
             }
         } else {
             guard let tierValue = body["tier"], let tier = tierValue.int64Value else {

@@ -31,7 +31,14 @@ struct DownshiftSetup: Sendable {
             burns: BudgetBurnReader(budgets: config.finOps.budgets, pool: postgres, prometheus: prometheus),
             rule: downshift.autoRule, autoEnabled: downshift.autoEnabled, interval: downshift.interval, poll: downshift.poll,
             maxTTLMinutes: Int64(downshift.maxTTLMinutes), logger: logger)
-        let synthetic = SyntheticChecks(config: downshift, listen: config.listen, engine: engine, logger: logger)
+        // The checks speak as the synthetic tenant in identity headers: a gateway that verifies
+        // JWTs would refuse every one, which would read as a P0 outage and block escalation.
+        var checks = downshift
+        if config.identity.mode != .headers && !checks.synthetic.isEmpty {
+            logger.error("downshift.synthetic is set but identity.mode is not headers: the synthetic checks do not run")
+            checks.synthetic = [:]
+        }
+        let synthetic = SyntheticChecks(config: checks, listen: config.listen, engine: engine, logger: logger)
         return DownshiftSetup(
             gate: DownshiftGateway(engine: engine, retryAfterSeconds: downshift.retryAfterSeconds), engine: engine, synthetic: synthetic,
             endpoints: DownshiftAdmin(engine: engine).endpoints)
