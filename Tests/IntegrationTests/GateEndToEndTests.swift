@@ -189,6 +189,36 @@ struct GateEndToEndTests {
         #expect(approved.status == 0, "\(approved.output)")
         #expect(approved.output.contains("signed off by rita (release_lead), sam (sre), sue (support_lead)"), "\(approved.output)")
 
+        // G6 over the live ledger and the request counter: the month's spend of this stack's
+        // traffic against a $1,000 budget passes the burn; the demo's per-call cost (about
+        // $0.0001 a call) is far above $2 per million calls, so the unit cost fails, exactly.
+        let g6Config = work + "/g6.yaml"
+        @Sendable func g6(budget: String) throws -> (status: Int32?, output: String) {
+            try """
+                database:
+                  url: \(stack.databaseURL)
+                promql:
+                  url: http://127.0.0.1:\(prometheus.port)
+                finops:
+                  budgets:
+                    llm:
+                      monthly_usd: \(budget)
+                """.write(toFile: g6Config, atomically: true, encoding: .utf8)
+            return try Self.safemut(["gate", "validate", "--gate", "G6", "--matrix", ops, "--config", g6Config], environment: [:])
+        }
+        let roomy = try await offPool { try g6(budget: "1000") }
+        #expect(roomy.status == 1, "\(roomy.output)")
+        let roomyChecks = try #require(Self.gate(try Self.json(roomy.output), "G6")?["checks"] as? [[String: Any]])
+        let burn = roomyChecks.first { $0["name"] as? String == "burn_ratio" }
+        let unit = roomyChecks.first { $0["name"] as? String == "unit_cost_usd_per_million_calls" }
+        #expect(burn?["verdict"] as? String == "PASS", "\(String(describing: burn))")
+        #expect(unit?["verdict"] as? String == "FAIL", "\(String(describing: unit))")
+        #expect((unit?["query"] as? String)?.contains("[$__month]") == false, "the month placeholder is resolved: \(String(describing: unit))")
+        // A budget smaller than what was spent: the burn fails too.
+        let tight = try await offPool { try g6(budget: "0.000001") }
+        let tightBurn = (Self.gate(try Self.json(tight.output), "G6")?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "burn_ratio" }
+        #expect(tightBurn?["verdict"] as? String == "FAIL", "\(String(describing: tightBurn))")
+
         // 5 % of upstream answers fail: G1's availability misses 99.9 %.
         let faults = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "PUT", "/demo/faults", body: #"{"error_percent":5}"#, headers: [:])
         #expect(faults.status == 200, "\(faults.text)")
