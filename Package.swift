@@ -121,6 +121,8 @@ let package = Package(
         // and the bounded response cache for @cacheable queries.
         .target(name: "Downshift", dependencies: [], swiftSettings: strict),
         .target(name: "ResponseCache", dependencies: ["Kit"], swiftSettings: strict),
+        // Issue 18: injected faults (the drill's faults, their checks, the book the call sites read).
+        .target(name: "Chaos", dependencies: ["Kit"], swiftSettings: strict),
         // The ladder's shared state, its automatic switching on money burn, its synthetic
         // checks and its admin routes.
         .target(
@@ -176,7 +178,7 @@ let package = Package(
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers", "GateChecks",
-                "Downshift", "Downshifts", "ResponseCache",
+                "Downshift", "Downshifts", "ResponseCache", "Chaos",
                 logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -263,6 +265,7 @@ let package = Package(
         .testTarget(name: "GatesTests", dependencies: ["Gates", "Kit", "Crypto"], swiftSettings: strict),
         .testTarget(name: "DownshiftTests", dependencies: ["Downshift"], swiftSettings: strict),
         .testTarget(name: "ResponseCacheTests", dependencies: ["ResponseCache"], swiftSettings: strict),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Kit"], swiftSettings: strict),
         .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),

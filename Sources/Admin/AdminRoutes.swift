@@ -20,6 +20,8 @@ public final class AdminRoutes: Sendable {
     private let version: String
     private let checkDependencies: @Sendable () async -> [DependencyCheck]
     private let checkBudget: @Sendable () async -> (status: Int, json: JSONValue)
+    /// Injected faults in force (issue 18), shown in readiness so a drill is not taken for an outage.
+    private let chaosSummary: @Sendable () -> JSONValue?
 
     /// `checkDependencies` pings Postgres and Redis when they are configured
     /// (an empty list when they are not).
@@ -30,8 +32,10 @@ public final class AdminRoutes: Sendable {
         version: String,
         checkDependencies: @escaping @Sendable () async -> [DependencyCheck] = { [] },
         checkBudget: @escaping @Sendable () async -> (status: Int, json: JSONValue) = AdminRoutes.budgetNotConfigured,
+        chaosSummary: @escaping @Sendable () -> JSONValue? = { nil },
         refreshGauges: @escaping @Sendable () -> Void
     ) {
+        self.chaosSummary = chaosSummary
         self.registry = registry
         self.pools = pools
         self.canaryPools = canaryPools
@@ -80,7 +84,8 @@ public final class AdminRoutes: Sendable {
                 checks.append(await self.probeUpstream(canaryPools, name: "canary_upstream", loop: request.loop, requestID: requestID))
             }
             let members = checks.map { JSONText.quoted($0.name) + ":" + $0.json }.joined(separator: ",")
-            let body = #"{"status":"\#(ready ? "ready" : "not_ready")","checks":{\#(members)}}"#
+            let chaos = self.chaosSummary().map { #","chaos":"# + $0.serialized } ?? ""
+            let body = #"{"status":"\#(ready ? "ready" : "not_ready")","checks":{\#(members)}\#(chaos)}"#
             self.respondJSON(body, status: ready ? 200 : 503, requestID: requestID, request: request, responder: bound.value)
         }
     }

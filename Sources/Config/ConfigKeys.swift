@@ -162,6 +162,10 @@ extension SafemutConfig {
             ConfigKey("policy.public_key", \.policyBundle.publicKey, .path),
             ConfigKey("policy.dir", \.policyBundle.directory, .path),
 
+            ConfigKey("chaos.allow_in_production", \.chaos.allowInProduction, .boolean),
+            ConfigKey("chaos.max_delay_ms", \.chaos.maxDelayMillis, .integer(1...600_000)),
+            ConfigKey("chaos.max_ttl_minutes", \.chaos.maxTTLMinutes, .integer(1...1_440)),
+
             ConfigKey("downshift.enabled", \.downshift.enabled, .boolean),
             ConfigKey("downshift.max_ttl_minutes", \.downshift.maxTTLMinutes, .integer(1...43_200)),
             ConfigKey("downshift.max_tokens", \.downshift.maxTokens, .integer(1...100_000_000)),

@@ -35,6 +35,7 @@ public struct SafemutConfig: Sendable, Equatable {
     public var finOps: FinOpsConfig
     public var policyBundle: PolicyBundleConfig
     public var downshift: DownshiftConfig
+    public var chaos: ChaosConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -62,5 +63,6 @@ public struct SafemutConfig: Sendable, Equatable {
         finOps = FinOpsConfig()
         policyBundle = PolicyBundleConfig()
         downshift = DownshiftConfig()
+        chaos = ChaosConfig()
     }
 }

@@ -34,6 +34,7 @@ public final class Gateway: Sendable {
         persistedQueries: PersistedQueryGate? = nil,
         checkBudget: (@Sendable () async -> (status: Int, json: JSONValue))? = nil,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        chaos: ChaosSetup? = nil,
         logger: Logger,
         onScrape: @escaping @Sendable (GatewayMetrics) -> Void = { _ in }
     ) throws {
@@ -65,7 +66,8 @@ public final class Gateway: Sendable {
         let admin = AdminRoutes(
             registry: registry, pools: pools, canaryPools: canaryPools, version: settings.version,
             checkDependencies: { await dependencies.check() },
-            checkBudget: checkBudget ?? AdminRoutes.budgetNotConfigured
+            checkBudget: checkBudget ?? AdminRoutes.budgetNotConfigured,
+            chaosSummary: { chaos?.summary() }
         ) {
             metrics.refreshGauges(server: serverCounters, upstream: poolCounters)
             dependencyMetrics.refresh()
@@ -81,6 +83,7 @@ public final class Gateway: Sendable {
             metrics: metrics,
             admin: admin,
             adminAPI: adminAPI,
+            chaos: chaos,
             logger: logger,
             maxInflatedBodyBytes: settings.maxInflatedBodyBytes
         )

@@ -1,5 +1,6 @@
 import Contract
 import Admission
+import Chaos
 import Admin
 import Gzip
 import HTTP
@@ -21,6 +22,8 @@ final class GatewayHandler: HTTPServerHandler {
     let admin: AdminRoutes
     /// `/admin/*`; nil serves them 404 (a gateway built without the admin API, in tests).
     let adminAPI: AdminAPI?
+    /// Injected faults (issue 18): read before each upstream call; empty costs one atomic load.
+    let chaos: ChaosSetup?
     let logger: Logger
     let maxInflatedBodyBytes: Int
 
@@ -33,9 +36,11 @@ final class GatewayHandler: HTTPServerHandler {
         metrics: GatewayMetrics,
         admin: AdminRoutes,
         adminAPI: AdminAPI?,
+        chaos: ChaosSetup? = nil,
         logger: Logger,
         maxInflatedBodyBytes: Int
     ) {
+        self.chaos = chaos
         self.pools = pools
         self.upstream = upstream
         self.canaryPools = canaryPools
@@ -122,9 +127,33 @@ final class GatewayHandler: HTTPServerHandler {
                 Self.answer(answer, requestID: requestID, responder: responder)
             case .admit:
                 responder.arm = context.arm?.rawValue
+                var completions = context.takeCompletions()
+                if let chaos = self.chaos, !chaos.book.isEmpty,
+                   let fault = chaos.book.fault(for: FaultedCall(
+                       target: .upstream, tenant: context.tenant, operationType: context.operation?.kind.rawValue,
+                       rootFields: context.operation?.rootFields.map(\.name) ?? [], arm: context.arm?.rawValue)) {
+                    chaos.metrics.injected(fault)
+                    switch fault.kind {
+                    case .delay:
+                        try? await Task.sleep(for: .milliseconds(fault.delayMillis))
+                    case .abort, .error:
+                        // The upstream is never called: what the steps took is given back.
+                        ProxyExchange.finish(completions, .failed(reachedUpstream: false))
+                        completions = []
+                        Self.reject(
+                            Rejection(.upstreamError, "chaos: injected upstream \(fault.kind.rawValue) (fault \(fault.id))", status: fault.status,
+                                      details: [("chaosFault", .string(fault.id))]),
+                            requestID: requestID, responder: bound.value)
+                        return
+                    case .reset:
+                        ProxyExchange.finish(completions, .failed(reachedUpstream: false))
+                        bound.value.abort()
+                        return
+                    }
+                }
                 self.forward(
-                    head: context.head, body: context.body, request: request, requestID: requestID, responder: responder,
-                    completions: context.takeCompletions(), canary: context.arm == .canary)
+                    head: context.head, body: context.body, request: request, requestID: requestID, responder: bound.value,
+                    completions: completions, canary: context.arm == .canary)
             }
         }
     }

@@ -108,6 +108,7 @@ public final class GatewayRuntime: Sendable {
         let budgetEndpoints = dependencies.postgres.map {
             BudgetAdmin(pool: $0, canary: CanaryRule(cleanDays: config.canary.cleanDays), logger: budgetLogger).endpoints
         } ?? BudgetAdmin.unavailableEndpoints()
+        let chaos = ChaosSetup.make(config, audit: audit, logger: Logger(label: "safemut.chaos"))
         let budgetHealth = BudgetHealth(pool: dependencies.postgres, staleGrace: config.workers.reconcileInterval, logger: budgetLogger)
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
@@ -119,7 +120,8 @@ public final class GatewayRuntime: Sendable {
                 + (fourEyes?.endpoints ?? [])
                 + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
                 + cutover.endpoints
-                + downshift.endpoints,
+                + downshift.endpoints
+                + chaos.endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway
@@ -128,7 +130,7 @@ public final class GatewayRuntime: Sendable {
             gateway = try Gateway(
                 settings: GatewaySettings(config), pipeline: admission.pipeline, dependencies: dependencies,
                 adminAPI: adminAPI, persistedQueries: admission.persistedQueries, checkBudget: budgetHealth.check,
-                registry: registry, logger: logger,
+                registry: registry, chaos: chaos, logger: logger,
                 onScrape: { [cache = admission.documentCache, rateLimiter] metrics in
                     metrics.recordParseCache(hits: cache.hits, misses: cache.misses)
                     // The rate step stays in the chain while SIGHUP turns rate.enabled off.

@@ -44,6 +44,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `POST /admin/cutover/rollback`, `PUT /admin/cutover/kill-switch` | admin, sre, security_admin |
 /// | `POST /admin/cutover/approvals`, `…/freeze-override` | sre, product_owner, tech_lead, security_admin, admin |
 /// | `GET /admin/gates` | the cutover's readers, release_lead, support_lead, qe |
+/// | `GET`, `POST`, `DELETE /admin/chaos/faults[/{id}]` | admin, security_admin |
 /// | `GET /admin/downshift` | admin, sre, finance_admin, security_admin |
 /// | `PUT /admin/downshift` | admin, sre, finance_admin |
 /// | `POST /admin/gates/approvals` | sre, release_lead, support_lead, qe, product_owner, tech_lead, security_admin |
@@ -123,6 +124,12 @@ public enum AdminAccess {
         AdminRouteRule(
             method: "GET", routeTemplate: "/admin/gates", access: .roles(releaseReaders.union([Role.releaseLead, Role.supportLead, Role.qe]))),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/gates/approvals", access: .roles(gateSigners)),
+
+        // Injected faults are a drill of the whole system: admins and security only (SPEC §13).
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/chaos/faults", access: .roles(security)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/chaos/faults", access: .roles(security)),
+        AdminRouteRule(method: "DELETE", routeTemplate: "/admin/chaos/faults", access: .roles(security)),
+        AdminRouteRule(method: "DELETE", routeTemplate: "/admin/chaos/faults/{id}", access: .roles(security)),
 
         // The cost ladder is FinOps' and the SREs': both may move it; security may watch.
         AdminRouteRule(method: "GET", routeTemplate: "/admin/downshift", access: .roles([Role.admin, Role.sre, Role.financeAdmin, Role.securityAdmin])),

@@ -41,6 +41,10 @@ struct AdminAccessTests {
         ("GET", "/admin/gates", ["admin", "sre", "security_admin", "finance_admin", "product_owner", "tech_lead", "release_lead", "support_lead", "qe"]),
         // A sign-off is a person's own word in a named role: no admin stand-in.
         ("POST", "/admin/gates/approvals", ["sre", "release_lead", "support_lead", "qe", "product_owner", "tech_lead", "security_admin"]),
+        ("GET", "/admin/chaos/faults", ["admin", "security_admin"]),
+        ("POST", "/admin/chaos/faults", ["admin", "security_admin"]),
+        ("DELETE", "/admin/chaos/faults", ["admin", "security_admin"]),
+        ("DELETE", "/admin/chaos/faults/{id}", ["admin", "security_admin"]),
         ("GET", "/admin/downshift", ["admin", "sre", "finance_admin", "security_admin"]),
         ("PUT", "/admin/downshift", ["admin", "sre", "finance_admin"]),
     ]
