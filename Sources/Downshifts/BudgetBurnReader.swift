@@ -36,11 +36,7 @@ public struct BudgetBurnReader: Sendable {
     }
 
     public func read(atSeconds now: Int64) async -> [Reading] {
-        let day = RFC3339.floorDivide(now, 86_400).0
-        let (year, month, _) = RFC3339.civilDate(daysSinceEpoch: day)
-        let monthStart = RFC3339.daysFromCivil(year: year, month: month, day: 1) * 86_400
-        let monthSeconds = RFC3339.daysIn(month: month, year: year) * 86_400
-        let monthDay = "\(year)-\(month < 10 ? "0" : "")\(month)-01"
+        let month = LedgerSpend.Month(atSeconds: now)
         var readings: [Reading] = []
         var ledgerSpend: Result<Int64, PostgresError>?
         for (name, budget) in budgets {
@@ -54,7 +50,7 @@ public struct BudgetBurnReader: Sendable {
                 }
                 if ledgerSpend == nil {
                     do {
-                        ledgerSpend = .success(try await LedgerSpend.monthToDate(pool: pool, monthStartDay: monthDay))
+                        ledgerSpend = .success(try await LedgerSpend.monthToDate(pool: pool, monthStartDay: month.startDay))
                     } catch {
                         ledgerSpend = .failure(error)
                     }
@@ -89,7 +85,7 @@ public struct BudgetBurnReader: Sendable {
             case .problem(let why): readings.append(Reading(name: name, burn: nil, problem: why))
             case .micros(let micros):
                 readings.append(Reading(name: name, burn: BudgetBurn(
-                    name: name, spentMicros: micros, limitMicros: limit, elapsedSeconds: max(1, now - monthStart), monthSeconds: monthSeconds)))
+                    name: name, spentMicros: micros, limitMicros: limit, elapsedSeconds: month.elapsedSeconds(atSeconds: now), monthSeconds: month.lengthSeconds)))
             }
         }
         return readings

@@ -209,10 +209,10 @@ public struct GateRunner: Sendable {
     }
 
     private func ledgerGate(_ gate: Gate, nowMicros: Int64) async -> GateResult {
-        let (year, month, _) = RFC3339.civilDate(daysSinceEpoch: RFC3339.floorDivide(nowMicros, 86_400_000_000).0)
-        let monthStartDay = RFC3339.daysFromCivil(year: year, month: month, day: 1)
-        let monthStart = String(format: "%04d-%02d-01", Int(year), Int(month))
-        let secondsIntoMonth = max(1, (nowMicros - monthStartDay * 86_400_000_000) / 1_000_000)
+        let now = RFC3339.floorDivide(nowMicros, 1_000_000).0
+        let calendarMonth = LedgerSpend.Month(atSeconds: now)
+        let monthStart = calendarMonth.startDay
+        let secondsIntoMonth = calendarMonth.elapsedSeconds(atSeconds: now)
         guard let pool = environment.pool else {
             return combine(gate, checks: gate.checks.map { noData(gate, $0, "\(GateSourceError.database("database.url is not set"))").inconclusiveForOutage() }, inputs: [])
         }
