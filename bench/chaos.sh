@@ -33,12 +33,6 @@ for p in $UP_PORT $NGX_PORT $GW; do wait_port "$p" 30; done
 admin() { curl -s -X "$1" -H 'Content-Type: application/json' -H 'X-Tenant: ops' -H 'X-User-Id: bench' -H 'X-Roles: security_admin' --data "${3:-}" "http://127.0.0.1:$GW$2"; }
 export WRK_BODY='{"query":"{ health }"}'
 declare -A RPS P99
-measure() {
-  local rps p50 p99
-  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/post-tenants.lua)"
-  echo "round $r $1: $rps rps p99 $p99 ms"
-  RPS[$1]="${RPS[$1]:-} $rps"; P99[$1]="${P99[$1]:-} $p99"
-}
 for r in $(seq 1 "$ROUNDS"); do
   timeout 30 wrk -t1 -c8 -d2s -s bench/post-tenants.lua "http://127.0.0.1:$GW/graphql" >/dev/null
   measure nginx "$NGX_PORT"
@@ -48,9 +42,6 @@ for r in $(seq 1 "$ROUNDS"); do
   measure fault-matching-nothing "$GW"
 done
 admin DELETE /admin/chaos/faults >/dev/null
-printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
-for key in nginx no-fault fault-matching-nothing; do
-  printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
-done
+median_table nginx no-fault fault-matching-nothing
 awk -v a="$(median <<<"${RPS[fault-matching-nothing]}")" -v b="$(median <<<"${RPS[no-fault]}")" \
   'BEGIN { printf "a fault in force that matches nothing costs %.1f %% of the throughput with none\n", (b - a) * 100 / b }'

@@ -114,12 +114,6 @@ OFF=$(free_port)
 "$BIN/safemut" serve --config "$(gateway_config "$OFF" "$ARMS")" >"$WORK/off.log" 2>&1 & GW_PID=$!; PIDS+=($GW_PID)
 for p in $A_PORT $B_PORT $NGX_PORT $OFF; do wait_port "$p" 30; done
 declare -A RPS P99
-measure() { # measure KEY PORT
-  local rps p50 p99
-  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/post-tenants.lua)"
-  echo "round $r $1: $rps rps p99 $p99 ms"
-  RPS[$1]="${RPS[$1]:-} $rps"; P99[$1]="${P99[$1]:-} $p99"
-}
 # The same gateway, first with no cutover (the canary step reads weight 0 and routes nothing),
 # then with a cutover at 50 % on a fresh database state.
 for r in $(seq 1 "$ROUNDS"); do
@@ -132,10 +126,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for _ in $(seq 1 50); do [ "$(routed "$OFF")" = 50 ] && break; sleep 0.1; done
   measure cutover-50 "$OFF"
 done
-printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
-for key in nginx no-cutover cutover-50; do
-  printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
-done
+median_table nginx no-cutover cutover-50
 if [ "${PERF:-0}" = 1 ]; then
   apt_install linux-perf
   for mode in no-cutover cutover-50; do

@@ -48,12 +48,6 @@ tier() {
     --data "{\"tier\":$1,\"reason\":\"bench\"}" "http://127.0.0.1:$LADDER/admin/downshift" | jq -r .tier
 }
 declare -A RPS P99
-measure() { # measure KEY PORT
-  local rps p50 p99
-  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/post-tenants.lua)"
-  echo "round $r $1: $rps rps p50 $p50 ms p99 $p99 ms"
-  RPS[$1]="${RPS[$1]:-} $rps"; P99[$1]="${P99[$1]:-} $p99"
-}
 echo "== 1. classification and tier rules ($ROUNDS rounds of $DURATION, $CONNS connections, { health } over 1,000 tenants)"
 export WRK_BODY='{"query":"{ health }"}'
 for r in $(seq 1 "$ROUNDS"); do
@@ -66,10 +60,7 @@ for r in $(seq 1 "$ROUNDS"); do
   [ "$(tier 4)" = 4 ] || { echo "tier 4 not set" >&2; exit 1; }
   measure tier-4 "$LADDER"
 done
-printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
-for key in nginx chain-only ladder-off tier-0 tier-4; do
-  printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
-done
+median_table nginx chain-only ladder-off tier-0 tier-4
 for key in tier-0 tier-4; do
   awk -v a="$(median <<<"${RPS[$key]}")" -v b="$(median <<<"${RPS[chain-only]}")" -v c="$(median <<<"${RPS[ladder-off]}")" -v k="$key" \
     'BEGIN { printf "%s costs %.1f %% of chain-only throughput (target <= 2 %%), %.1f %% of the same gateway with the ladder off\n", k, (b - a) * 100 / b, (c - a) * 100 / c }'
@@ -84,8 +75,5 @@ for r in $(seq 1 "$ROUNDS"); do
   WRK_CACHE_CONTROL=no-cache measure cache-bypassed "$LADDER"
   measure nginx-search "$NGX_PORT"
 done
-printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
-for key in nginx-search cache-hit cache-bypassed; do
-  printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
-done
+median_table nginx-search cache-hit cache-bypassed
 echo "(the cache's own counters: bash bench/response-cache.sh measures lookup and store in isolation)"

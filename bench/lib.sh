@@ -120,3 +120,22 @@ cpu_split() {
     printf "%.0f %.0f %.0f %.0f %.0f", d[1], d[2], d[3], d[4], d[5] - d[1] - d[2] - d[3] - d[4]
   }'
 }
+
+# measure KEY PORT: one wrk run of bench/post-tenants.lua at CONNS connections (DURATION,
+# THREADS), printed as round $r, its rps and p99 appended to the caller's RPS[KEY] and P99[KEY]
+# (the caller declares `declare -A RPS P99` and sets CONNS and r).
+measure() {
+  local rps p50 p99
+  read -r rps p50 p99 <<<"$(wrk_stats "$2" "$CONNS" bench/post-tenants.lua)"
+  echo "round $r $1: $rps rps p50 $p50 ms p99 $p99 ms"
+  RPS[$1]="${RPS[$1]:-} $rps"; P99[$1]="${P99[$1]:-} $p99"
+}
+
+# median_table KEY…: each KEY's median rps and p99 over the rounds measure recorded.
+median_table() {
+  printf '%-40s | %10s | %9s\n' "median of $ROUNDS rounds, $CONNS conns" "rps" "p99 ms"
+  local key
+  for key in "$@"; do
+    printf '%-40s | %10s | %9s\n' "$key" "$(median <<<"${RPS[$key]}")" "$(median <<<"${P99[$key]}")"
+  done
+}
