@@ -1,4 +1,5 @@
 import Contract
+import Kit
 /// One check a request passes before it is forwarded (identify, parse,
 /// persisted query, budget declaration, four-eyes, rate, debit…).
 /// A step either lets the request continue or rejects it with one typed
@@ -39,11 +40,20 @@ public struct AdmissionPipeline: Sendable {
 
     /// Runs the steps in order until one rejects or answers.
     /// `observe` hears each step's name and duration (for the per-step latency histogram).
-    public func run(_ context: inout RequestContext, observe: (String, Duration) -> Void = { _, _ in }) async -> PipelineVerdict {
+    /// `scoped` (while a drill's faults are in force): each step runs with `CallScope.current`
+    /// set to what is known of the request so far, so a tenant's fault reaches its calls only.
+    public func run(
+        _ context: inout RequestContext, scoped: Bool = false, observe: (String, Duration) -> Void = { _, _ in }
+    ) async -> PipelineVerdict {
         let clock = ContinuousClock()
         for step in steps {
             let start = clock.now
-            let outcome = await step.admit(&context)
+            let outcome: StepOutcome
+            if scoped {
+                outcome = await CallScope.$current.withValue(context.callScope) { await step.admit(&context) }
+            } else {
+                outcome = await step.admit(&context)
+            }
             observe(step.name, clock.now - start)
             switch outcome {
             case .continue: continue

@@ -4,6 +4,7 @@ import Foundation
 import GraphQLAnalysis
 import HTTP
 import Identity
+import Kit
 import Logging
 
 /// Everything the admission steps know about one request. Steps read it and
@@ -80,5 +81,12 @@ public struct RequestContext: Sendable {
         self.logger = logger
         self.startNanos = startNanos
         self.peerIsLoopback = PeerAddress.isLoopback(peer)
+    }
+}
+
+extension RequestContext {
+    /// Whose calls the steps make now, for faults scoped by tenant, operation or arm.
+    public var callScope: CallScope {
+        CallScope(tenant: tenant, operationType: operation?.kind.rawValue, rootFields: operation?.rootFields.map(\.name) ?? [], arm: arm?.rawValue)
     }
 }

@@ -14,8 +14,22 @@ public struct Fault: Sendable, Equatable {
         case abort
         /// The dependency answers with an error (upstream: `status`).
         case error
-        /// The connection is cut (the client sees a reset).
+        /// The connection is cut (upstream: the client sees a reset; Postgres: the connection
+        /// is dropped; Redis: connection lost).
         case reset
+        /// Redis: no reply within the command timeout (the caller waits it out first).
+        case timeout
+        /// Upstream: the response breaks off halfway through its body.
+        case truncate
+    }
+
+    /// The kinds each target's call site can act out.
+    public static func kinds(for target: Target) -> [Kind] {
+        switch target {
+        case .upstream: [.delay, .abort, .error, .reset, .truncate]
+        case .postgres: [.delay, .error, .reset]
+        case .redis: [.delay, .error, .reset, .timeout]
+        }
     }
 
     public var id: String
@@ -25,6 +39,8 @@ public struct Fault: Sendable, Equatable {
     public var percent: Int
     public var delayMillis: Int
     public var status: Int
+    /// Postgres `error`: the SQLSTATE the call fails with.
+    public var sqlState: String?
     /// Only this tenant's calls, when set.
     public var tenant: String?
     /// Only this GraphQL operation type or root field, when set (`mutation`, `createEntity`).
@@ -36,7 +52,7 @@ public struct Fault: Sendable, Equatable {
     public var reason: String
 
     public init(
-        id: String, target: Target, kind: Kind, percent: Int, delayMillis: Int = 0, status: Int = 503, tenant: String? = nil,
+        id: String, target: Target, kind: Kind, percent: Int, delayMillis: Int = 0, status: Int = 503, sqlState: String? = nil, tenant: String? = nil,
         operation: String? = nil, arm: String? = nil, expiresAtMillis: Int64, createdBy: String, reason: String
     ) {
         self.id = id
@@ -45,6 +61,7 @@ public struct Fault: Sendable, Equatable {
         self.percent = percent
         self.delayMillis = delayMillis
         self.status = status
+        self.sqlState = sqlState
         self.tenant = tenant
         self.operation = operation
         self.arm = arm
@@ -56,6 +73,7 @@ public struct Fault: Sendable, Equatable {
     /// Whether this fault applies to a call with these facts.
     public func matches(_ call: FaultedCall) -> Bool {
         guard call.target == target else { return false }
+        if call.background, tenant != nil || operation != nil || arm != nil { return false }
         if let tenant, call.tenant != tenant { return false }
         if let operation, call.operationType != operation, !call.rootFields.contains(operation) { return false }
         if let arm, (call.arm ?? "stable") != arm { return false }
@@ -70,6 +88,7 @@ public struct Fault: Sendable, Equatable {
             JSONMember("percent", .number(String(percent))),
             JSONMember("delay_ms", .number(String(delayMillis))),
             JSONMember("status", .number(String(status))),
+            JSONMember("sqlstate", sqlState.map(JSONValue.string) ?? .null),
             JSONMember("tenant", tenant.map(JSONValue.string) ?? .null),
             JSONMember("operation", operation.map(JSONValue.string) ?? .null),
             JSONMember("arm", arm.map(JSONValue.string) ?? .null),
@@ -80,6 +99,19 @@ public struct Fault: Sendable, Equatable {
     }
 }
 
+extension Fault {
+    /// This fault as the Postgres or Redis client acts it out.
+    public var callFault: CallFault {
+        let label = "chaos fault \(id)"
+        switch kind {
+        case .delay: return .delay(milliseconds: delayMillis)
+        case .reset: return .drop(label: label)
+        case .timeout: return .timeout(label: label)
+        case .abort, .error, .truncate: return .error(code: sqlState ?? "ERR", label: label)
+        }
+    }
+}
+
 /// The facts of one call a fault may match.
 public struct FaultedCall: Sendable {
     public var target: Fault.Target
@@ -87,6 +119,8 @@ public struct FaultedCall: Sendable {
     public var operationType: String?
     public var rootFields: [String]
     public var arm: String?
+    /// Work on no request's behalf (reconciler, pollers): only unscoped faults reach it.
+    public var background = false
 
     public init(target: Fault.Target, tenant: String?, operationType: String?, rootFields: [String], arm: String?) {
         self.target = target
@@ -94,5 +128,11 @@ public struct FaultedCall: Sendable {
         self.operationType = operationType
         self.rootFields = rootFields
         self.arm = arm
+    }
+
+    /// A client call on behalf of `scope` (nil: background work, matched by unscoped faults only).
+    public init(target: Fault.Target, scope: CallScope?) {
+        self.init(target: target, tenant: scope?.tenant, operationType: scope?.operationType, rootFields: scope?.rootFields ?? [], arm: scope?.arm)
+        background = scope == nil
     }
 }

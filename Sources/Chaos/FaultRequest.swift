@@ -6,14 +6,11 @@ public struct FaultLimits: Sendable, Equatable {
     public var maxTTLMinutes: Int
     /// Targets this gateway calls (Postgres only with `database.url`, Redis with `redis.url`).
     public var configuredTargets: Set<Fault.Target>
-    /// Targets whose call sites can be faulted by this build.
-    public var injectableTargets: Set<Fault.Target>
 
-    public init(maxDelayMillis: Int, maxTTLMinutes: Int, configuredTargets: Set<Fault.Target>, injectableTargets: Set<Fault.Target>) {
+    public init(maxDelayMillis: Int, maxTTLMinutes: Int, configuredTargets: Set<Fault.Target>) {
         self.maxDelayMillis = maxDelayMillis
         self.maxTTLMinutes = maxTTLMinutes
         self.configuredTargets = configuredTargets
-        self.injectableTargets = injectableTargets
     }
 }
 
@@ -31,14 +28,14 @@ public struct FaultProblem: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension Fault {
-    /// `{"target":"upstream|postgres|redis","kind":"delay|abort|error|reset","percent":10,
-    /// "delay_ms":200,"status":503,"tenant":"demo","operation":"mutation","arm":"canary",
+    /// `{"target":"upstream|postgres|redis","kind":"delay|abort|error|reset|timeout|truncate",
+    /// "percent":10,"delay_ms":200,"status":503,"sqlstate":"53300","tenant":"demo","operation":"mutation","arm":"canary",
     /// "ttl_minutes":15,"reason":"…"}` (SPEC §13), checked field by field.
     public static func parse(
         _ body: JSONValue, id: String, by person: String, atMillis now: Int64, limits: FaultLimits
     ) throws(FaultProblem) -> Fault {
         guard let members = body.objectMembers else { throw FaultProblem("body", "must be a JSON object") }
-        let known: Set<String> = ["target", "kind", "percent", "delay_ms", "status", "tenant", "operation", "arm", "ttl_minutes", "reason"]
+        let known: Set<String> = ["target", "kind", "percent", "delay_ms", "status", "sqlstate", "tenant", "operation", "arm", "ttl_minutes", "reason"]
         if let unknown = members.first(where: { !known.contains($0.key) }) {
             throw FaultProblem(unknown.key, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -57,11 +54,11 @@ extension Fault {
         guard limits.configuredTargets.contains(target) else {
             throw FaultProblem("target", "\(target.rawValue) is not configured on this gateway (\(target == .postgres ? "database.url" : target == .redis ? "redis.url" : "upstream.url") is not set)")
         }
-        guard limits.injectableTargets.contains(target) else {
-            throw FaultProblem("target", "faults at the \(target.rawValue) call sites are not built yet; upstream faults are")
+        let kinds = Self.kinds(for: target).map(\.rawValue).joined(separator: ", ")
+        guard let kindText = try text("kind") else { throw FaultProblem("kind", "required: one of \(kinds) for \(target.rawValue)") }
+        guard let kind = Kind(rawValue: kindText), Self.kinds(for: target).contains(kind) else {
+            throw FaultProblem("kind", "\(target.rawValue) faults are \(kinds), not \(kindText)")
         }
-        guard let kindText = try text("kind") else { throw FaultProblem("kind", "required: delay, abort, error or reset") }
-        guard let kind = Kind(rawValue: kindText) else { throw FaultProblem("kind", "unknown kind \(kindText) (delay, abort, error, reset)") }
         let percent = try integer("percent") ?? 100
         guard (1...100).contains(percent) else { throw FaultProblem("percent", "must be 1–100, not \(percent)") }
         let delay = try integer("delay_ms") ?? 0
@@ -74,6 +71,19 @@ extension Fault {
         }
         let status = try integer("status") ?? (kind == .abort ? 503 : 500)
         guard (400...599).contains(status) else { throw FaultProblem("status", "must be an HTTP error status 400–599, not \(status)") }
+        if body["status"].map({ !$0.isNull }) == true, target != .upstream || (kind != .abort && kind != .error) {
+            throw FaultProblem("status", "only an upstream abort or error answers with a status")
+        }
+        var sqlState = try text("sqlstate")
+        if target == .postgres && kind == .error {
+            // 53300 too_many_connections: what an overloaded Postgres answers.
+            sqlState = sqlState ?? "53300"
+            guard let code = sqlState, code.utf8.count == 5, code.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) }) else {
+                throw FaultProblem("sqlstate", "must be five digits or capital letters (a SQLSTATE such as 53300 or 40001)")
+            }
+        } else if sqlState != nil {
+            throw FaultProblem("sqlstate", "only a Postgres error has a SQLSTATE")
+        }
         guard let ttl = try integer("ttl_minutes") else { throw FaultProblem("ttl_minutes", "required: a fault expires by itself") }
         guard (1...limits.maxTTLMinutes).contains(ttl) else {
             throw FaultProblem("ttl_minutes", "must be 1–\(limits.maxTTLMinutes) (chaos.max_ttl_minutes), not \(ttl)")
@@ -82,7 +92,7 @@ extension Fault {
         let arm = try text("arm")
         if let arm, arm != "stable" && arm != "canary" { throw FaultProblem("arm", "must be stable or canary") }
         return Fault(
-            id: id, target: target, kind: kind, percent: percent, delayMillis: delay, status: status, tenant: try text("tenant"),
+            id: id, target: target, kind: kind, percent: percent, delayMillis: delay, status: status, sqlState: sqlState, tenant: try text("tenant"),
             operation: try text("operation"), arm: arm, expiresAtMillis: now + Int64(ttl) * 60_000, createdBy: person, reason: reason)
     }
 }

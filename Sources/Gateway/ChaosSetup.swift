@@ -14,21 +14,44 @@ import Synchronization
 public struct ChaosSetup: Sendable {
     public let book: FaultBook
     let metrics: ChaosMetrics
-    public let endpoints: [AdminEndpoint]
+    let limits: FaultLimits
+    /// `environment: production` without `chaos.allow_in_production`: every fault refused.
+    let refuseAll: Bool
+    let clock: @Sendable () -> Int64
 
-    public static func make(_ config: SafemutConfig, audit: AuditLog?, logger: Logger) -> ChaosSetup {
+    /// Made before the datastore clients, which ask `hook(_:)` before each call.
+    public init(_ config: SafemutConfig) {
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
-        let book = FaultBook(clock: clock)
-        let metrics = ChaosMetrics()
+        self.clock = clock
+        book = FaultBook(clock: clock)
+        metrics = ChaosMetrics()
         var configured: Set<Fault.Target> = [.upstream]
         if config.database.url != nil { configured.insert(.postgres) }
         if config.redis.url != nil { configured.insert(.redis) }
-        let limits = FaultLimits(
-            maxDelayMillis: config.chaos.maxDelayMillis, maxTTLMinutes: config.chaos.maxTTLMinutes,
-            configuredTargets: configured, injectableTargets: [.upstream])
-        let production = config.environment == "production" && !config.chaos.allowInProduction
-        let admin = ChaosAdmin(book: book, metrics: metrics, limits: limits, refuseAll: production, audit: audit, clock: clock, logger: logger)
-        return ChaosSetup(book: book, metrics: metrics, endpoints: admin.endpoints)
+        limits = FaultLimits(maxDelayMillis: config.chaos.maxDelayMillis, maxTTLMinutes: config.chaos.maxTTLMinutes, configuredTargets: configured)
+        refuseAll = config.environment == "production" && !config.chaos.allowInProduction
+    }
+
+    /// What the Postgres or Redis client asks before each call: with no fault in force, one
+    /// atomic load; else the first fault matching the call's scope (`CallScope.current`).
+    public func hook(_ target: Fault.Target) -> CallFaultHook {
+        CallFaultHook { [book, metrics] in
+            guard !book.isEmpty, let fault = book.fault(for: FaultedCall(target: target, scope: CallScope.current)) else { return nil }
+            metrics.injected(fault)
+            return fault.callFault
+        }
+    }
+
+    /// The fault the upstream call of this request gets, counted; nil when none.
+    func upstreamFault(_ scope: CallScope) -> Fault? {
+        guard !book.isEmpty, let fault = book.fault(for: FaultedCall(target: .upstream, scope: scope)) else { return nil }
+        metrics.injected(fault)
+        return fault
+    }
+
+    /// `/admin/chaos/faults`; each change audited when Postgres is configured.
+    public func endpoints(audit: AuditLog?, logger: Logger) -> [AdminEndpoint] {
+        ChaosAdmin(book: book, metrics: metrics, limits: limits, refuseAll: refuseAll, audit: audit, clock: clock, logger: logger).endpoints
     }
 
     /// For `/health/ready`: the faults in force, so nobody mistakes a drill for an outage.

@@ -19,19 +19,20 @@ public struct Dependencies: Sendable {
     }
 
     /// Pools for the URLs in `config`; a malformed URL is a start-up error naming the key.
-    public init(_ config: SafemutConfig, logger: Logger) throws(DependencyError) {
+    /// `faults`: the hook each client asks before a call (the chaos book's), when drills are possible.
+    public init(_ config: SafemutConfig, logger: Logger, faults: ChaosSetup? = nil) throws(DependencyError) {
         var postgres: PostgresPool?
         var redis: RedisClient?
         if let url = config.database.url {
             do {
-                postgres = PostgresPool(configuration: try PostgresConfiguration(url: url), logger: logger)
+                postgres = PostgresPool(configuration: try PostgresConfiguration(url: url), logger: logger, faults: faults?.hook(.postgres))
             } catch {
                 throw DependencyError(key: "database.url", message: error.message)
             }
         }
         if let url = config.redis.url {
             do {
-                redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+                redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger, faults: faults?.hook(.redis))
             } catch {
                 throw DependencyError(key: "redis.url", message: error.message)
             }

@@ -1,6 +1,7 @@
 import Contract
 import Admission
 import Chaos
+import Kit
 import Admin
 import Gzip
 import HTTP
@@ -112,7 +113,9 @@ final class GatewayHandler: HTTPServerHandler {
         let pipeline = self.pipeline
         Task(executorPreference: request.loop) {
             var context = context
-            let verdict = await pipeline.run(&context) { step, duration in self.metrics.stepFinished(step, duration) }
+            // While a drill runs, the steps' Postgres and Redis calls carry the request's scope.
+            let drilling = self.chaos.map { !$0.book.isEmpty } ?? false
+            let verdict = await pipeline.run(&context, scoped: drilling) { step, duration in self.metrics.stepFinished(step, duration) }
             self.metrics.admitted(
                 nanos: Syscall.monotonicNanos() &- request.startNanos, operationType: context.operation?.kind.rawValue)
             let responder = bound.value
@@ -128,15 +131,12 @@ final class GatewayHandler: HTTPServerHandler {
             case .admit:
                 responder.arm = context.arm?.rawValue
                 var completions = context.takeCompletions()
-                if let chaos = self.chaos, !chaos.book.isEmpty,
-                   let fault = chaos.book.fault(for: FaultedCall(
-                       target: .upstream, tenant: context.tenant, operationType: context.operation?.kind.rawValue,
-                       rootFields: context.operation?.rootFields.map(\.name) ?? [], arm: context.arm?.rawValue)) {
-                    chaos.metrics.injected(fault)
+                var truncate: Fault?
+                if drilling, let chaos = self.chaos, let fault = chaos.upstreamFault(context.callScope) {
                     switch fault.kind {
                     case .delay:
                         try? await Task.sleep(for: .milliseconds(fault.delayMillis))
-                    case .abort, .error:
+                    case .abort, .error, .timeout:
                         // The upstream is never called: what the steps took is given back.
                         ProxyExchange.finish(completions, .failed(reachedUpstream: false))
                         completions = []
@@ -149,11 +149,17 @@ final class GatewayHandler: HTTPServerHandler {
                         ProxyExchange.finish(completions, .failed(reachedUpstream: false))
                         bound.value.abort()
                         return
+                    case .truncate:
+                        truncate = fault
                     }
                 }
-                self.forward(
-                    head: context.head, body: context.body, request: request, requestID: requestID, responder: bound.value,
-                    completions: completions, canary: context.arm == .canary)
+                let forward = {
+                    self.forward(
+                        head: context.head, body: context.body, request: request, requestID: requestID, responder: bound.value,
+                        completions: completions, canary: context.arm == .canary, truncate: truncate)
+                }
+                // Settlement after the answer runs in tasks started here: they inherit the scope.
+                if drilling { CallScope.$current.withValue(context.callScope, operation: forward) } else { forward() }
             }
         }
     }
@@ -162,7 +168,7 @@ final class GatewayHandler: HTTPServerHandler {
     /// `completions` (the admitted steps' post phases) hear how the exchange ended.
     private func forward(
         head: HTTPRequestHead, body: [UInt8], request: HTTPServerRequest, requestID: String, responder: HTTPResponder,
-        completions: [any StepCompletion] = [], canary: Bool = false
+        completions: [any StepCompletion] = [], canary: Bool = false, truncate: Fault? = nil
     ) {
         guard !responder.isClosed else {
             ProxyExchange.finish(completions, .failed(reachedUpstream: false))
@@ -209,7 +215,7 @@ final class GatewayHandler: HTTPServerHandler {
 
         let exchange = ProxyExchange(
             responder: responder, requestID: requestID, metrics: metrics, completions: completions, keepsBody: keepsBody,
-            arm: useCanary ? "canary" : "stable")
+            arm: useCanary ? "canary" : "stable", truncatedBy: truncate?.id)
         let upstreamRequest = UpstreamRequest(
             head: outgoing, body: body, idempotent: head.method == "GET" || head.method == "HEAD")
         let upstreamExchange = pool.execute(upstreamRequest, delegate: exchange)

@@ -49,9 +49,10 @@ public final class GatewayRuntime: Sendable {
                 + gaps.map { "  \($0)" }.joined(separator: "\n"))
         }
         try PolicyBundleCheck.verify(config.policyBundle, logger: logger)
+        let chaos = ChaosSetup(config)
         let dependencies: Dependencies
         do throws(DependencyError) {
-            dependencies = try Dependencies(config, logger: logger)
+            dependencies = try Dependencies(config, logger: logger, faults: chaos)
         } catch {
             throw StartError(exitCode: 2, description: "\(error)")
         }
@@ -60,7 +61,7 @@ public final class GatewayRuntime: Sendable {
         let fourEyes: FourEyesSetup?
         let rateLimiter: RateLimiter?
         do throws(DependencyError) {
-            ledger = try LedgerSetup.make(config, audit: audit, logger: Logger(label: "safemut.ledger"))
+            ledger = try LedgerSetup.make(config, audit: audit, logger: Logger(label: "safemut.ledger"), faults: chaos.hook(.postgres))
             fourEyes = try FourEyesSetup.make(config, postgres: dependencies.postgres, logger: Logger(label: "safemut.four_eyes"))
             rateLimiter = try RateLimitSetup.make(config, redis: dependencies.redis, logger: Logger(label: "safemut.rate"))
         } catch {
@@ -108,7 +109,6 @@ public final class GatewayRuntime: Sendable {
         let budgetEndpoints = dependencies.postgres.map {
             BudgetAdmin(pool: $0, canary: CanaryRule(cleanDays: config.canary.cleanDays), logger: budgetLogger).endpoints
         } ?? BudgetAdmin.unavailableEndpoints()
-        let chaos = ChaosSetup.make(config, audit: audit, logger: Logger(label: "safemut.chaos"))
         let budgetHealth = BudgetHealth(pool: dependencies.postgres, staleGrace: config.workers.reconcileInterval, logger: budgetLogger)
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
@@ -121,7 +121,7 @@ public final class GatewayRuntime: Sendable {
                 + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
                 + cutover.endpoints
                 + downshift.endpoints
-                + chaos.endpoints,
+                + chaos.endpoints(audit: audit, logger: Logger(label: "safemut.chaos")),
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway

@@ -1,5 +1,6 @@
 import Audit
 import Config
+import Kit
 import Ledger
 import Logging
 import Postgres
@@ -13,7 +14,10 @@ public struct LedgerSetup: Sendable {
     /// Nil without `database.url` or with `budget.enabled: false`: mutations are then
     /// forwarded without a debit (logged loudly at start; refused at start in an
     /// environment listed in `require_enforcement` unless turned off by name).
-    public static func make(_ config: SafemutConfig, audit: AuditLog?, logger: Logger) throws(DependencyError) -> LedgerSetup? {
+    /// `faults`: the chaos book's Postgres hook, so a drill reaches the ledger's calls too.
+    public static func make(
+        _ config: SafemutConfig, audit: AuditLog?, logger: Logger, faults: CallFaultHook? = nil
+    ) throws(DependencyError) -> LedgerSetup? {
         guard config.budget.enabled, let url = config.database.url else { return nil }
         var configuration: PostgresConfiguration
         do {
@@ -23,7 +27,7 @@ public struct LedgerSetup: Sendable {
         }
         configuration.statementTimeout = config.budget.statementTimeout
         configuration.applicationName = "safemut-ledger"
-        let pool = PostgresPool(configuration: configuration, logger: logger)
+        let pool = PostgresPool(configuration: configuration, logger: logger, faults: faults)
         let store = LedgerStore(pool: pool, reservationTTL: config.budget.reservationTTL)
         let ledger = Ledger(
             store: store, failMode: config.budget.failMode, timeout: config.budget.statementTimeout, audit: audit, logger: logger)

@@ -30,11 +30,17 @@ final class ProxyExchange: UpstreamResponseDelegate {
     private var kept: [UInt8]?
     private var keptHeaders: [(String, String)] = []
     var upstream: UpstreamExchange?
+    /// A drill's `truncate` fault (its id): the body breaks off halfway, as if the upstream
+    /// connection were cut mid-response.
+    private let truncatedBy: String?
+    /// Set once the truncation cut the exchange: what the upstream still sends is dropped.
+    private var cut = false
 
     init(
         responder: HTTPResponder, requestID: String, metrics: GatewayMetrics, completions: [any StepCompletion], keepsBody: Bool,
-        arm: String = "stable"
+        arm: String = "stable", truncatedBy: String? = nil
     ) {
+        self.truncatedBy = truncatedBy
         self.responder = responder
         self.arm = arm
         self.requestID = requestID
@@ -76,6 +82,15 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamBody(_ bytes: [UInt8]) {
+        if cut { return }
+        if let truncatedBy {
+            cut = true
+            // Half of the first chunk reaches the client, then the upstream "breaks".
+            responder.writeBody(Array(bytes.prefix(bytes.count / 2)))
+            upstream?.cancel()
+            upstreamFailed(.connectionReset("chaos fault \(truncatedBy): body truncated"), responseStarted: true)
+            return
+        }
         if kept != nil {
             if kept!.count + bytes.count <= Self.settlementBodyLimit {
                 kept!.append(contentsOf: bytes)
@@ -95,6 +110,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamEnd() {
+        if cut { return }
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: "ok", arm: arm, status: status)
         responder.end()
         upstream = nil
@@ -103,6 +119,7 @@ final class ProxyExchange: UpstreamResponseDelegate {
     }
 
     func upstreamFailed(_ error: UpstreamError, responseStarted: Bool) {
+        if cut && upstream == nil { return }
         metrics.upstreamFinished(nanos: Syscall.monotonicNanos() &- upstreamStart, outcome: error.httpStatus == 504 ? "timeout" : "error", arm: arm)
         upstream = nil
         finish(.failed(reachedUpstream: responseStarted || !error.requestNeverSent))

@@ -1,3 +1,4 @@
+import Kit
 import Ports
 import Postgres
 import Synchronization
@@ -17,6 +18,8 @@ final class ReservationBatcher: Sendable {
     private struct Waiter: TenantItem {
         let request: ReservationRequest
         let continuation: CheckedContinuation<Reply, Never>
+        /// The request's call scope while a chaos drill runs (else nil).
+        let scope: CallScope?
         var tenant: String { request.tenant }
     }
 
@@ -29,8 +32,9 @@ final class ReservationBatcher: Sendable {
     }
 
     func reserve(_ request: ReservationRequest) async -> Reply {
-        await withCheckedContinuation { continuation in
-            let starts = batches.withLock { $0.add(Waiter(request: request, continuation: continuation)) }
+        let scope = CallScope.current
+        return await withCheckedContinuation { continuation in
+            let starts = batches.withLock { $0.add(Waiter(request: request, continuation: continuation, scope: scope)) }
             if starts {
                 Task { await self.run() }
             }
@@ -44,6 +48,17 @@ final class ReservationBatcher: Sendable {
             let batch = batches.withLock { $0.next(after: finished) }
             if batch.isEmpty { return }
             finished = Set(batch.map(\.tenant))
+            if batch.contains(where: { $0.scope != nil }) {
+                // A drill is on: each request alone, under its own scope, so a fault scoped to
+                // one tenant fails that tenant's reservations and nobody else's.
+                for waiter in batch {
+                    let reply = await CallScope.$current.withValue(waiter.scope) { () async -> Reply in
+                        do throws(PostgresError) { return .success(try await store.reserve(waiter.request)) } catch { return .failure(error) }
+                    }
+                    waiter.continuation.resume(returning: reply)
+                }
+                continue
+            }
             do throws(PostgresError) {
                 let outcomes = batch.count == 1
                     ? [try await store.reserve(batch[0].request)]

@@ -1,3 +1,4 @@
+import Kit
 import Logging
 import Synchronization
 
@@ -21,6 +22,8 @@ public final class PostgresPool: Sendable {
     /// Callers waiting for a connection or pipeline room; lets a settling
     /// statement skip the lock when zero.
     let waiting = Atomic<Int>(0)
+    /// Asked before each call while a drill runs (issue 18); nil outside the gateway.
+    let faults: CallFaultHook?
 
     struct Slot {
         let connection: PostgresConnection
@@ -48,9 +51,10 @@ public final class PostgresPool: Sendable {
         var errors: [PostgresError.Kind: UInt64] = [:]
     }
 
-    public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "safemut.postgres")) {
+    public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "safemut.postgres"), faults: CallFaultHook? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.faults = faults
         self.state = Mutex(State())
     }
 
@@ -62,6 +66,7 @@ public final class PostgresPool: Sendable {
     /// Runs `body` with a connection leased for its whole duration (session
     /// state, advisory locks and transactions live on it), then returns it.
     public func withConnection<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        if faults != nil { try await injectFault() }
         let connection = try await acquire()
         let session = PostgresSession(connection: connection, pool: self)
         do {
@@ -78,6 +83,7 @@ public final class PostgresPool: Sendable {
     /// with other callers' statements when every connection is busy; anything
     /// else runs on a leased connection (see `PostgresStatement`).
     public func query(_ sql: String, _ parameters: [PostgresValue?] = []) async throws(PostgresError) -> PostgresRows {
+        if faults != nil { try await injectFault() }
         guard PostgresStatement.canPipeline(sql) else {
             let connection = try await acquire()
             defer { release(connection) }

@@ -1,3 +1,4 @@
+import Kit
 import Logging
 import Synchronization
 
@@ -22,6 +23,8 @@ public final class RedisClient: Sendable {
     let state: Mutex<PoolState>
     /// Callers waiting for pipeline room; lets a settling reply skip the lock when zero.
     let waiting = Atomic<Int>(0)
+    /// Asked before each command while a drill runs (issue 18); nil outside the gateway.
+    let faults: CallFaultHook?
 
     struct Waiter {
         let id: UInt64
@@ -44,8 +47,10 @@ public final class RedisClient: Sendable {
     public init(
         configuration: RedisConfiguration,
         logger: Logger = Logger(label: "safemut.redis"),
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+        faults: CallFaultHook? = nil
     ) {
+        self.faults = faults
         self.configuration = configuration
         self.logger = logger
         self.now = now
@@ -70,10 +75,15 @@ public final class RedisClient: Sendable {
             throw RedisError(.circuitOpen, "Redis circuit open after repeated failures")
         }
         let result: Result<RedisReply, RedisError>
-        do throws(RedisError) {
-            result = try await dispatch().run(arguments)
-        } catch {
-            result = .failure(error)
+        if faults != nil, let injected = await injectFault() {
+            // Through the breaker like a real failure: a drill of a dead Redis opens it.
+            result = .failure(injected)
+        } else {
+            do throws(RedisError) {
+                result = try await dispatch().run(arguments)
+            } catch {
+                result = .failure(error)
+            }
         }
         switch result {
         case .success:

@@ -12,15 +12,19 @@ struct ChaosCommand: AsyncParsableCommand {
         subcommands: [ChaosEnable.self, ChaosDisable.self, ChaosStatus.self])
 }
 
-/// `enable --target upstream --kind abort --percent 10 [--status 503] [--delay-ms 200] [--tenant T] [--operation mutation] --ttl 15m --reason "…"`.
+/// `enable --target upstream --kind abort --percent 10 [--status 503] [--delay-ms 200] [--sqlstate 40001] [--tenant T]
+/// [--operation mutation] [--arm canary] --ttl 15m --reason "…"`.
 struct ChaosEnable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "Inject one fault (audited; expires by itself).")
     @OptionGroup var target: CutoverTarget
-    @Option(name: .customLong("target"), help: "upstream (postgres, redis: not built yet).") var faultTarget = "upstream"
-    @Option(help: "delay, abort, error or reset.") var kind: String
+    @Option(name: .customLong("target"), help: "upstream, postgres or redis.") var faultTarget = "upstream"
+    @Option(help: "upstream: delay, abort, error, reset, truncate; postgres: delay, error, reset; redis: delay, error, reset, timeout.")
+    var kind: String
     @Option(help: "1–100: the share of matching calls.") var percent = 100
     @Option(name: .customLong("delay-ms"), help: "For delay: milliseconds.") var delayMs: Int?
-    @Option(help: "For abort and error: the status the client gets.") var status: Int?
+    @Option(help: "For an upstream abort or error: the status the client gets.") var status: Int?
+    @Option(help: "For a Postgres error: the SQLSTATE (default 53300).") var sqlstate: String?
+    @Option(help: "Only this cutover arm: stable or canary.") var arm: String?
     @Option(help: "Only this tenant.") var tenant: String?
     @Option(help: "Only this operation type or root field.") var operation: String?
     @Option(help: "How long: 15m, 1h (at most chaos.max_ttl_minutes).") var ttl: String
@@ -36,6 +40,8 @@ struct ChaosEnable: AsyncParsableCommand {
         ]
         if let delayMs { members.append(JSONMember("delay_ms", .number(String(delayMs)))) }
         if let status { members.append(JSONMember("status", .number(String(status)))) }
+        if let sqlstate { members.append(JSONMember("sqlstate", .string(sqlstate))) }
+        if let arm { members.append(JSONMember("arm", .string(arm))) }
         if let tenant { members.append(JSONMember("tenant", .string(tenant))) }
         if let operation { members.append(JSONMember("operation", .string(operation))) }
         try await target.send("POST", "/admin/chaos/faults", body: target.withReason(members))

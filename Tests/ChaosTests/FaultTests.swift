@@ -5,7 +5,7 @@ import Testing
 
 @Suite("injected faults")
 struct FaultTests {
-    static let limits = FaultLimits(maxDelayMillis: 5_000, maxTTLMinutes: 60, configuredTargets: [.upstream, .redis], injectableTargets: [.upstream])
+    static let limits = FaultLimits(maxDelayMillis: 5_000, maxTTLMinutes: 60, configuredTargets: [.upstream, .redis])
 
     static func parse(_ json: String) throws(FaultProblem) -> Fault {
         guard let value = try? JSONValue.parse(Array(json.utf8)) else { throw FaultProblem("body", "not JSON") }
@@ -39,13 +39,45 @@ struct FaultTests {
         (#"{"target":"upstream","kind":"abort","reason":"x"}"#, "ttl_minutes"),
         (#"{"target":"upstream","kind":"abort","ttl_minutes":600,"reason":"x"}"#, "ttl_minutes"),
         (#"{"target":"postgres","kind":"delay","delay_ms":10,"ttl_minutes":5,"reason":"x"}"#, "target"),
-        (#"{"target":"redis","kind":"delay","delay_ms":10,"ttl_minutes":5,"reason":"x"}"#, "target"),
+        (#"{"target":"redis","kind":"abort","ttl_minutes":5,"reason":"x"}"#, "kind"),
+        (#"{"target":"upstream","kind":"timeout","ttl_minutes":5,"reason":"x"}"#, "kind"),
+        (#"{"target":"redis","kind":"truncate","ttl_minutes":5,"reason":"x"}"#, "kind"),
+        (#"{"target":"redis","kind":"error","status":503,"ttl_minutes":5,"reason":"x"}"#, "status"),
+        (#"{"target":"redis","kind":"error","sqlstate":"53300","ttl_minutes":5,"reason":"x"}"#, "sqlstate"),
+        (#"{"target":"upstream","kind":"delay","delay_ms":10,"status":503,"ttl_minutes":5,"reason":"x"}"#, "status"),
         (#"{"target":"upstream","kind":"abort","status":200,"ttl_minutes":5,"reason":"x"}"#, "status"),
         (#"{"target":"upstream","kind":"abort","ttl_minutes":5}"#, "reason"),
         (#"{"target":"upstream","kind":"abort","ttl_minutes":5,"reason":"x","sparkle":1}"#, "sparkle"),
     ])
     func badInput(json: String, field: String) {
         #expect(Self.problem(json)?.field == field, "\(json): \(String(describing: Self.problem(json)))")
+    }
+
+    @Test("Postgres and Redis faults become the client's own failures; a Postgres error carries a SQLSTATE")
+    func callFaults() throws {
+        let limits = FaultLimits(maxDelayMillis: 5_000, maxTTLMinutes: 60, configuredTargets: [.upstream, .postgres, .redis])
+        func parse(_ json: String) throws -> Fault {
+            try Fault.parse(try JSONValue.parse(Array(json.utf8)), id: "f-2", by: "sec-1", atMillis: 0, limits: limits)
+        }
+        let overloaded = try parse(#"{"target":"postgres","kind":"error","ttl_minutes":5,"reason":"x"}"#)
+        #expect(overloaded.callFault == .error(code: "53300", label: "chaos fault f-2"))
+        let serialization = try parse(#"{"target":"postgres","kind":"error","sqlstate":"40001","ttl_minutes":5,"reason":"x"}"#)
+        #expect(serialization.callFault == .error(code: "40001", label: "chaos fault f-2"))
+        #expect(throws: FaultProblem.self) { try parse(#"{"target":"postgres","kind":"error","sqlstate":"4001","ttl_minutes":5,"reason":"x"}"#) }
+        #expect(try parse(#"{"target":"postgres","kind":"reset","ttl_minutes":5,"reason":"x"}"#).callFault == .drop(label: "chaos fault f-2"))
+        #expect(try parse(#"{"target":"redis","kind":"timeout","ttl_minutes":5,"reason":"x"}"#).callFault == .timeout(label: "chaos fault f-2"))
+        #expect(try parse(#"{"target":"redis","kind":"error","ttl_minutes":5,"reason":"x"}"#).callFault == .error(code: "ERR", label: "chaos fault f-2"))
+        #expect(try parse(#"{"target":"redis","kind":"delay","delay_ms":40,"ttl_minutes":5,"reason":"x"}"#).callFault == .delay(milliseconds: 40))
+    }
+
+    @Test("background work (no request scope) meets only unscoped faults")
+    func background() throws {
+        let book = FaultBook(clock: { 0 })
+        book.add(Fault(id: "a", target: .postgres, kind: .delay, percent: 100, delayMillis: 5, tenant: "demo", expiresAtMillis: 60_000, createdBy: "s", reason: "x"))
+        #expect(book.fault(for: FaultedCall(target: .postgres, scope: nil)) == nil)
+        #expect(book.fault(for: FaultedCall(target: .postgres, scope: CallScope(tenant: "demo", operationType: "mutation", rootFields: [], arm: nil)))?.id == "a")
+        book.add(Fault(id: "b", target: .postgres, kind: .delay, percent: 100, delayMillis: 5, expiresAtMillis: 60_000, createdBy: "s", reason: "x"))
+        #expect(book.fault(for: FaultedCall(target: .postgres, scope: nil))?.id == "b")
     }
 
     @Test("a target the gateway does not call is named as not configured")

@@ -20,14 +20,14 @@ struct ChaosAdminTests {
     func production() async throws {
         var config = SafemutConfig(cpuCount: 1)
         config.environment = "production"
-        let refused = ChaosSetup.make(config, audit: nil, logger: Logger(label: "test"))
-        let post = try #require(refused.endpoints.first { $0.method == "POST" })
+        let refused = ChaosSetup(config)
+        let post = try #require(refused.endpoints(audit: nil, logger: Logger(label: "test")).first { $0.method == "POST" })
         let answer = await post.handle(Self.call("POST", "/admin/chaos/faults", body: Self.abort))
         #expect(answer.status == 403 && String(decoding: answer.body, as: UTF8.self).contains("chaos.allow_in_production"))
         #expect(refused.book.isEmpty)
         config.chaos.allowInProduction = true
-        let allowed = ChaosSetup.make(config, audit: nil, logger: Logger(label: "test"))
-        let created = await try #require(allowed.endpoints.first { $0.method == "POST" }).handle(Self.call("POST", "/admin/chaos/faults", body: Self.abort))
+        let allowed = ChaosSetup(config)
+        let created = await try #require(allowed.endpoints(audit: nil, logger: Logger(label: "test")).first { $0.method == "POST" }).handle(Self.call("POST", "/admin/chaos/faults", body: Self.abort))
         #expect(created.status == 201)
         #expect(!allowed.book.isEmpty)
         #expect(allowed.summary() != nil)
@@ -35,8 +35,8 @@ struct ChaosAdminTests {
 
     @Test("a Postgres fault without database.url is refused naming the key")
     func unconfiguredTarget() async throws {
-        let setup = ChaosSetup.make(SafemutConfig(cpuCount: 1), audit: nil, logger: Logger(label: "test"))
-        let post = try #require(setup.endpoints.first { $0.method == "POST" })
+        let setup = ChaosSetup(SafemutConfig(cpuCount: 1))
+        let post = try #require(setup.endpoints(audit: nil, logger: Logger(label: "test")).first { $0.method == "POST" })
         let answer = await post.handle(Self.call("POST", "/admin/chaos/faults", body: #"{"target":"postgres","kind":"delay","delay_ms":10,"ttl_minutes":5,"reason":"x"}"#))
         #expect(answer.status == 400 && String(decoding: answer.body, as: UTF8.self).contains("database.url is not set"))
     }
