@@ -1,4 +1,4 @@
-/// A locust stats-history CSV (`locust --headless --csv PREFIX --csv-full-history` writes
+/// A locust stats-history CSV, or `ops/load-test.sh`'s JSON summary of it, (`locust --headless --csv PREFIX --csv-full-history` writes
 /// `PREFIX_stats_history.csv`), the input of gate G5. Each `Aggregated` row is one window:
 /// locust's current requests/s, failures/s and response-time percentiles at that second.
 public struct LoadTestHistory: Sendable, Equatable {
@@ -21,7 +21,11 @@ public struct LoadTestHistory: Sendable, Equatable {
 
     static let required = ["Timestamp", "Name", "Requests/s", "Failures/s", "95%"]
 
+    /// The CSV, or the JSON summary `ops/load-test.sh` writes (a file starting with `{`).
     public static func parse(_ bytes: [UInt8]) throws(Problem) -> LoadTestHistory {
+        if bytes.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }) == UInt8(ascii: "{") {
+            return try parseSummary(bytes)
+        }
         // Split on bytes: locust's csv module ends lines with CRLF, and in a Swift String
         // "\r\n" is one Character, which a split on "\n" would never find.
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in

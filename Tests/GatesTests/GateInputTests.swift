@@ -28,6 +28,37 @@ struct GateInputTests {
         #expect(crlf == history)
     }
 
+    @Test("ops/load-test.sh's JSON summary: the same windows; null p95 is no data")
+    func loadTestSummary() throws {
+        let json = #"""
+            {"format":"safemut-loadtest-summary","version":1,"windows":[
+              {"at":1767225600,"requests_per_second":0,"failures_per_second":0,"p95_ms":null},
+              {"at":1767225601,"requests_per_second":50.0,"failures_per_second":0.1,"p95_ms":640}],
+             "totals":{"requests":50,"failures":0}}
+            """#
+        let history = try LoadTestHistory.parse(Array(json.utf8))
+        #expect(history.windows.count == 2)
+        #expect(history.samples(.p95Milliseconds)[1].value?.description == "640")
+        #expect(history.samples(.errorRatio)[1].value?.description == "0.002")
+        #expect(history.samples(.p95Milliseconds)[0].value == nil)
+    }
+
+    @Test("a malformed load-test summary is a typed problem naming what is wrong", arguments: [
+        (#"{"windows":[]}"#, "format"),
+        (#"{"format":"safemut-loadtest-summary","windows":[]}"#, "no windows"),
+        (#"{"format":"safemut-loadtest-summary","windows":[{"at":1,"requests_per_second":"x","failures_per_second":0}]}"#, "windows[0].requests_per_second"),
+        (#"{"format":"safemut-loadtest-summary","windows":[{"requests_per_second":1,"failures_per_second":0}]}"#, "windows[0].at"),
+        (#"{"format":"safemut-loadtest-summary","#, "not JSON"),
+    ])
+    func malformedSummary(text: String, expected: String) {
+        do {
+            _ = try LoadTestHistory.parse(Array(text.utf8))
+            Issue.record("parsed \(text)")
+        } catch {
+            #expect(error.message.contains(expected), "\(error)")
+        }
+    }
+
     @Test("a malformed load-test file is a typed problem with its line", arguments: [
         ("", 1, "empty file"),
         ("a,b,c\n1,2,3\n", 1, "no Timestamp column"),

@@ -7,16 +7,8 @@ import TestSupport
 /// to one tenant, and the ledger ends where it should.
 @Suite("injected Postgres, Redis and truncation faults end to end", .serialized)
 struct ChaosClientFaultTests {
-    static let config = """
-        rate:
-          fail_mode: closed
-          tenants:
-            test: {tenant_per_second: 1000, tenant_burst: 1000, operation_per_second: 1000, operation_burst: 1000}
-            demo: {tenant_per_second: 1000, tenant_burst: 1000, operation_per_second: 1000, operation_burst: 1000}
-        chaos:
-          max_delay_ms: 2000
-          max_ttl_minutes: 30
-        """
+    /// The upstream tests' stack, with the rate check failing closed so a Redis fault shows.
+    static let config = ChaosGatewayTests.config.replacingOccurrences(of: "rate:\n", with: "rate:\n  fail_mode: closed\n")
 
     static func create(_ name: String) -> String { #"{"query":"mutation { createEntity(name: \"\#(name)\") { id } }"}"# }
 

@@ -240,27 +240,32 @@ struct GateEndToEndTests {
         #expect(rewrite.status == 1 && rewrite.output.contains("TAMPERED"), "a rewritten audit log: \(rewrite.output)")
     }
 
-    /// The shipped G5 with its file pointed at `csv`.
-    static func g5(reading csv: String) throws -> String {
+    /// The shipped G5 with its file pointed at `summary`.
+    static func g5(reading summary: String) throws -> String {
         let text = try String(contentsOfFile: Binaries.repositoryRoot + "/ops/go-no-go-matrix.yaml", encoding: .utf8)
         let start = try #require(text.range(of: "  - id: G5\n"))
         let end = try #require(text.range(of: "  - id: G6\n"))
         let block = text[start.lowerBound..<end.lowerBound]
-            .replacingOccurrences(of: "    file: loadtest/run_stats_history.csv\n", with: "    file: \(csv)\n")
+            .replacingOccurrences(of: "    file: loadtest/summary.json\n", with: "    file: \(summary)\n")
         let path = NSTemporaryDirectory() + "g5-\(UUID().uuidString.prefix(8)).yaml"
         try ("version: 1\ngates:\n" + block).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    /// Debian's locust, headless, running `ops/locustfile.py` against the gateway (bounded: 4 users, `seconds`).
-    static func locust(port: Int, seconds: Int, prefix: String) throws -> (status: Int32?, output: String) {
+    /// `ops/load-test.sh` (Debian's locust, headless) against the gateway, bounded: 4 users,
+    /// `seconds`; its files land in `directory`.
+    static func loadTest(port: Int, seconds: Int, directory: String) throws -> (status: Int32?, output: String) {
         var environment = ProcessInfo.processInfo.environment
-        environment["LOAD_TENANT"] = "test"
+        environment["BASE_URL"] = "http://127.0.0.1:\(port)"
+        environment["PQ_PHASE"] = "log"
+        environment["LOAD_TENANTS"] = "test"
         environment["LOAD_WAIT_SECONDS"] = "0.1"
+        environment["USERS"] = "4"
+        environment["SPAWN_RATE"] = "4"
+        environment["DURATION"] = "\(seconds)s"
+        environment["OUT_DIR"] = directory
         let process = try ManagedProcess(
-            name: "locust", executable: "/usr/bin/python3",
-            arguments: ["-m", "locust", "-f", Binaries.repositoryRoot + "/ops/locustfile.py", "--headless", "-u", "4", "-r", "4",
-                        "-t", "\(seconds)s", "--host", "http://127.0.0.1:\(port)", "--csv", prefix, "--csv-full-history", "--only-summary"],
+            name: "load-test", executable: "/bin/bash", arguments: [Binaries.repositoryRoot + "/ops/load-test.sh"],
             environment: environment, currentDirectory: NSTemporaryDirectory())
         let status = process.waitForExit(timeout: Double(seconds) + 60)
         return (status, process.output())
@@ -268,7 +273,7 @@ struct GateEndToEndTests {
 
     @Test("G5 over a real locust run through the gateway: INCONCLUSIVE until QE confirms, then PASS; an upstream failing half its answers FAILs it")
     func loadTestGate() async throws {
-        // The canary class's mutation rate would answer 429s, which locust counts as failures.
+        // The canary class's mutation rate would answer 429s: a typed refusal the load test counts as correct, but fewer mutations.
         let stack = try await offPool {
             try PQStack(phase: "log", extraYAML: """
                 rate:
@@ -285,9 +290,10 @@ struct GateEndToEndTests {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        let healthy = try await offPool { try Self.locust(port: stack.port, seconds: 16, prefix: work + "/healthy") }
-        #expect(healthy.status == 0, "locust: \(healthy.output)")
-        let matrix = try Self.g5(reading: work + "/healthy_stats_history.csv")
+        let healthy = try await offPool { try Self.loadTest(port: stack.port, seconds: 16, directory: work + "/healthy") }
+        #expect(healthy.status == 0, "load test: \(healthy.output)")
+        #expect(healthy.output.contains("mutation DeleteEntity (four-eyes)") && healthy.output.contains("error ratio 0.0"), "\(healthy.output)")
+        let matrix = try Self.g5(reading: work + "/healthy/summary.json")
         let waiting = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G5", "--matrix", matrix, "--release", "v9.9.9"], environment: environment) }
         #expect(waiting.status == 3, "\(waiting.output)")
         #expect(waiting.output.contains("awaiting sign-off by qe for v9.9.9"), "\(waiting.output)")
@@ -304,9 +310,9 @@ struct GateEndToEndTests {
 
         let faults = try RawHTTPClient.exchange(port: stack.stack.upstreamPort, "PUT", "/demo/faults", body: #"{"error_percent":50}"#, headers: [:])
         #expect(faults.status == 200, "\(faults.text)")
-        let failing = try await offPool { try Self.locust(port: stack.port, seconds: 8, prefix: work + "/failing") }
-        #expect(failing.status == 1, "locust exits 1 when requests failed: \(failing.output)")
-        let failedMatrix = try Self.g5(reading: work + "/failing_stats_history.csv")
+        let failing = try await offPool { try Self.loadTest(port: stack.port, seconds: 14, directory: work + "/failing") }
+        #expect(failing.status == 1, "the load test exits 1 when requests failed: \(failing.output)")
+        let failedMatrix = try Self.g5(reading: work + "/failing/summary.json")
         let failed = try await offPool { try Self.safemut(["gate", "validate", "--gate", "G5", "--matrix", failedMatrix, "--release", "v9.9.9"], environment: environment) }
         #expect(failed.status == 1, "\(failed.output)")
         let errorRatio = (Self.gate(try Self.json(failed.output), "G5")?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "error_ratio" }
