@@ -1,7 +1,6 @@
 import Contract
 import Admission
 import Chaos
-import Kit
 import Admin
 import Gzip
 import HTTP
@@ -153,13 +152,11 @@ final class GatewayHandler: HTTPServerHandler {
                         truncate = fault
                     }
                 }
-                let forward = {
-                    self.forward(
-                        head: context.head, body: context.body, request: request, requestID: requestID, responder: bound.value,
-                        completions: completions, canary: context.arm == .canary, truncate: truncate)
-                }
-                // Settlement after the answer runs in tasks started here: they inherit the scope.
-                if drilling { CallScope.$current.withValue(context.callScope, operation: forward) } else { forward() }
+                // Settlement runs from the upstream client's callbacks, outside this task: only
+                // unscoped Postgres faults reach it (docs/operations.md "Game day").
+                self.forward(
+                    head: context.head, body: context.body, request: request, requestID: requestID, responder: bound.value,
+                    completions: completions, canary: context.arm == .canary, truncate: truncate)
             }
         }
     }

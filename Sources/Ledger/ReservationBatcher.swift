@@ -49,13 +49,17 @@ final class ReservationBatcher: Sendable {
             if batch.isEmpty { return }
             finished = Set(batch.map(\.tenant))
             if batch.contains(where: { $0.scope != nil }) {
-                // A drill is on: each request alone, under its own scope, so a fault scoped to
+                // A drill is on: each request alone (side by side), under its own scope, so a fault scoped to
                 // one tenant fails that tenant's reservations and nobody else's.
-                for waiter in batch {
-                    let reply = await CallScope.$current.withValue(waiter.scope) { () async -> Reply in
-                        do throws(PostgresError) { return .success(try await store.reserve(waiter.request)) } catch { return .failure(error) }
+                await withTaskGroup(of: Void.self) { group in
+                    for waiter in batch {
+                        group.addTask {
+                            let reply = await CallScope.$current.withValue(waiter.scope) { () async -> Reply in
+                                do throws(PostgresError) { return .success(try await self.store.reserve(waiter.request)) } catch { return .failure(error) }
+                            }
+                            waiter.continuation.resume(returning: reply)
+                        }
                     }
-                    waiter.continuation.resume(returning: reply)
                 }
                 continue
             }
