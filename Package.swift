@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", "Kit", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
         .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Crypto", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
-        .executableTarget(name: "datastore-bench", dependencies: ["Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
+        .executableTarget(name: "datastore-bench", dependencies: ["Kit", "Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
         // Pure GraphQL analysis: operation, root fields, limits, @budget, estimate (issue 6).
         .target(name: "GraphQLAnalysis", dependencies: [graphQL, "Crypto", "Kit"], swiftSettings: strict),
@@ -162,6 +162,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web UI (/admin/ui/): pages over the admin API's handlers; no server, no store.
+        .target(name: "AdminUI", dependencies: ["Kit", "Contract", "Identity", "Crypto"], swiftSettings: strict),
         .target(
             name: "Admin",
             dependencies: [
@@ -178,7 +180,7 @@ let package = Package(
                 "Config", "HTTP", "HTTPServer", "HTTPClient", "Admission", "Admin", "Telemetry", "Gzip",
                 "Kit", "Crypto", "Sockets", "Postgres", "Redis", "GraphQLAnalysis", "Identity", "PersistedQueries",
                 "Audit", "Ledger", "Workers", "BudgetAdmin", "RateLimit", "ApprovalPolicy", "FourEyes", "Ports", "Cutover", "Cutovers", "GateChecks",
-                "Downshift", "Downshifts", "ResponseCache", "Chaos",
+                "Downshift", "Downshifts", "ResponseCache", "Chaos", "AdminUI",
                 logging, metrics, coreMetrics, prometheus,
             ],
             swiftSettings: strict
@@ -266,6 +268,7 @@ let package = Package(
         .testTarget(name: "DownshiftTests", dependencies: ["Downshift"], swiftSettings: strict),
         .testTarget(name: "ResponseCacheTests", dependencies: ["ResponseCache"], swiftSettings: strict),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Kit"], swiftSettings: strict),
+        .testTarget(name: "AdminUITests", dependencies: ["AdminUI", "Contract", "Identity", "Kit", "Crypto"], swiftSettings: strict),
         .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: strict),

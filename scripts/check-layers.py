@@ -32,7 +32,7 @@ LAYERS = [
     ("vocabulary", ["Contract", "Ports"]),
     ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers", "GateChecks", "Evidence", "Drill", "Downshifts"]),
     ("admission", ["Admission"]),
-    ("admin", ["Admin"]),
+    ("admin", ["Admin", "AdminUI"]),
     ("gateway", ["Gateway"]),
     ("executables", ["safemut", "intelgraph-demo", "TestSupport", "analysis-bench", "datastore-bench"]),
 ]

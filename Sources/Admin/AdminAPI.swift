@@ -120,6 +120,6 @@ public final class AdminAPI: Sendable {
     ) {
         AdminJSON.respond(
             reply.body, status: reply.status, requestID: requestID, request: request, responder: responder,
-            extraHeaders: extraHeaders + [("Vary", "Accept-Encoding")])
+            extraHeaders: extraHeaders + reply.headers + [("Vary", "Accept-Encoding")], contentType: reply.contentType)
     }
 }

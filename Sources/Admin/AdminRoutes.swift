@@ -161,12 +161,14 @@ final class ReadinessProbe: UpstreamResponseDelegate {
 enum AdminJSON {
     static func respond(
         _ json: [UInt8], status: Int, requestID: String, request: HTTPServerRequest, responder: HTTPResponder,
-        extraHeaders: [(String, String)] = []
+        extraHeaders: [(String, String)] = [], contentType: String = "application/json"
     ) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "X-Request-Id", value: requestID)
-        headers.add(name: "Cache-Control", value: "no-store")
+        if !extraHeaders.contains(where: { $0.0.lowercased() == "cache-control" }) {
+            headers.add(name: "Cache-Control", value: "no-store")
+        }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         var body = json
         if AcceptEncoding.allowsGzip(request.head.headers["Accept-Encoding"]), body.count > 512, let compressed = try? Gzip.deflate(body) {

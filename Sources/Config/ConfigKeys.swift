@@ -103,6 +103,7 @@ extension SafemutConfig {
 
             ConfigKey("admin.loopback_operator", \.admin.loopbackOperator, .boolean),
             ConfigKey("admin.loopback_allowed_origins", list: \.admin.loopbackAllowedOrigins, .originList),
+            ConfigKey("admin.ui_key_file", \.admin.uiKeyFile, .path),
 
             ConfigKey("schema.path", \.schema.path, .path),
 

@@ -18,6 +18,9 @@ public struct AdminConfig: Sendable, Equatable {
     /// `admin.loopback_allowed_origins`: page origins (`http(s)://host[:port]`) whose calls may
     /// still be that operator. Default none: a call carrying any `Origin` is refused (CSRF).
     public var loopbackAllowedOrigins: [String] = []
+    /// `admin.ui_key_file`: the key the web UI signs its CSRF tokens with. Every replica behind
+    /// one load balancer needs the same file; unset, each process draws its own at start.
+    public var uiKeyFile: String?
 
     public init() {}
 }

@@ -51,14 +51,31 @@ public struct AdminCall: Sendable {
     }
 }
 
-/// What an admin handler answers: a status and a JSON body.
+/// What an admin handler answers: a status and a body, JSON unless a page or an asset of the
+/// web UI says otherwise (`contentType`, `headers`: its security headers and caching).
 public struct AdminReply: Error, Sendable {
     public var status: Int
     public var body: [UInt8]
+    public var contentType = "application/json"
+    /// Added to the response; a `Cache-Control` here replaces the default `no-store`.
+    public var headers: [(String, String)] = []
 
     public init(status: Int = 200, json: JSONValue) {
         self.status = status
         self.body = Array(json.serialized.utf8)
+    }
+
+    public init(status: Int, contentType: String, body: [UInt8], headers: [(String, String)] = []) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.headers = headers
+    }
+
+    /// The body as JSON, when it is (an inner call's answer read by the web UI).
+    public var json: JSONValue? {
+        guard contentType == "application/json" else { return nil }
+        return try? JSONValue.parse(body)
     }
 
     /// An error in the SPEC §1 shape (`{"errors":[{"message","extensions":{"code"}}]}`).

@@ -1,5 +1,6 @@
 import Contract
 import Admin
+import AdminUI
 import Audit
 import BudgetAdmin
 import Config
@@ -110,18 +111,25 @@ public final class GatewayRuntime: Sendable {
             BudgetAdmin(pool: $0, canary: CanaryRule(cleanDays: config.canary.cleanDays), logger: budgetLogger).endpoints
         } ?? BudgetAdmin.unavailableEndpoints()
         let budgetHealth = BudgetHealth(pool: dependencies.postgres, staleGrace: config.workers.reconcileInterval, logger: budgetLogger)
+        let apiEndpoints = PersistedQueryAdmin(
+            gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints
+            + budgetEndpoints
+            + (workers?.endpoints ?? [])
+            + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
+            + (fourEyes?.endpoints ?? [])
+            + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
+            + cutover.endpoints
+            + downshift.endpoints
+            + chaos.endpoints(audit: audit, logger: Logger(label: "safemut.chaos"))
+        let ui: AdminUI
+        do throws(DependencyError) {
+            ui = AdminUI(api: apiEndpoints, csrf: try AdminUISetup.csrf(config))
+        } catch {
+            throw StartError(exitCode: 2, description: "\(error)")
+        }
         let adminAPI = AdminAPI(
             authenticator: admission.authenticator,
-            endpoints: PersistedQueryAdmin(
-                gate: admission.persistedQueries, store: allowlist, trust: trust, audit: audit, logger: pqLogger).endpoints
-                + budgetEndpoints
-                + (workers?.endpoints ?? [])
-                + (audit.map { AuditAdmin(log: $0, logger: Logger(label: "safemut.audit")).endpoints } ?? [])
-                + (fourEyes?.endpoints ?? [])
-                + (dependencies.postgres.map { GateAdmin(pool: $0, logger: Logger(label: "safemut.gates")).endpoints } ?? GateAdmin.unavailableEndpoints())
-                + cutover.endpoints
-                + downshift.endpoints
-                + chaos.endpoints(audit: audit, logger: Logger(label: "safemut.chaos")),
+            endpoints: apiEndpoints + ui.endpoints,
             maxInflatedBodyBytes: config.server.maxInflatedBodyBytes,
             logger: Logger(label: "safemut.admin"))
         let gateway: Gateway

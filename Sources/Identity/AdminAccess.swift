@@ -47,6 +47,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `GET`, `POST`, `DELETE /admin/chaos/faults[/{id}]` | admin, security_admin |
 /// | `GET /admin/downshift` | admin, sre, finance_admin, security_admin |
 /// | `PUT /admin/downshift` | admin, sre, finance_admin |
+/// | `GET /admin/ui/…`, `POST /admin/ui/actions/{action}` | every role above (each page and action is then one API call, checked against this table) |
 /// | `POST /admin/gates/approvals` | sre, release_lead, support_lead, qe, product_owner, tech_lead, security_admin |
 ///
 /// Why: raising spend (overrides, extensions, limits) is FinOps only — SPEC §3 says
@@ -75,6 +76,9 @@ public enum AdminAccess {
     private static let gateSigners: Set<String> = [
         Role.sre, Role.releaseLead, Role.supportLead, Role.qe, Role.productOwner, Role.techLead, Role.securityAdmin,
     ]
+
+    private static let uiViewers: Set<String> = budgetReaders.union(security).union(approvers).union(releaseReaders)
+        .union(stageOwners).union(gateSigners)
 
     public static let rules: [AdminRouteRule] = [
         AdminRouteRule(method: "GET", routeTemplate: "/health", access: .open),
@@ -134,6 +138,17 @@ public enum AdminAccess {
         // The cost ladder is FinOps' and the SREs': both may move it; security may watch.
         AdminRouteRule(method: "GET", routeTemplate: "/admin/downshift", access: .roles([Role.admin, Role.sre, Role.financeAdmin, Role.securityAdmin])),
         AdminRouteRule(method: "PUT", routeTemplate: "/admin/downshift", access: .roles([Role.admin, Role.sre, Role.financeAdmin])),
+
+        // The web UI: anyone with an admin role may open it; what a page shows and what an
+        // action does is one API call as that person, checked against the rows above.
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/overrides", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/approvals", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/chaos", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/help", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/assets/{name}", access: .roles(uiViewers)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/ui/actions/{action}", access: .roles(uiViewers)),
     ]
 
     private static let byRoute: [String: AdminRouteRule] = {

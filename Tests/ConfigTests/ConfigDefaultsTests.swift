@@ -171,6 +171,7 @@ struct ConfigDefaultsTests {
               ratio: 1.25
         admin:
           loopback_operator: true
+          ui_key_file: /etc/safemut/ui.key
         schema:
           path: schema.graphql
         identity:

@@ -47,6 +47,13 @@ struct AdminAccessTests {
         ("DELETE", "/admin/chaos/faults/{id}", ["admin", "security_admin"]),
         ("GET", "/admin/downshift", ["admin", "sre", "finance_admin", "security_admin"]),
         ("PUT", "/admin/downshift", ["admin", "sre", "finance_admin"]),
+    ] + ["/admin/ui", "/admin/ui/", "/admin/ui/overrides", "/admin/ui/approvals", "/admin/ui/chaos", "/admin/ui/help", "/admin/ui/assets/{name}"]
+        .map { ("GET", $0, uiViewers) } + [("POST", "/admin/ui/actions/{action}", uiViewers)]
+
+    /// The web UI opens for every admin role; each of its pages and actions is one API call checked by the rows above.
+    static let uiViewers: Set<String> = [
+        "admin", "finance_admin", "security_admin", "senior_analyst", "team_lead", "sre", "product_owner", "tech_lead",
+        "release_lead", "support_lead", "qe",
     ]
 
     static let allRoles = [

@@ -26,7 +26,7 @@ func benchPostgres(_ options: Options) async throws -> Double {
     let url = try await offPool { try server.createDatabase("bench") }
     var configuration = try PostgresConfiguration(url: url)
     if let connections = options.connections { configuration.maxConnections = connections }
-    let pool = PostgresPool(configuration: configuration)
+    let pool = PostgresPool(configuration: configuration, faults: options.faultsHook ? emptyBookHook : nil)
     defer { pool.close() }
     try await Migrator(pool: pool, directory: options.migrations).migrate()
     _ = try await pool.query("""

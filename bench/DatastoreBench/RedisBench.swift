@@ -28,7 +28,7 @@ func benchRedis(_ options: Options) async throws -> Double {
     defer { server.stop() }
     var configuration = try RedisConfiguration(url: server.url)
     if let connections = options.connections { configuration.maxConnections = connections }
-    let redis = RedisClient(configuration: configuration)
+    let redis = RedisClient(configuration: configuration, faults: options.faultsHook ? emptyBookHook : nil)
     defer { redis.close() }
     let serverPID = server.pid ?? 0
     let script = tokenBucket

@@ -5,6 +5,8 @@
 // reference: the reaped child) and the ratios. A benchmark, not a test:
 // nothing here asserts.
 import Foundation
+import Kit
+import Synchronization
 import TestSupport
 
 struct Options {
@@ -14,6 +16,8 @@ struct Options {
     var connections: Int?
     var only: String?
     var migrations = "db/migrations"
+    /// Our clients ask a chaos hook before each call, as the gateway's do (issue 18).
+    var faultsHook = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,6 +28,7 @@ struct Options {
             case "--connections": connections = iterator.next().flatMap(Int.init)
             case "--only": only = iterator.next()
             case "--migrations": migrations = iterator.next() ?? migrations
+            case "--faults-hook": faultsHook = true
             default: FileHandle.standardError.write(Data("ignoring unknown argument \(flag)\n".utf8))
             }
         }
@@ -31,6 +36,11 @@ struct Options {
 }
 
 let tenants = 1000
+
+/// What the gateway's chaos book costs a call while no fault is in force: the hook reads one
+/// atomic (`FaultBook.isEmpty`) and answers nil. `--faults-hook` measures it.
+let emptyBook = Atomic<Int>(0)
+let emptyBookHook = CallFaultHook { emptyBook.load(ordering: .relaxed) == 0 ? nil : .delay(milliseconds: 0) }
 
 let options = Options(CommandLine.arguments)
 do {
