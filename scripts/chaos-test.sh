@@ -18,24 +18,8 @@ PHASE_SECONDS=${PHASE_SECONDS:-10}
 USERS=${USERS:-16}
 BIN=${BIN:-.build/debug}
 [ -x "$BIN/safemut" ] && [ -x "$BIN/intelgraph-demo" ] || swift build
-WORK=$(mktemp -d /tmp/safemut-chaos.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  stop_pid "${PIDS[@]:-}" "${A_PID:-}" "${B_PID:-}" "${REDIS_PID:-}" "${LOAD_PID:-}"
-  if [ "${KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PG_PORT=$(free_port); start_postgres "$WORK/pg" "$PG_PORT"; PIDS+=("$PG_PID")
-REDIS_PORT=$(free_port); start_redis "$WORK/redis" "$REDIS_PORT"
-export DATABASE_URL REDIS_URL
-"$BIN/safemut" migrate --directory db/migrations >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log"; exit 1; }
-UP_PORT=$(free_port)
-"$BIN/intelgraph-demo" --listen 127.0.0.1:$UP_PORT >"$WORK/intelgraph-demo.log" 2>&1 &
-PIDS+=($!)
-wait_port "$UP_PORT" 30 || { cat "$WORK/intelgraph-demo.log"; exit 1; }
+work_dir chaos
+start_demo_stack
 
 A_PORT=$(free_port); B_PORT=$(free_port)
 A=http://127.0.0.1:$A_PORT; B=http://127.0.0.1:$B_PORT
@@ -72,6 +56,7 @@ write_config a "$A_PORT"; write_config b "$B_PORT"
 start_replica() {
   PQ_PHASE=enforce "$BIN/safemut" serve --config "$WORK/replica-$1.yaml" >>"$WORK/replica-$1.log" 2>&1 &
   eval "${1^^}_PID=$!"
+  PIDS+=($!)
   wait_port "$2" 30 || { cat "$WORK/replica-$1.log"; exit 1; }
 }
 start_replica a "$A_PORT"; start_replica b "$B_PORT"
@@ -114,6 +99,7 @@ BASE_URL=$A LOAD_HOSTS=$A,$B PQ_PHASE=enforce REGISTER_ALLOWLIST=0 USERS=$USERS 
   OUT_DIR="$WORK/load" LOAD_ANSWERS="$WORK/answers.jsonl" LOAD_TENANTS=test,demo LOAD_WAIT_SECONDS=0.05 \
   bash ops/load-test.sh >"$WORK/load-test.log" 2>&1 &
 LOAD_PID=$!
+PIDS+=("$LOAD_PID")
 sleep 2
 phase baseline "no fault"; sleep "$PHASE_SECONDS"
 phase postgres-delay "Postgres delay 300 ms on 50 % of calls"
@@ -122,7 +108,7 @@ phase postgres-error "Postgres SQLSTATE 53300 on 25 % of calls"
 fault --target postgres --kind error --sqlstate 53300 --percent 25; sleep "$PHASE_SECONDS"; clear_faults
 phase redis-down "Redis stopped (SIGTERM), restarted after the phase"
 stop_pid "$REDIS_PID"; sleep "$PHASE_SECONDS"
-start_redis "$WORK/redis" "$REDIS_PORT"
+start_redis "$WORK/redis" "$REDIS_PORT"; PIDS+=("$REDIS_PID")
 phase upstream-5xx-reset "upstream abort 503 on 20 %, reset on 10 % of mutations"
 fault --target upstream --kind abort --status 503 --percent 20 --operation mutation
 fault --target upstream --kind reset --percent 10 --operation mutation; sleep "$PHASE_SECONDS"; clear_faults

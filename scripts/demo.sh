@@ -128,6 +128,7 @@ fi
 cat <<TXT
 
 safemut is listening on http://127.0.0.1:$SAFEMUT_PORT in front of intelgraph-demo (127.0.0.1:$UPSTREAM_PORT).
+The admin web UI: http://127.0.0.1:$SAFEMUT_PORT/admin/ui/ (overrides, the four-eyes queue, chaos faults).
 Logs: $WORK/safemut.log  $WORK/intelgraph-demo.log
 
   export API=http://127.0.0.1:$SAFEMUT_PORT

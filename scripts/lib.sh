@@ -83,3 +83,26 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
+
+# A throw-away directory $WORK (named after $1) whose processes ($PIDS) are stopped and which
+# is removed on exit (kept when KEEP=1).
+work_dir() {
+  WORK=$(mktemp -d "/tmp/safemut-$1.XXXXXX")
+  chmod 755 "$WORK"
+  PIDS=()
+  trap 'stop_pid "${PIDS[@]:-}"; if [ "${KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi' EXIT
+  trap 'exit 130' INT TERM
+}
+
+# Postgres (migrated) and Redis in $WORK, and intelgraph-demo on $UP_PORT, from $BIN; their
+# PIDs in $PIDS (Redis's also in $REDIS_PID), DATABASE_URL and REDIS_URL exported.
+start_demo_stack() {
+  PG_PORT=$(free_port); start_postgres "$WORK/pg" "$PG_PORT"; PIDS+=("$PG_PID")
+  REDIS_PORT=$(free_port); start_redis "$WORK/redis" "$REDIS_PORT"; PIDS+=("$REDIS_PID")
+  export DATABASE_URL REDIS_URL
+  "$BIN/safemut" migrate --directory db/migrations >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; return 1; }
+  UP_PORT=$(free_port)
+  "$BIN/intelgraph-demo" --listen 127.0.0.1:$UP_PORT >"$WORK/intelgraph-demo.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$UP_PORT" 30 || { cat "$WORK/intelgraph-demo.log" >&2; return 1; }
+}

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq \
-  python3-venv prometheus python3-cryptography python3-securesystemslib python3-locust openssl
+  python3-venv prometheus python3-cryptography python3-securesystemslib python3-locust openssl \
+  chromium chromium-driver python3-selenium python3-pytest
 # The policy conformance tests run policies/approval.rego through a real Rego engine.
 ensure_regorus
 
@@ -36,8 +37,11 @@ done
 # answer (issue 18; about 3 minutes).
 log "chaos test (scripts/chaos-test.sh)"
 bash scripts/chaos-test.sh </dev/null || failed+=("chaos-test")
+# The admin web UI in Debian's headless chromium (issue 19).
+log "browser tests (scripts/browser-test.sh)"
+bash scripts/browser-test.sh </dev/null || failed+=("browser-test")
 if [ ${#failed[@]} -gt 0 ]; then
   log "FAILED: ${failed[*]}"
   exit 1
 fi
-log "all test targets passed: $(echo $targets | wc -w), and the chaos test"
+log "all test targets passed: $(echo $targets | wc -w), the chaos test and the browser tests"

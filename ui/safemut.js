@@ -38,8 +38,10 @@
     event.preventDefault();
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     const result = await act(form.dataset.action, fieldsOf(form));
+    if (!result.ok) { notice(result.message, false); return; }
+    // Shown by the reloaded page.
     sessionStorage.setItem("safemut-notice", JSON.stringify(result));
-    if (result.ok) { window.location.reload(); } else { notice(result.message, false); }
+    window.location.reload();
   });
 
   document.addEventListener("click", async (event) => {

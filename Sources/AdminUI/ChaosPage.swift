@@ -25,9 +25,11 @@ extension AdminUI {
             <section>
             <h2>Inject a fault</h2>
             <form data-action="chaos.create">
-            <label>Target <select name="target"><option>upstream</option><option>postgres</option><option>redis</option></select></label>
-            <label>Kind <select name="kind"><option>delay</option><option>abort</option><option>error</option><option>reset</option>
-            <option>timeout</option><option>truncate</option></select></label>
+            <label>Target <select name="target"><option value="upstream">upstream</option><option value="postgres">postgres</option>
+            <option value="redis">redis</option></select></label>
+            <label>Kind <select name="kind"><option value="delay">delay</option><option value="abort">abort</option>
+            <option value="error">error</option><option value="reset">reset</option><option value="timeout">timeout</option>
+            <option value="truncate">truncate</option></select></label>
             <label>Percent <input name="percent" type="number" min="1" max="100" value="10"></label>
             <label>Delay ms <input name="delay_ms" type="number" min="1"></label>
             <label>Tenant <input name="tenant"></label><label>Operation <input name="operation" placeholder="mutation"></label>

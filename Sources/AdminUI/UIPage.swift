@@ -27,7 +27,7 @@ enum UIPage {
     ]
 
     static func render(
-        _ title: String, path: String, identity: Identity, csrf: String, refreshSeconds: Int = 0, _ content: HTML
+        _ title: String, path: String, identity: Identity, csrf: String, refreshSeconds: Int = 0, status: Int = 200, _ content: HTML
     ) -> AdminReply {
         let nav = HTML.join(sections.map { section in
             section.path == path
@@ -42,6 +42,7 @@ enum UIPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="csrf-token" content="\(csrf)">
             <title>\(title) · safemut</title>
+            <link rel="icon" href="data:,">
             <link rel="stylesheet" href="\(UIAssets.url("safemut.css"))">
             <script src="\(UIAssets.url("safemut.js"))" defer></script>
             </head>
@@ -57,12 +58,13 @@ enum UIPage {
             </html>
 
             """
-        return AdminReply(status: 200, contentType: "text/html; charset=utf-8", body: Array(page.rendered.utf8), headers: securityHeaders)
+        return AdminReply(status: status, contentType: "text/html; charset=utf-8", body: Array(page.rendered.utf8), headers: securityHeaders)
     }
 
     /// A page that could not be drawn (an inner call refused or failed), with why.
     static func problem(_ title: String, path: String, identity: Identity, csrf: String, _ reply: AdminReply) -> AdminReply {
         let message = reply.json?["errors"]?.arrayValue?.first?["message"]?.stringValue ?? "HTTP \(reply.status)"
-        return render(title, path: path, identity: identity, csrf: csrf, "<section><p class=\"notice bad\">\(message)</p></section>")
+        return render(
+            title, path: path, identity: identity, csrf: csrf, status: reply.status, "<section><p class=\"notice bad\">\(message)</p></section>")
     }
 }

@@ -52,9 +52,12 @@ public struct LoopbackOperatorGuard: Sendable, Equatable {
         let origins = headers.values(for: "Origin")
         guard origins.count <= 1 else { return .refuse(.repeatedHeader("Origin")) }
         let origin = origins.first.map { $0.trimmingCharacters(in: " \t") }
+        // The gateway's own pages (the web UI, /admin/ui/) are the Host's origin: a page of
+        // another site cannot send it, and the Host is loopback (checked above).
+        let ownOrigin = origin.map { ["http://", "https://"].map { $0 + host.lowercased() }.contains($0.lowercased()) } ?? false
         if let origin {
             if origin.lowercased() == "null" { return .refuse(.nullOrigin) }
-            guard allowedOrigins.contains(origin.lowercased()) else { return .refuse(.originNotAllowed(origin)) }
+            guard ownOrigin || allowedOrigins.contains(origin.lowercased()) else { return .refuse(.originNotAllowed(origin)) }
         }
 
         let sites = headers.values(for: "Sec-Fetch-Site")
@@ -62,7 +65,7 @@ public struct LoopbackOperatorGuard: Sendable, Equatable {
         // An allowed Origin already names the page; its fetches are `same-site` or
         // `cross-site` by nature (another port of localhost is `same-site`), so refusing
         // those would make the setting useless.
-        if origin == nil, let site = sites.first.map({ $0.trimmingCharacters(in: " \t") }) {
+        if origin == nil || ownOrigin, let site = sites.first.map({ $0.trimmingCharacters(in: " \t") }) {
             // Unknown values are refused too: a future browser value is not known to be safe.
             guard ["none", "same-origin"].contains(site.lowercased()) else { return .refuse(.fetchSite(site)) }
         }

@@ -53,6 +53,18 @@ struct LoopbackOperatorGuardTests {
         #expect(check("GET", headers, body: []) == .refuse(.originNotAllowed("http://evil.example")))
     }
 
+    @Test("the gateway's own page (the web UI: Origin = the loopback Host, same-origin, JSON) is accepted; with a form type or cross-site it is not")
+    func ownOriginIsTheWebUI() {
+        let own = [("Host", "127.0.0.1:4000"), ("Origin", "http://127.0.0.1:4000"), ("Sec-Fetch-Site", "same-origin"), ("Content-Type", "application/json")]
+        #expect(check("POST", own) == .allow)
+        #expect(check("POST", own.map { $0.0 == "Sec-Fetch-Site" ? ($0.0, "cross-site") : $0 }) == .refuse(.fetchSite("cross-site")))
+        #expect(check("POST", own.map { $0.0 == "Content-Type" ? ($0.0, "text/plain") : $0 })
+            == .refuse(.formContentWithOrigin(contentType: "text/plain", origin: "http://127.0.0.1:4000")))
+        // A rebound name is not loopback: refused before the Origin is looked at.
+        #expect(check("POST", [("Host", "evil.example:4000"), ("Origin", "http://evil.example:4000"), ("Content-Type", "application/json")])
+            == .refuse(.hostNotLoopback("evil.example:4000")))
+    }
+
     @Test("another local web app's Origin (same site, other port) is refused")
     func otherLocalOrigin() {
         let headers = [("Host", "localhost:4000"), ("Origin", "http://localhost:3000"), ("Content-Type", "application/json")]
