@@ -57,6 +57,24 @@ extension AdminUI {
             return Self.relay(
                 await inner("POST", "/admin/approvals/\(id)/\(verdict)", body: .object(body), as: call),
                 done: verdict == "approve" ? "approved \(id)" : "rejected \(id)")
+        case "cutover.rollback":
+            return Self.relay(await inner("POST", "/admin/cutover/rollback", body: .object([
+                JSONMember("to", .string("last-stable")), JSONMember("confirm", .bool(true)), JSONMember("reason", .string(text("reason"))),
+            ]), as: call), done: "rolled back")
+        case "cutover.kill-switch":
+            let enable = text("enable") == "true"
+            return Self.relay(await inner("PUT", "/admin/cutover/kill-switch", body: .object([
+                JSONMember("enable", .bool(enable)), JSONMember("reason", .string(text("reason"))),
+            ]), as: call), done: enable ? "kill switch released" : "kill switch engaged")
+        case "downshift.set":
+            guard let tier = Self.number(text("tier")), !tier.contains(".") else { return Self.answer(400, ok: false, "choose a tier 0–6") }
+            var body = [JSONMember("tier", .number(tier)), JSONMember("reason", .string(text("reason")))]
+            if let minutes = Self.number(text("ttl_minutes")) { body.append(JSONMember("ttl_minutes", .number(minutes))) }
+            return Self.relay(await inner("PUT", "/admin/downshift", body: .object(body), as: call), done: "tier \(tier) set")
+        case "downshift.auto":
+            return Self.relay(await inner("PUT", "/admin/downshift", body: .object([
+                JSONMember("auto", .bool(true)), JSONMember("reason", .string(text("reason"))),
+            ]), as: call), done: "the automatic rules decide the tier again")
         case "chaos.create":
             var body: [JSONMember] = [
                 JSONMember("target", .string(text("target"))), JSONMember("kind", .string(text("kind"))),

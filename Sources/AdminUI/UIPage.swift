@@ -22,7 +22,10 @@ enum UIPage {
         ("/admin/ui/", "Overview"),
         ("/admin/ui/overrides", "Overrides"),
         ("/admin/ui/approvals", "Four-eyes queue"),
+        ("/admin/ui/canary", "Canary health"),
+        ("/admin/ui/release", "Release"),
         ("/admin/ui/chaos", "Chaos faults"),
+        ("/admin/ui/audit", "Audit log"),
         ("/admin/ui/help", "Help"),
     ]
 

@@ -28,7 +28,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | method & route | roles |
 /// |---|---|
 /// | `GET /health`, `/health/ready`, `/health/budget`, `/metrics` | anyone |
-/// | `GET /admin/budget/status`, `/admin/budget/canary-status`, `/admin/budget/overrides` | admin, finance_admin |
+/// | `GET /admin/budget/status`, `/admin/budget/canary-status`, `/admin/budget/overrides`, `/admin/budget/hourly` | admin, finance_admin |
 /// | `POST /admin/budget/override`, `POST /admin/budget/overrides/{id}/extend`, `…/{id}/approve` | finance_admin |
 /// | `DELETE /admin/budget/overrides/{id}` | finance_admin, admin |
 /// | `PUT /admin/budget/limits/{tenant}` | finance_admin |
@@ -90,6 +90,7 @@ public enum AdminAccess {
         AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/canary-status", access: .roles(budgetReaders)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/override", access: .roles(finance)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/overrides", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/hourly", access: .roles(budgetReaders)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/extend", access: .roles(finance)),
         // A ≥ 2× override waits for a second finance_admin (not the requester: the handler checks).
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/approve", access: .roles(finance)),
@@ -145,7 +146,10 @@ public enum AdminAccess {
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/", access: .roles(uiViewers)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/overrides", access: .roles(uiViewers)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/approvals", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/canary", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/release", access: .roles(uiViewers)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/chaos", access: .roles(uiViewers)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/audit", access: .roles(uiViewers)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/help", access: .roles(uiViewers)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/ui/assets/{name}", access: .roles(uiViewers)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/ui/actions/{action}", access: .roles(uiViewers)),

@@ -12,6 +12,7 @@ struct AdminAccessTests {
         ("GET", "/admin/budget/status", ["admin", "finance_admin"]),
         ("GET", "/admin/budget/canary-status", ["admin", "finance_admin"]),
         ("POST", "/admin/budget/override", ["finance_admin"]),
+        ("GET", "/admin/budget/hourly", ["admin", "finance_admin"]),
         ("GET", "/admin/budget/overrides", ["admin", "finance_admin"]),
         ("POST", "/admin/budget/overrides/{id}/extend", ["finance_admin"]),
         ("POST", "/admin/budget/overrides/{id}/approve", ["finance_admin"]),
@@ -47,7 +48,7 @@ struct AdminAccessTests {
         ("DELETE", "/admin/chaos/faults/{id}", ["admin", "security_admin"]),
         ("GET", "/admin/downshift", ["admin", "sre", "finance_admin", "security_admin"]),
         ("PUT", "/admin/downshift", ["admin", "sre", "finance_admin"]),
-    ] + ["/admin/ui", "/admin/ui/", "/admin/ui/overrides", "/admin/ui/approvals", "/admin/ui/chaos", "/admin/ui/help", "/admin/ui/assets/{name}"]
+    ] + ["/admin/ui", "/admin/ui/", "/admin/ui/overrides", "/admin/ui/approvals", "/admin/ui/canary", "/admin/ui/release", "/admin/ui/chaos", "/admin/ui/audit", "/admin/ui/help", "/admin/ui/assets/{name}"]
         .map { ("GET", $0, uiViewers) } + [("POST", "/admin/ui/actions/{action}", uiViewers)]
 
     /// The web UI opens for every admin role; each of its pages and actions is one API call checked by the rows above.
