@@ -33,14 +33,7 @@ struct GateValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(
-                path: options.resolvedPath, environment: ProcessInfo.processInfo.environment,
-                cpuCount: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
+        let config = options.load("gate validate")
         Bootstrap.logging(format: .text, level: LogLevelControl(.warning), sink: .standardError)
         guard let bytes = FileManager.default.contents(atPath: matrix) else { Self.fail("\(matrix): cannot read the matrix", code: 2) }
         let parsed: GateMatrix
