@@ -19,18 +19,35 @@ struct DatabaseCommand {
         self.name = name
         let loaded = options.load(name)
         loaded.bootstrapStandardErrorLogging()
-        guard let url = loaded.database.url else {
-            Self.fail(name, "config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
-        }
-        do {
-            pool = PostgresPool(
-                configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: acquireTimeout),
-                logger: Logger(label: "safemut.\(name)"))
-        } catch {
-            Self.fail(name, "config error: database.url: \(error.message)", code: 2)
-        }
+        pool = Self.openPool(name, loaded, logger: Logger(label: "safemut.\(name)"), acquireTimeout: acquireTimeout)
         config = loaded
         logger = Logger(label: "safemut.\(name)")
+    }
+
+    /// A pool of two connections on `database.url` (lazily: nothing connects yet); exits 2
+    /// when it is not set or not a valid URL.
+    static func openPool(_ name: String, _ config: SafemutConfig, logger: Logger, acquireTimeout: Duration = .seconds(5)) -> PostgresPool {
+        guard let url = config.database.url else {
+            fail(name, "config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
+        }
+        do {
+            return PostgresPool(
+                configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: acquireTimeout), logger: logger)
+        } catch {
+            fail(name, "config error: database.url: \(error.message)", code: 2)
+        }
+    }
+
+    /// Calls `body` with the pool, then closes the pool; a failure exits 3 (`failDatabase`).
+    func withPool<T>(_ body: (PostgresPool) async throws -> T) async -> T {
+        let result: T
+        do {
+            result = try await body(pool)
+        } catch {
+            failDatabase(error)
+        }
+        pool.close()
+        return result
     }
 
     /// Exits 3 for a Postgres failure, saying whether it is reachability or the schema.

@@ -57,14 +57,8 @@ struct GateValidateCommand: AsyncParsableCommand {
         }
         defer { prometheus?.shutdown() }
         var pool: PostgresPool?
-        if let url = config.database.url {
-            do {
-                pool = PostgresPool(
-                    configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: .seconds(10)),
-                    logger: Logger(label: "safemut.gate"))
-            } catch {
-                Self.fail("config error: database.url: \(error.message)", code: 2)
-            }
+        if config.database.url != nil {
+            pool = DatabaseCommand.openPool("gate validate", config, logger: Logger(label: "safemut.gate"), acquireTimeout: .seconds(10))
         }
         defer { pool?.close() }
         let environment = GateEnvironment(
