@@ -1,7 +1,7 @@
 import Audit
 import Postgres
 import Testing
-import Workers
+@testable import Workers
 
 @Suite("workers leader election")
 struct LeaderTests {
@@ -20,11 +20,12 @@ struct LeaderTests {
         return (poolA, poolB, runner(poolA), runner(poolB))
     }
 
-    /// The backend pids holding the workers lock in the test database.
+    /// The backend pids holding the workers lock in the test database (the status endpoint's
+    /// query; every holder, not only the first).
     static func holders(_ harness: Harness) async throws -> [Int64] {
         let pool = try harness.pool(maxConnections: 1)
         defer { pool.close() }
-        return try await pool.query(LeaderLockSQL.holders, [.int(LeaderLock.defaultKey)]).map { try $0["pid"].int64() }
+        return try await pool.query(LeaderLock.holderSQL, [.int(LeaderLock.defaultKey)]).map { try $0["pid"].int64() }
     }
 
     @Test("two runners on two pools: exactly one leads, and only the leader runs the workers")
@@ -127,15 +128,4 @@ struct LeaderTests {
         pool.close()
         other.close()
     }
-}
-
-/// The lock's holder query, as the status endpoint runs it.
-enum LeaderLockSQL {
-    static let holders = """
-        SELECT pid FROM pg_locks
-        WHERE locktype = 'advisory' AND granted AND objsubid = 1
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND classid::text::bigint = ($1::bigint >> 32) & 4294967295
-          AND objid::text::bigint = $1::bigint & 4294967295
-        """
 }
