@@ -22,16 +22,7 @@ struct ConfigKey {
         _ path: String, env: String? = nil,
         _ keyPath: WritableKeyPath<SafemutConfig, Value>, _ codec: ValueCodec<Value>
     ) {
-        self.path = path
-        environment = env
-        expected = codec.expected
-        assign = { config, text in
-            guard let value = codec.parse(text) else { return false }
-            config[keyPath: keyPath] = value
-            return true
-        }
-        current = { codec.render($0[keyPath: keyPath]) }
-        redact = codec.redact
+        self.init(path, env: env, codec, store: { $0[keyPath: keyPath] = $1 }, current: { codec.render($0[keyPath: keyPath]) })
     }
 
     /// A key whose YAML value is a list of scalars (`rate.canary_tenants: [a, b]`) or,
@@ -46,15 +37,24 @@ struct ConfigKey {
         _ path: String, env: String? = nil,
         _ keyPath: WritableKeyPath<SafemutConfig, Value?>, _ codec: ValueCodec<Value>
     ) {
+        self.init(path, env: env, codec, store: { $0[keyPath: keyPath] = $1 }, current: { $0[keyPath: keyPath].map(codec.render) })
+    }
+
+    /// What a key of the whole configuration is made of: `codec` parses the text, `store`
+    /// puts the value in place, `current` shows the effective one.
+    private init<Value>(
+        _ path: String, env: String?, _ codec: ValueCodec<Value>,
+        store: @escaping (inout SafemutConfig, Value) -> Void, current: @escaping (SafemutConfig) -> String?
+    ) {
         self.path = path
         environment = env
         expected = codec.expected
         assign = { config, text in
             guard let value = codec.parse(text) else { return false }
-            config[keyPath: keyPath] = value
+            store(&config, value)
             return true
         }
-        current = { $0[keyPath: keyPath].map(codec.render) }
+        self.current = current
         redact = codec.redact
     }
 }

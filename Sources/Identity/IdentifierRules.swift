@@ -3,14 +3,14 @@
 /// Tenants end up in Redis keys (`{tenant}` hash tags), SQL parameters, metric labels and
 /// logs, and roles are forwarded as a comma-separated header, so both are held to a small
 /// alphabet; subjects only have to be free of control characters.
-enum IdentifierRules {
-    static let tenantMaxBytes = 128
+public enum IdentifierRules {
+    public static let tenantMaxBytes = 128
     static let subjectMaxBytes = 256
     static let roleMaxBytes = 64
     static let maxRoles = 64
 
     /// `[A-Za-z0-9._:-]{1,128}`; the reason when not.
-    static func tenantProblem(_ tenant: String) -> String? {
+    public static func tenantProblem(_ tenant: String) -> String? {
         symbolProblem(tenant, limit: tenantMaxBytes)
     }
 

@@ -37,4 +37,12 @@ extension GraphState {
             return entity(id: other, tenant: tenant).map { (link, $0) }
         }
     }
+
+    /// Entity `id` of `tenant` with its `neighbours`; `entityNotFound` when the tenant has none such.
+    func entityAndNeighbours(
+        _ id: String, tenant: String
+    ) throws(DemoError) -> (entity: Entity, neighbours: [(relationship: Relationship, entity: Entity)]) {
+        guard let entity = entity(id: id, tenant: tenant) else { throw .entityNotFound(id: id) }
+        return (entity, neighbours(of: id, tenant: tenant))
+    }
 }

@@ -89,24 +89,24 @@ struct GraphState: Sendable {
 
     /// `ent-000001`, `ent-000002`…, skipping ids a client chose itself.
     private mutating func nextEntityId() -> String {
-        // Bounded: at most one skip per stored entity.
-        for _ in 0...entities.count {
-            entityCounter += 1
-            let candidate = Self.formatId(prefix: "ent", entityCounter)
-            if entities[candidate] == nil { return candidate }
-        }
-        entityCounter += 1
-        return Self.formatId(prefix: "ent", entityCounter) + "-\(entities.count)"
+        Self.nextId(prefix: "ent", counter: &entityCounter, taken: entities)
     }
 
+    /// `rel-000001`, `rel-000002`…, likewise.
     mutating func nextRelationshipId() -> String {
-        for _ in 0...relationships.count {
-            relationshipCounter += 1
-            let candidate = Self.formatId(prefix: "rel", relationshipCounter)
-            if relationships[candidate] == nil { return candidate }
+        Self.nextId(prefix: "rel", counter: &relationshipCounter, taken: relationships)
+    }
+
+    /// The id of the next `counter` value that no key of `taken` holds.
+    private static func nextId<Value>(prefix: String, counter: inout Int, taken: [String: Value]) -> String {
+        // Bounded: at most one skip per stored item.
+        for _ in 0...taken.count {
+            counter += 1
+            let candidate = formatId(prefix: prefix, counter)
+            if taken[candidate] == nil { return candidate }
         }
-        relationshipCounter += 1
-        return Self.formatId(prefix: "rel", relationshipCounter) + "-\(relationships.count)"
+        counter += 1
+        return formatId(prefix: prefix, counter) + "-\(taken.count)"
     }
 
     private static func formatId(prefix: String, _ number: Int) -> String {

@@ -35,8 +35,7 @@ extension MutationResolvers {
         let id = try arguments.requiredString("id")
         let tenant = context.tenant
         let (old, new) = try store.withState { state throws(DemoError) in
-            guard let entity = state.entity(id: id, tenant: tenant) else { throw DemoError.entityNotFound(id: id) }
-            let neighbours = state.neighbours(of: id, tenant: tenant)
+            let (entity, neighbours) = try state.entityAndNeighbours(id, tenant: tenant)
             let properties = try Self.enriched(
                 entity.properties, degree: neighbours.count, neighbourTypes: Set(neighbours.map(\.entity.type)).sorted()
             )
@@ -53,8 +52,7 @@ extension MutationResolvers {
         let id = try arguments.requiredString("id")
         let tenant = context.tenant
         let (entity, neighbours) = try store.withState { state throws(DemoError) in
-            guard let entity = state.entity(id: id, tenant: tenant) else { throw DemoError.entityNotFound(id: id) }
-            return (entity, state.neighbours(of: id, tenant: tenant))
+            try state.entityAndNeighbours(id, tenant: tenant)
         }
         var summary = "\(entity.name) (\(entity.type)) has \(neighbours.count) relationship(s)"
         if !neighbours.isEmpty {

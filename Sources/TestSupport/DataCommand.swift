@@ -14,11 +14,14 @@ public enum DataCommand {
     }
 
     /// Runs `executable` to completion (bounded by `timeout` seconds, then SIGKILL)
-    /// and returns its exit status and combined stdout/stderr.
+    /// and returns its exit status and combined stdout/stderr. It runs in `directory`
+    /// (default: this process's) and reads `input`, a file (default: nothing).
     public static func run(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
+        directory: String? = nil,
+        input: String? = nil,
         timeout: Double = 60
     ) throws -> Outcome {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -28,6 +31,7 @@ public enum DataCommand {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // A file, not a pipe: a chatty child can never block on a full pipe while we wait.
         let logPath = NSTemporaryDirectory() + "safemut-cmd-\(UUID().uuidString.prefix(8)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -36,7 +40,7 @@ public enum DataCommand {
         defer { try? handle.close() }
         process.standardOutput = handle
         process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try input.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
         try withUnblockedSignals { try process.run() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline {

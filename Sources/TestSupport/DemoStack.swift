@@ -20,14 +20,11 @@ public final class DemoStack: Sendable {
         try Ports.waitUntilListening(upstreamPort, process: demo)
         if upstreamDown { demo.stop() }
         gatewayPort = Ports.free()
-        configPath = NSTemporaryDirectory() + "safemut-test-\(UUID().uuidString.prefix(8)).yaml"
-        let yaml = Self.yaml(gatewayPort: gatewayPort, upstreamPort: upstreamPort, extra: extraYAML)
-        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        configPath = try ServeConfig.write(Self.yaml(gatewayPort: gatewayPort, upstreamPort: upstreamPort, extra: extraYAML), label: "test")
         var env = ProcessInfo.processInfo.environment
         for key in ["UPSTREAM_URL", "PQ_PHASE", "PQ_BYPASS", "PQ_INTROSPECTION", "DATABASE_URL", "REDIS_URL"] { env[key] = nil }
         env.merge(environment) { _, new in new }
-        let safemut = try ManagedProcess(
-            name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", configPath], environment: env)
+        let safemut = try ManagedProcess.serve(config: configPath, environment: env)
         gateway = safemut
         try Ports.waitUntilListening(gatewayPort, process: safemut)
     }

@@ -22,13 +22,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = DatabaseCommand(name: "audit verify", options: options)
-        let verification: AuditVerification
-        do {
-            verification = try await AuditLog(pool: command.pool).verify()
-        } catch {
-            command.failDatabase(error)
-        }
-        command.pool.close()
+        let verification = await command.withPool { try await AuditLog(pool: $0).verify() }
         switch verification {
         case .intact(let length, let head):
             print("audit log intact: \(length) row(s), head seq \(length) hash \(AuditHex.encode(head))")

@@ -56,15 +56,10 @@ struct CompensateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(path: options.resolvedPath, environment: env, cpuCount: 1)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
-        guard let databaseURL = config.database.url else {
-            Self.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
-        }
+        let config = options.load("compensate", cpuCount: 1)
+        let logger = Logger(label: "safemut.compensate")
+        let pool = DatabaseCommand.openPool("compensate", config, logger: logger)
+        defer { pool.close() }
         var catalog: BudgetCatalog?
         if let path = config.schema.path {
             do {
@@ -73,14 +68,6 @@ struct CompensateCommand: AsyncParsableCommand {
                 Self.fail("config error: schema.path: \(path): \(error)", code: 2)
             }
         }
-        let logger = Logger(label: "safemut.compensate")
-        let pool: PostgresPool
-        do {
-            pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL, maxConnections: 2), logger: logger)
-        } catch {
-            Self.fail("config error: database.url: \(error.message)", code: 2)
-        }
-        defer { pool.close() }
         let replayer: CompensationReplayer
         do {
             replayer = try CompensationReplayer(

@@ -2,9 +2,8 @@ import Config
 import Foundation
 import Logging
 import Postgres
-import Telemetry
 
-/// What `audit verify`, `reconcile` and `escalate` share: the serve configuration (file
+/// What `audit verify`, `reconcile`, `escalate` and `migrate` share: the serve configuration (file
 /// plus environment, SPEC §7), logs on stderr, a small pool, and their exit codes
 /// (2 configuration, 3 Postgres unreachable or not migrated).
 struct DatabaseCommand {
@@ -14,34 +13,41 @@ struct DatabaseCommand {
     let logger: Logger
 
     /// Loads the configuration and opens a pool (lazily: nothing connects yet); exits 2
-    /// when the configuration is bad or has no `database.url`.
-    init(name: String, options: ConfigOptions) {
+    /// when the configuration is bad or has no `database.url`. `acquireTimeout` is short by
+    /// default: an operator at a terminal wants "unreachable" in seconds.
+    init(name: String, options: ConfigOptions, acquireTimeout: Duration = .seconds(10)) {
         self.name = name
-        let loaded: SafemutConfig
-        do {
-            loaded = try SafemutConfig.load(
-                path: options.resolvedPath, environment: ProcessInfo.processInfo.environment,
-                cpuCount: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Self.fail(name, "\(error)", code: 2)
-        }
-        Bootstrap.logging(
-            format: LogOutputFormat(rawValue: loaded.log.format.rawValue) ?? .json,
-            level: LogLevelControl(Logger.Level(rawValue: loaded.log.level.rawValue) ?? .info),
-            sink: .standardError)
-        guard let url = loaded.database.url else {
-            Self.fail(name, "config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
-        }
-        do {
-            // Short waits: an operator at a terminal wants "unreachable" in seconds.
-            pool = PostgresPool(
-                configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: .seconds(10)),
-                logger: Logger(label: "safemut.\(name)"))
-        } catch {
-            Self.fail(name, "config error: database.url: \(error.message)", code: 2)
-        }
+        let loaded = options.load(name)
+        loaded.bootstrapStandardErrorLogging()
+        pool = Self.openPool(name, loaded, logger: Logger(label: "safemut.\(name)"), acquireTimeout: acquireTimeout)
         config = loaded
         logger = Logger(label: "safemut.\(name)")
+    }
+
+    /// A pool of two connections on `database.url` (lazily: nothing connects yet); exits 2
+    /// when it is not set or not a valid URL.
+    static func openPool(_ name: String, _ config: SafemutConfig, logger: Logger, acquireTimeout: Duration = .seconds(5)) -> PostgresPool {
+        guard let url = config.database.url else {
+            fail(name, "config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
+        }
+        do {
+            return PostgresPool(
+                configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: acquireTimeout), logger: logger)
+        } catch {
+            fail(name, "config error: database.url: \(error.message)", code: 2)
+        }
+    }
+
+    /// Calls `body` with the pool, then closes the pool; a failure exits 3 (`failDatabase`).
+    func withPool<T>(_ body: (PostgresPool) async throws -> T) async -> T {
+        let result: T
+        do {
+            result = try await body(pool)
+        } catch {
+            failDatabase(error)
+        }
+        pool.close()
+        return result
     }
 
     /// Exits 3 for a Postgres failure, saying whether it is reachability or the schema.

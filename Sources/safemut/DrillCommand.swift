@@ -4,7 +4,6 @@ import Drill
 import Foundation
 import Logging
 import Sockets
-import Telemetry
 
 /// `safemut drill`: disaster-recovery rehearsals (SPEC §11).
 struct DrillCommand: AsyncParsableCommand {
@@ -98,16 +97,8 @@ struct DrillRehearseCommand: AsyncParsableCommand {
         guard let configPath = options.resolvedPath else {
             Self.fail("--config is required: the scratch gateway serves with it (its listen address is replaced)", code: 2)
         }
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(path: configPath, environment: environment, cpuCount: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
-        Bootstrap.logging(
-            format: LogOutputFormat(rawValue: config.log.format.rawValue) ?? .json,
-            level: LogLevelControl(Logger.Level(rawValue: config.log.level.rawValue) ?? .info),
-            sink: .standardError)
+        let config = options.load("drill rehearse")
+        config.bootstrapStandardErrorLogging()
         guard let source = sourceURL ?? config.database.url else {
             Self.fail("no source database: pass --source-url or set database.url / DATABASE_URL", code: 2)
         }

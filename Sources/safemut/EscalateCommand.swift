@@ -27,13 +27,9 @@ struct EscalateCommand: AsyncParsableCommand {
         let worker = CanaryEscalationWorker(
             pool: command.pool, audit: AuditLog(pool: command.pool), cleanDaysRequired: command.config.canary.cleanDays,
             configDryRun: command.config.canary.escalationDryRun, logger: command.logger)
-        let report: EscalationReport
-        do {
-            report = try await worker.runOnce(dryRun: dryRun, trigger: .manual(actor: DatabaseCommand.actor, correlationID: nil))
-        } catch {
-            command.failDatabase(error)
+        let report = await command.withPool { _ in
+            try await worker.runOnce(dryRun: dryRun, trigger: .manual(actor: DatabaseCommand.actor, correlationID: nil))
         }
-        command.pool.close()
         for line in Self.lines(report) { print(line) }
         if report.failed > 0 { throw ExitCode(1) }
     }

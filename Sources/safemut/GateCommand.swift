@@ -33,14 +33,7 @@ struct GateValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(
-                path: options.resolvedPath, environment: ProcessInfo.processInfo.environment,
-                cpuCount: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
+        let config = options.load("gate validate")
         Bootstrap.logging(format: .text, level: LogLevelControl(.warning), sink: .standardError)
         guard let bytes = FileManager.default.contents(atPath: matrix) else { Self.fail("\(matrix): cannot read the matrix", code: 2) }
         let parsed: GateMatrix
@@ -64,14 +57,8 @@ struct GateValidateCommand: AsyncParsableCommand {
         }
         defer { prometheus?.shutdown() }
         var pool: PostgresPool?
-        if let url = config.database.url {
-            do {
-                pool = PostgresPool(
-                    configuration: try PostgresConfiguration(url: url, maxConnections: 2, acquireTimeout: .seconds(10)),
-                    logger: Logger(label: "safemut.gate"))
-            } catch {
-                Self.fail("config error: database.url: \(error.message)", code: 2)
-            }
+        if config.database.url != nil {
+            pool = DatabaseCommand.openPool("gate validate", config, logger: Logger(label: "safemut.gate"), acquireTimeout: .seconds(10))
         }
         defer { pool?.close() }
         let environment = GateEnvironment(

@@ -1,10 +1,7 @@
 import ArgumentParser
-import Config
 import Foundation
-import Logging
 import Migrations
 import Postgres
-import Telemetry
 
 /// `safemut migrate [--status]`: applies `db/migrations/NNNN_name.sql` in
 /// order, each in its own transaction, under an advisory lock (replicas
@@ -24,29 +21,11 @@ struct MigrateCommand: AsyncParsableCommand {
     var directory = "db/migrations"
 
     func run() async throws {
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(
-                path: options.resolvedPath, environment: ProcessInfo.processInfo.environment,
-                cpuCount: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
-        Bootstrap.logging(
-            format: LogOutputFormat(rawValue: config.log.format.rawValue) ?? .json,
-            level: LogLevelControl(Logger.Level(rawValue: config.log.level.rawValue) ?? .info),
-            sink: .standardError)
-        guard let url = config.database.url else {
-            Self.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
-        }
-        let pool: PostgresPool
-        do {
-            pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 2), logger: Logger(label: "safemut.migrate"))
-        } catch {
-            Self.fail("config error: database.url: \(error.message)", code: 2)
-        }
+        // The pool's default acquire timeout (5 s), as `migrate` has always waited.
+        let command = DatabaseCommand(name: "migrate", options: options, acquireTimeout: .seconds(5))
+        let pool = command.pool
         defer { pool.close() }
-        let migrator = Migrator(pool: pool, directory: directory, logger: Logger(label: "safemut.migrate"))
+        let migrator = Migrator(pool: pool, directory: directory, logger: command.logger)
         do {
             if status {
                 for entry in try await migrator.status() {

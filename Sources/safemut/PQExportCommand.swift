@@ -23,12 +23,7 @@ struct PQExportCommand: AsyncParsableCommand {
     var environment: String?
 
     func run() async throws {
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(path: options.resolvedPath, environment: ProcessInfo.processInfo.environment, cpuCount: 1)
-        } catch {
-            PQSyncCommand.fail("\(error)", code: 2)
-        }
+        let config = options.load("pq", cpuCount: 1)
         guard let databaseURL = config.database.url else {
             PQSyncCommand.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
         }

@@ -65,12 +65,7 @@ struct PQSyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let config: SafemutConfig
-        do {
-            config = try SafemutConfig.load(path: options.resolvedPath, environment: env, cpuCount: 1)
-        } catch {
-            Self.fail("\(error)", code: 2)
-        }
+        let config = options.load("pq", cpuCount: 1)
         var pq = config.persistedQueries
         pq.requireSignature = pq.requireSignature || requireSignature
         var trust: ManifestTrust
@@ -100,17 +95,9 @@ struct PQSyncCommand: AsyncParsableCommand {
             Self.fail("\(manifest) has no operations; syncing it would empty the allowlist (pass --allow-empty)", code: 1)
         }
 
-        guard let databaseURL = config.database.url else {
-            Self.fail("config error: database.url: not set (set DATABASE_URL or database.url)", code: 2)
-        }
         let environmentName = environment ?? config.environment
         let logger = Logger(label: "safemut.pq")
-        let pool: PostgresPool
-        do {
-            pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL, maxConnections: 2), logger: logger)
-        } catch {
-            Self.fail("config error: database.url: \(error.message)", code: 2)
-        }
+        let pool = DatabaseCommand.openPool("pq", config, logger: logger)
         defer { pool.close() }
 
         let redisURL = config.redis.url

@@ -18,13 +18,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = DatabaseCommand(name: "reconcile", options: options)
-        let report: ReconcileReport
-        do {
-            report = try await ReconcileWorker(pool: command.pool, logger: command.logger).runOnce()
-        } catch {
-            command.failDatabase(error)
-        }
-        command.pool.close()
+        let report = await command.withPool { try await ReconcileWorker(pool: $0, logger: command.logger).runOnce() }
         for line in Self.lines(report) { print(line) }
         if !report.succeeded { throw ExitCode(1) }
     }

@@ -18,23 +18,12 @@ final class CannedHTTPServer: Sendable {
         guard listener >= 0 else { throw RegoEngineError("socket: errno \(errno)") }
         var one: Int32 = 1
         _ = setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 16) == 0 else {
+        guard Loopback.bind(listener) == 0, listen(listener, 16) == 0 else {
             close(listener)
             throw RegoEngineError("bind/listen: errno \(errno)")
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
         fd = listener
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = Loopback.boundPort(listener)
         if let answer {
             Thread { [self] in serve(answer: answer) }.start()
         }

@@ -55,13 +55,7 @@ struct AuditChainTests {
         let pool = try harness.pool()
         defer { pool.close() }
         try await AuditLog(pool: pool).append(AuditEntry(action: "test.one", actor: "tester"))
-        do {
-            _ = try await pool.query("UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1")
-            Issue.record("UPDATE was accepted")
-        } catch {
-            #expect(error.kind == .raisedException)
-            #expect(error.message.contains("UPDATE refused"))
-        }
+        await Self.expectRefused(pool, "UPDATE", "UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1")
         #expect(try await harness.text("SELECT reason FROM audit_log WHERE seq = 1") == nil)
         #expect(try await AuditLog(pool: pool).verify().isIntact)
     }
@@ -72,13 +66,7 @@ struct AuditChainTests {
         let pool = try harness.pool()
         defer { pool.close() }
         try await AuditLog(pool: pool).append(AuditEntry(action: "test.one", actor: "tester"))
-        do {
-            _ = try await pool.query("DELETE FROM audit_log WHERE seq = 1")
-            Issue.record("DELETE was accepted")
-        } catch {
-            #expect(error.kind == .raisedException)
-            #expect(error.message.contains("DELETE refused"))
-        }
+        await Self.expectRefused(pool, "DELETE", "DELETE FROM audit_log WHERE seq = 1")
         await #expect(throws: PostgresError.self) {
             try await pool.withConnection { session in try await session.executeScript("TRUNCATE audit_log") }
         }
@@ -98,11 +86,7 @@ struct AuditChainTests {
         #expect(try await log.verify().isIntact)
         let original = try #require(try await log.record(seq: 3))
 
-        try await harness.script("""
-            ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
-            UPDATE audit_log SET details = '{"daily_usd_limit": 1000000}' WHERE seq = 3;
-            ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;
-            """)
+        try await Self.tamper(harness, #"UPDATE audit_log SET details = '{"daily_usd_limit": 1000000}' WHERE seq = 3"#)
 
         let verification = try await log.verify()
         guard case .broken(let fault) = verification else {
@@ -119,20 +103,7 @@ struct AuditChainTests {
 
     @Test("a row deleted with the trigger disabled is caught: verify names the row after the gap")
     func deletedRowCaught() async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let log = AuditLog(pool: pool)
-        for index in 1...4 { try await log.append(AuditEntry(action: "test.\(index)", actor: "tester")) }
-        try await harness.script("""
-            ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
-            DELETE FROM audit_log WHERE seq = 2;
-            ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;
-            """)
-        guard case .broken(let fault) = try await log.verify() else {
-            Issue.record("deletion not caught")
-            return
-        }
+        let fault = try #require(try await Self.breakAfterTampering("DELETE FROM audit_log WHERE seq = 2"), "deletion not caught")
         #expect(fault.seq == 3)
         #expect(fault.action == "test.3")
         #expect(fault.fault == .missingRows(from: 2, to: 2))
@@ -140,20 +111,7 @@ struct AuditChainTests {
 
     @Test("the last rows deleted with the trigger disabled are caught against the chain head")
     func truncatedTailCaught() async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let log = AuditLog(pool: pool)
-        for index in 1...4 { try await log.append(AuditEntry(action: "test.\(index)", actor: "tester")) }
-        try await harness.script("""
-            ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
-            DELETE FROM audit_log WHERE seq >= 3;
-            ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;
-            """)
-        guard case .broken(let fault) = try await log.verify() else {
-            Issue.record("truncation not caught")
-            return
-        }
+        let fault = try #require(try await Self.breakAfterTampering("DELETE FROM audit_log WHERE seq >= 3"), "truncation not caught")
         #expect(fault.seq == 3)
         #expect(fault.action == nil)
         #expect(fault.fault == .headMismatch(headSeq: 4, lastSeq: 2))
@@ -179,6 +137,41 @@ struct AuditChainTests {
         let verification = try await AuditLog(pool: pool).verify()
         #expect(verification.isIntact)
         if case .intact(let length, _) = verification { #expect(length == 2) }
+    }
+
+    /// Runs `sql` and expects the audit log's trigger to refuse it ("<verb> refused").
+    static func expectRefused(
+        _ pool: PostgresPool, _ verb: String, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        do {
+            _ = try await pool.query(sql)
+            Issue.record("\(verb) was accepted", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.kind == .raisedException, sourceLocation: sourceLocation)
+            #expect(error.message.contains("\(verb) refused"), sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Runs `sql` as a superuser could: with the trigger that refuses changes disabled around it.
+    static func tamper(_ harness: Harness, _ sql: String) async throws {
+        try await harness.script("""
+            ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
+            \(sql);
+            ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;
+            """)
+    }
+
+    /// A fresh log of four rows (`test.1` … `test.4`) tampered with by `sql`: the break that
+    /// verify reports, or nil when it finds the chain intact.
+    static func breakAfterTampering(_ sql: String) async throws -> AuditChainBreak? {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        defer { pool.close() }
+        let log = AuditLog(pool: pool)
+        for index in 1...4 { try await log.append(AuditEntry(action: "test.\(index)", actor: "tester")) }
+        try await tamper(harness, sql)
+        guard case .broken(let fault) = try await log.verify() else { return nil }
+        return fault
     }
 
     static func head(_ pool: PostgresPool) async throws -> [UInt8] {

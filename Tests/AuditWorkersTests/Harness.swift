@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+// Migrations runs through TestSupport's MigratedDatabase now; the import stays while
+// Package.swift still declares the dependency (scripts/check-layers.sh refuses an unused one).
 import Migrations
 import Postgres
 import TestSupport
@@ -7,21 +9,13 @@ import TestSupport
 /// A fresh migrated database per test on the harness's shared Postgres (as superuser, so
 /// tests can disable a trigger the way a rogue superuser would).
 struct Harness: Sendable {
-    static let migrations: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("db/migrations").path
-    }()
-
-    static let quiet = Logger(label: "test.audit-workers", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let quiet = MigratedDatabase.quietLogger("test.audit-workers")
 
     let url: String
 
     static func make() async throws -> Harness {
-        let url = try await offPool { try DataServers.freshDatabase(prefix: "aw") }
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: url, maxConnections: 2))
-        defer { pool.close() }
-        try await Migrator(pool: pool, directory: migrations, logger: quiet).migrate()
+        let (url, pool) = try await MigratedDatabase.make(prefix: "aw", maxConnections: 2, logger: quiet)
+        pool.close()
         return Harness(url: url)
     }
 

@@ -1,32 +1,37 @@
 import Audit
 import Postgres
 import Testing
-import Workers
+@testable import Workers
 
 @Suite("workers leader election")
 struct LeaderTests {
-    static func runner(_ pool: PostgresPool, interval: Duration = .milliseconds(100)) -> WorkerRunner {
+    static func runner(_ pool: PostgresPool, interval: Duration = .milliseconds(100), enabled: Bool = true) -> WorkerRunner {
         WorkerRunner(
             pool: pool, reconcile: ReconcileWorker(pool: pool, logger: Harness.quiet),
             escalation: CanaryEscalationWorker(pool: pool, audit: AuditLog(pool: pool), cleanDaysRequired: 7, configDryRun: false, logger: Harness.quiet),
             settings: WorkerRunner.Settings(reconcileInterval: interval, escalationInterval: interval),
-            logger: Harness.quiet)
+            enabled: enabled, logger: Harness.quiet)
     }
 
-    /// The backend pids holding the workers lock in the test database.
+    /// Two replicas on the test database: each runner on a pool of its own, neither started.
+    static func twoRunners(_ harness: Harness) throws -> (poolA: PostgresPool, poolB: PostgresPool, a: WorkerRunner, b: WorkerRunner) {
+        let poolA = try harness.pool()
+        let poolB = try harness.pool()
+        return (poolA, poolB, runner(poolA), runner(poolB))
+    }
+
+    /// The backend pids holding the workers lock in the test database (the status endpoint's
+    /// query; every holder, not only the first).
     static func holders(_ harness: Harness) async throws -> [Int64] {
         let pool = try harness.pool(maxConnections: 1)
         defer { pool.close() }
-        return try await pool.query(LeaderLockSQL.holders, [.int(LeaderLock.defaultKey)]).map { try $0["pid"].int64() }
+        return try await pool.query(LeaderLock.holderSQL, [.int(LeaderLock.defaultKey)]).map { try $0["pid"].int64() }
     }
 
     @Test("two runners on two pools: exactly one leads, and only the leader runs the workers")
     func exactlyOneLeads() async throws {
         let harness = try await Harness.make()
-        let poolA = try harness.pool()
-        let poolB = try harness.pool()
-        let a = Self.runner(poolA)
-        let b = Self.runner(poolB)
+        let (poolA, poolB, a, b) = try Self.twoRunners(harness)
         a.start()
         b.start()
         #expect(await eventually { a.status.isLeader || b.status.isLeader })
@@ -54,10 +59,7 @@ struct LeaderTests {
     @Test("closing the leader's pool ends its session; the other runner leads within a bounded wait")
     func followerTakesOverWhenLeaderDies() async throws {
         let harness = try await Harness.make()
-        let poolA = try harness.pool()
-        let poolB = try harness.pool()
-        let a = Self.runner(poolA)
-        let b = Self.runner(poolB)
+        let (poolA, poolB, a, b) = try Self.twoRunners(harness)
         a.start()
         #expect(await eventually { a.status.isLeader })
         b.start()
@@ -75,10 +77,7 @@ struct LeaderTests {
     @Test("a leader whose session is killed gives up; the lock is taken again by exactly one runner")
     func killedSessionReelects() async throws {
         let harness = try await Harness.make()
-        let poolA = try harness.pool()
-        let poolB = try harness.pool()
-        let a = Self.runner(poolA)
-        let b = Self.runner(poolB)
+        let (poolA, poolB, a, b) = try Self.twoRunners(harness)
         a.start()
         b.start()
         #expect(await eventually { a.status.isLeader || b.status.isLeader })
@@ -99,10 +98,7 @@ struct LeaderTests {
     @Test("a stopped leader releases the lock at once and the other takes over")
     func stopHandsOver() async throws {
         let harness = try await Harness.make()
-        let poolA = try harness.pool()
-        let poolB = try harness.pool()
-        let a = Self.runner(poolA)
-        let b = Self.runner(poolB)
+        let (poolA, poolB, a, b) = try Self.twoRunners(harness)
         a.start()
         #expect(await eventually { a.status.isLeader })
         b.start()
@@ -119,11 +115,7 @@ struct LeaderTests {
         let harness = try await Harness.make()
         let pool = try harness.pool()
         let other = try harness.pool()
-        let disabled = WorkerRunner(
-            pool: pool, reconcile: ReconcileWorker(pool: pool, logger: Harness.quiet),
-            escalation: CanaryEscalationWorker(pool: pool, audit: AuditLog(pool: pool), cleanDaysRequired: 7, configDryRun: false, logger: Harness.quiet),
-            settings: WorkerRunner.Settings(reconcileInterval: .milliseconds(50), escalationInterval: .milliseconds(50)),
-            enabled: false, logger: Harness.quiet)
+        let disabled = Self.runner(pool, interval: .milliseconds(50), enabled: false)
         disabled.start()
         let enabled = Self.runner(other, interval: .milliseconds(50))
         enabled.start()
@@ -136,15 +128,4 @@ struct LeaderTests {
         pool.close()
         other.close()
     }
-}
-
-/// The lock's holder query, as the status endpoint runs it.
-enum LeaderLockSQL {
-    static let holders = """
-        SELECT pid FROM pg_locks
-        WHERE locktype = 'advisory' AND granted AND objsubid = 1
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND classid::text::bigint = ($1::bigint >> 32) & 4294967295
-          AND objid::text::bigint = $1::bigint & 4294967295
-        """
 }

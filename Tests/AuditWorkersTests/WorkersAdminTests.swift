@@ -21,6 +21,15 @@ struct WorkersAdminTests {
         return await endpoint.handle(AdminCalls.call("POST", "/admin/workers/canary-escalate", body: body))
     }
 
+    /// POSTs `body` to canary-escalate on a fresh database (no rollups, the runner not started).
+    static func escalateOnFreshDatabase(body: String) async throws -> (AdminReply, WorkerRunner) {
+        let harness = try await Harness.make()
+        let pool = try harness.pool()
+        defer { pool.close() }
+        let (runner, admin) = Self.admin(pool)
+        return (try await Self.escalate(admin, body: body), runner)
+    }
+
     @Test("the status shows the leader, each worker's last and next run, and the deployment's reconcile freshness")
     func status() async throws {
         let harness = try await Harness.make()
@@ -95,11 +104,7 @@ struct WorkersAdminTests {
 
     @Test("a body without dry_run is 400: the key is required")
     func missingDryRun() async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let (runner, admin) = Self.admin(pool)
-        let reply = try await Self.escalate(admin, body: "{}")
+        let (reply, runner) = try await Self.escalateOnFreshDatabase(body: "{}")
         #expect(reply.status == 400)
         #expect(try AdminCalls.code(reply) == "BAD_REQUEST")
         #expect(String(decoding: reply.body, as: UTF8.self).contains("dry_run is required"))
@@ -108,22 +113,14 @@ struct WorkersAdminTests {
 
     @Test("an empty body is 400")
     func emptyBody() async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let (_, admin) = Self.admin(pool)
-        let reply = try await Self.escalate(admin, body: "")
+        let (reply, _) = try await Self.escalateOnFreshDatabase(body: "")
         #expect(reply.status == 400)
         #expect(try AdminCalls.code(reply) == "BAD_REQUEST")
     }
 
     @Test("dry_run that is not a boolean is 400", arguments: [#"{"dry_run":"true"}"#, #"{"dry_run":1}"#, #"{"dry_run":null}"#])
     func nonBooleanDryRun(_ body: String) async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let (_, admin) = Self.admin(pool)
-        let reply = try await Self.escalate(admin, body: body)
+        let (reply, _) = try await Self.escalateOnFreshDatabase(body: body)
         #expect(reply.status == 400)
         #expect(String(decoding: reply.body, as: UTF8.self).contains("expected true or false"))
     }
@@ -143,11 +140,7 @@ struct WorkersAdminTests {
 
     @Test("a body that is not a JSON object is 400", arguments: ["true", "[]", "{not json"])
     func notAnObject(_ body: String) async throws {
-        let harness = try await Harness.make()
-        let pool = try harness.pool()
-        defer { pool.close() }
-        let (_, admin) = Self.admin(pool)
-        let reply = try await Self.escalate(admin, body: body)
+        let (reply, _) = try await Self.escalateOnFreshDatabase(body: body)
         #expect(reply.status == 400)
     }
 

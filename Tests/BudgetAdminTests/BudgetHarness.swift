@@ -17,8 +17,6 @@ import TestSupport
 /// `HTTPServer` bound to a loopback port, and `/health/budget` routed to `BudgetHealth` —
 /// the wiring `serve` gets, minus the rest of the gateway.
 final class BudgetHarness: Sendable {
-    static let migrations = MigratedDatabase.migrationsDirectory
-
     static let quiet = MigratedDatabase.quietLogger("test.budget")
 
     let databaseURL: String

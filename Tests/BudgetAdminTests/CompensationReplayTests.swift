@@ -10,17 +10,27 @@ import TestSupport
 /// demo itself reported for real mutations.
 @Suite("compensation replay")
 struct CompensationReplayTests {
+    /// Two real mutations on the demo, in tenant demo: one entity created, another created
+    /// and deleted; logs the create's compensation (a delete-inverse, 20 s old) and the
+    /// delete's (an undelete, 10 s old). Returns both entity ids and both rows.
+    static func createdAndDeleted(
+        _ h: BudgetHarness, _ demo: DemoUpstream
+    ) async throws -> (created: (id: String, compensation: JSONValue), doomed: (id: String, compensation: JSONValue), createRow: String, deleteRow: String) {
+        let created = try await demo.createEntity("rollback-test", tenant: "demo")
+        let doomed = try await demo.createEntity("to-delete", tenant: "demo")
+        let undelete = try await demo.deleteEntity(doomed.id, tenant: "demo")
+        let createRow = try await h.logCompensation(created.compensation, tenant: "demo", operation: "CreateEntity", ageSeconds: 20)
+        let deleteRow = try await h.logCompensation(undelete, tenant: "demo", operation: "DeleteEntity", ageSeconds: 10)
+        return (created, doomed, createRow, deleteRow)
+    }
+
     @Test("dry run: lists newest first, says what would be refused, sends and changes nothing")
     func dryRun() async throws {
         let h = try await BudgetHarness.start()
         defer { h.shutdown() }
         let demo = try DemoUpstream()
         defer { demo.stop() }
-        let created = try await demo.createEntity("rollback-test", tenant: "demo")
-        let doomed = try await demo.createEntity("to-delete", tenant: "demo")
-        let undelete = try await demo.deleteEntity(doomed.id, tenant: "demo")
-        let older = try await h.logCompensation(created.compensation, tenant: "demo", operation: "CreateEntity", ageSeconds: 20)
-        let newer = try await h.logCompensation(undelete, tenant: "demo", operation: "DeleteEntity", ageSeconds: 10)
+        let (created, doomed, older, newer) = try await Self.createdAndDeleted(h, demo)
 
         let reports = Reports()
         let summary = try await h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: true, approveDestructive: false, report: reports.add)
@@ -41,11 +51,7 @@ struct CompensationReplayTests {
         defer { h.shutdown() }
         let demo = try DemoUpstream()
         defer { demo.stop() }
-        let created = try await demo.createEntity("rollback-test", tenant: "demo")
-        let doomed = try await demo.createEntity("to-delete", tenant: "demo")
-        let undelete = try await demo.deleteEntity(doomed.id, tenant: "demo")
-        let createRow = try await h.logCompensation(created.compensation, tenant: "demo", operation: "CreateEntity", ageSeconds: 20)
-        let deleteRow = try await h.logCompensation(undelete, tenant: "demo", operation: "DeleteEntity", ageSeconds: 10)
+        let (created, doomed, createRow, deleteRow) = try await Self.createdAndDeleted(h, demo)
 
         let reports = Reports()
         let summary = try await h.replayer(demo.endpoint).run(last: 10, tenant: nil, dryRun: false, approveDestructive: false, report: reports.add)

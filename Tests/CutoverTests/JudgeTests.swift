@@ -20,43 +20,48 @@ struct JudgeTests {
         }
     }
 
+    /// A judge with one `error_ratio` rule (2 %, a 60 s window, breaching for `forSeconds`),
+    /// fed `perSecond` canary requests a second from second 0 for `seconds` seconds, every
+    /// `errorEvery`-th an error, and evaluated each second (`each` sees every verdict); the last.
+    func errorRatioRun(
+        forSeconds: Int64, minSamples: Int64, seconds: Int64, perSecond: Int, errorEvery: Int,
+        each: (Int64, StageVerdict) -> Void = { _, _ in }
+    ) -> StageVerdict {
+        var judge = Judge(
+            rules: [JudgeRule(name: "error_ratio", kind: .errorRatio(ppm: 20_000), windowSeconds: 60, forSeconds: forSeconds)],
+            minSamples: minSamples)
+        var last: StageVerdict = .green
+        for second in Int64(0)..<seconds {
+            feed(&judge, .canary, from: second, seconds: 1, perSecond: perSecond, errorEvery: errorEvery)
+            last = judge.evaluate(atSecond: second)
+            each(second, last)
+        }
+        return last
+    }
+
     func verdict(_ stage: StageVerdict, _ rule: String) -> Verdict? {
         stage.rules.first { $0.rule == rule }?.verdict
     }
 
     @Test("a 10 % canary error ratio holds at first and fails once it lasted the rule's 5 minutes")
     func errorRatioTrips() {
-        var judge = Judge(rules: [JudgeRule(name: "error_ratio", kind: .errorRatio(ppm: 20_000), windowSeconds: 60, forSeconds: 300)], minSamples: 200)
-        var last: StageVerdict = .green
         // 600 samples in the window from second 59 on; 200 (min_samples) from second 19.
-        for second in Int64(0)..<330 {
-            feed(&judge, .canary, from: second, seconds: 1, perSecond: 10, errorEvery: 10)
-            last = judge.evaluate(atSecond: second)
-            if second == 100 { #expect(verdict(last, "error_ratio") == .hold, "breaching, not yet for 5 m: \(last.summary)") }
+        let last = errorRatioRun(forSeconds: 300, minSamples: 200, seconds: 330, perSecond: 10, errorEvery: 10) { second, stage in
+            if second == 100 { #expect(verdict(stage, "error_ratio") == .hold, "breaching, not yet for 5 m: \(stage.summary)") }
         }
         #expect(last.overall == .fail, "\(last.summary)")
     }
 
     @Test("1 % errors (below the 2 % threshold) pass for as long as they last")
     func errorRatioHolds() {
-        var judge = Judge(rules: [JudgeRule(name: "error_ratio", kind: .errorRatio(ppm: 20_000), windowSeconds: 60, forSeconds: 60)], minSamples: 200)
-        var last: StageVerdict = .green
-        for second in Int64(0)..<400 {
-            feed(&judge, .canary, from: second, seconds: 1, perSecond: 10, errorEvery: 100)
-            last = judge.evaluate(atSecond: second)
-        }
+        let last = errorRatioRun(forSeconds: 60, minSamples: 200, seconds: 400, perSecond: 10, errorEvery: 100)
         #expect(last.overall == .pass, "\(last.summary)")
     }
 
     @Test("below min_samples a rule is inconclusive: it neither fails nor passes, and its breach clock does not run")
     func lowTraffic() {
-        var judge = Judge(rules: [JudgeRule(name: "error_ratio", kind: .errorRatio(ppm: 20_000), windowSeconds: 60, forSeconds: 10)], minSamples: 200)
-        var last: StageVerdict = .green
-        for second in Int64(0)..<600 {
-            // One request a second, every one an error: 60 in the window, under 200.
-            feed(&judge, .canary, from: second, seconds: 1, perSecond: 1, errorEvery: 1)
-            last = judge.evaluate(atSecond: second)
-        }
+        // One request a second, every one an error: 60 in the window, under 200.
+        let last = errorRatioRun(forSeconds: 10, minSamples: 200, seconds: 600, perSecond: 1, errorEvery: 1)
         #expect(last.overall == .inconclusive, "\(last.summary)")
         #expect(last.rules[0].breachSeconds == 0)
         #expect(last.summary.contains("200 needed per arm"))

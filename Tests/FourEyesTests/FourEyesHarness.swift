@@ -8,15 +8,13 @@ import TestSupport
 
 /// A fresh migrated database on the shared Postgres for each test.
 struct FourEyesHarness: Sendable {
-    static let migrations = MigratedDatabase.migrationsDirectory
-
     static let quiet = MigratedDatabase.quietLogger("test.four_eyes")
 
     let pool: PostgresPool
     let store: ApprovalStore
 
     static func make(lifetime: Duration = .seconds(3_600)) async throws -> FourEyesHarness {
-        let (url, pool) = try await MigratedDatabase.make(prefix: "foureyes", logger: quiet)
+        let (_, pool) = try await MigratedDatabase.make(prefix: "foureyes", logger: quiet)
         return FourEyesHarness(pool: pool, store: ApprovalStore(pool: pool, lifetime: lifetime))
     }
 

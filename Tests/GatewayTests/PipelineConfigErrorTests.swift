@@ -2,15 +2,12 @@ import Config
 import Foundation
 import Gateway
 import Testing
+import TestSupport
 
 /// A configuration the admission chain cannot be built from names the YAML key to edit.
 @Suite("Pipeline config errors")
 struct PipelineConfigErrorTests {
-    static let schema: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("examples/intelgraph/schema.graphql").path
-    }()
+    static let schema = Binaries.repositoryRoot + "/examples/intelgraph/schema.graphql"
 
     static func error(_ yaml: String) throws -> PipelineConfigError? {
         let config = try SafemutConfig.parse(yaml: yaml, environment: [:], cpuCount: 2, source: "test.yaml")

@@ -70,29 +70,27 @@ struct UpstreamFailureTests {
 
 @Suite("Gateway: health, readiness, metrics")
 struct AdminRouteTests {
+    /// `GET path` on a new connection to the gateway.
+    static func get(_ gateway: GatewayHarness, _ path: String) throws -> RawHTTPClient.Response {
+        let client = try RawHTTPClient(port: gateway.port)
+        try client.send("GET \(path) HTTP/1.1\r\nHost: gw\r\n\r\n")
+        return try client.readResponse()
+    }
+
     @Test("/health is 200 with status ok")
     func health() throws {
-        let harness = try GatewayHarness()
-        let client = try RawHTTPClient(port: harness.port)
-        try client.send("GET /health HTTP/1.1\r\nHost: gw\r\n\r\n")
-        let response = try client.readResponse()
+        let response = try Self.get(try GatewayHarness(), "/health")
         #expect(response.status == 200)
         #expect(response.text.contains(#""status":"ok""#))
     }
 
     @Test("/health/ready is 200 when the upstream answers and 503 when it does not")
     func ready() throws {
-        let up = try GatewayHarness()
-        let client = try RawHTTPClient(port: up.port)
-        try client.send("GET /health/ready HTTP/1.1\r\nHost: gw\r\n\r\n")
-        let ok = try client.readResponse()
+        let ok = try Self.get(try GatewayHarness(), "/health/ready")
         #expect(ok.status == 200, "\(ok.text)")
         #expect(ok.text.contains(#""upstream":{"status":"up""#))
 
-        let down = try GatewayHarness(upstreamHandler: nil, upstreamPort: Ports.free())
-        let other = try RawHTTPClient(port: down.port)
-        try other.send("GET /health/ready HTTP/1.1\r\nHost: gw\r\n\r\n")
-        let failed = try other.readResponse()
+        let failed = try Self.get(try GatewayHarness(upstreamHandler: nil, upstreamPort: Ports.free()), "/health/ready")
         #expect(failed.status == 503)
         #expect(failed.text.contains(#""status":"not_ready""#))
     }

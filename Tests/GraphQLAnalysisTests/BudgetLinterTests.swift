@@ -2,10 +2,6 @@ import Testing
 @testable import GraphQLAnalysis
 
 @Suite struct BudgetLinterTests {
-    private func lint(fixture name: String) throws -> [Finding] {
-        try BudgetLinter.lint(sdl: TestFiles.text(TestFiles.fixturePath(name)), fileName: name)
-    }
-
     @Test func demoSchemaIsClean() throws {
         let sdl = try TestFiles.text(TestFiles.demoSchemaPath)
         #expect(try BudgetLinter.lint(sdl: sdl, fileName: "examples/intelgraph/schema.graphql") == [])
@@ -35,16 +31,7 @@ import Testing
         ("duplicate-field.graphql", .duplicateField, "ping", 7, 3),
     ])
     func brokenFixture(_ name: String, _ kind: Finding.Kind, _ field: String, _ line: Int, _ column: Int) throws {
-        let findings = try lint(fixture: name)
-        #expect(findings.count == 1)
-        let finding = try #require(findings.first)
-        #expect(finding.kind == kind)
-        #expect(finding.field == field)
-        #expect(finding.file == name)
-        #expect(finding.position == SourcePosition(line: line, column: column))
-        #expect(finding.severity == .error)
-        #expect(finding.text.hasPrefix("\(name):\(line):\(column): error: "))
-        #expect(finding.message.contains(field))
+        try expectOneError(fixture: name, kind, field: field, line: line, column: column)
     }
 
     @Test func messagesSayWhatIsWrong() throws {

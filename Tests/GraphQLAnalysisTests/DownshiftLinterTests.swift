@@ -3,10 +3,6 @@ import Testing
 
 /// `@downshift` and `@cacheable` as the linter (`check-budget`) reports them.
 @Suite struct DownshiftLinterTests {
-    private func lint(fixture name: String) throws -> [Finding] {
-        try BudgetLinter.lint(sdl: TestFiles.text(TestFiles.fixturePath(name)), fileName: name)
-    }
-
     /// One broken fixture per bad input, each reported once, as an error, at the offending token.
     @Test(arguments: [
         ("downshift-unknown-priority.graphql", Finding.Kind.unknownPriority, "search", 4, 58),
@@ -28,15 +24,7 @@ import Testing
         ("cacheable-repeated.graphql", .repeatedDirective, "search", 4, 64),
     ])
     func brokenFixture(_ name: String, _ kind: Finding.Kind, _ field: String, _ line: Int, _ column: Int) throws {
-        let findings = try lint(fixture: name)
-        #expect(findings.count == 1, "\(findings.map(\.text))")
-        let finding = try #require(findings.first)
-        #expect(finding.kind == kind)
-        #expect(finding.field == field)
-        #expect(finding.position == SourcePosition(line: line, column: column))
-        #expect(finding.severity == .error)
-        #expect(finding.text.hasPrefix("\(name):\(line):\(column): error: "))
-        #expect(finding.message.contains(field))
+        try expectOneError(fixture: name, kind, field: field, line: line, column: column)
     }
 
     @Test func messagesSayWhatIsWrong() throws {

@@ -86,6 +86,14 @@ struct ServerFramingTests {
 
 @Suite("HTTP server: limits")
 struct ServerLimitTests {
+    /// Sends `request` to a fresh server with `limits`; the status it answers.
+    static func status(_ limits: HTTPLimits, _ request: String, keepInterim: Bool = false) throws -> Int {
+        let server = try TestServer(limits: limits)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send(request)
+        return try client.readResponse(keepInterim: keepInterim).status
+    }
+
     @Test("a body exactly at the limit is accepted")
     func bodyAtLimit() throws {
         let server = try TestServer(limits: HTTPLimits(maxBodyBytes: 1024))
@@ -106,43 +114,32 @@ struct ServerLimitTests {
 
     @Test("a chunked body growing past the limit is 413")
     func chunkedPastLimit() throws {
-        let server = try TestServer(limits: HTTPLimits(maxBodyBytes: 10))
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n")
-        #expect(try client.readResponse().status == 413)
+        let chunked = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n"
+        #expect(try Self.status(HTTPLimits(maxBodyBytes: 10), chunked) == 413)
     }
 
     @Test("Expect: 100-continue with an oversized body gets 413, not 100")
     func expectContinueTooLarge() throws {
-        let server = try TestServer(limits: HTTPLimits(maxBodyBytes: 10))
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n")
-        #expect(try client.readResponse(keepInterim: true).status == 413)
+        let request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n"
+        #expect(try Self.status(HTTPLimits(maxBodyBytes: 10), request, keepInterim: true) == 413)
     }
 
     @Test("a header section over the byte limit is 431")
     func headerBytes() throws {
-        let server = try TestServer(limits: HTTPLimits(maxHeaderBytes: 1024))
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 2000))\r\n\r\n")
-        #expect(try client.readResponse().status == 431)
+        let request = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 2000))\r\n\r\n"
+        #expect(try Self.status(HTTPLimits(maxHeaderBytes: 1024), request) == 431)
     }
 
     @Test("more headers than allowed is 431")
     func headerCount() throws {
-        let server = try TestServer(limits: HTTPLimits(maxHeaderCount: 10))
-        let client = try RawHTTPClient(port: server.port)
         let many = (0..<12).map { "X-H\($0): v\r\n" }.joined()
-        try client.send("GET / HTTP/1.1\r\nHost: x\r\n\(many)\r\n")
-        #expect(try client.readResponse().status == 431)
+        #expect(try Self.status(HTTPLimits(maxHeaderCount: 10), "GET / HTTP/1.1\r\nHost: x\r\n\(many)\r\n") == 431)
     }
 
     @Test("a request line over the limit is 414")
     func requestLine() throws {
-        let server = try TestServer(limits: HTTPLimits(maxRequestLineBytes: 256))
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("GET /\(String(repeating: "a", count: 400)) HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponse().status == 414)
+        let request = "GET /\(String(repeating: "a", count: 400)) HTTP/1.1\r\nHost: x\r\n\r\n"
+        #expect(try Self.status(HTTPLimits(maxRequestLineBytes: 256), request) == 414)
     }
 
     @Test("past max connections new clients wait (backpressure) and are served once a slot frees")

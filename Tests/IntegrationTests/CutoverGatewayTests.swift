@@ -63,7 +63,6 @@ final class CutoverStack: Sendable {
         stablePort: Int, canaryPort: Int, canaryYAML: String, databaseURL: String, redisURL: String
     ) throws -> (ManagedProcess, Int, String) {
         let port = Ports.free()
-        let path = NSTemporaryDirectory() + "safemut-cutover-\(UUID().uuidString.prefix(8)).yaml"
         let yaml = DemoStack.yaml(gatewayPort: port, upstreamPort: stablePort, extra: """
             log:
               level: warning
@@ -72,13 +71,12 @@ final class CutoverStack: Sendable {
                 url: http://127.0.0.1:\(canaryPort)
             \(canaryYAML)
             """)
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try ServeConfig.write(yaml, label: "cutover")
         var env = ProcessInfo.processInfo.environment
         for key in ["UPSTREAM_URL", "PQ_PHASE", "PQ_BYPASS", "CANARY_ENABLE", "CANARY_UPSTREAM_URL"] { env[key] = nil }
         env["DATABASE_URL"] = databaseURL
         env["REDIS_URL"] = redisURL
-        let gateway = try ManagedProcess(
-            name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: env)
+        let gateway = try ManagedProcess.serve(config: path, environment: env)
         try Ports.waitUntilListening(port, process: gateway)
         return (gateway, port, path)
     }

@@ -124,10 +124,9 @@ struct EndToEndTests {
 
     @Test("a bad config value stops start-up with exit 2 and names the key")
     func badConfig() throws {
-        let path = NSTemporaryDirectory() + "safemut-bad-\(UUID().uuidString.prefix(6)).yaml"
-        try "server:\n  max_body_bytes: lots\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try ServeConfig.write("server:\n  max_body_bytes: lots\n", label: "bad")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = try ManagedProcess(name: "safemut-bad", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path])
+        let process = try ManagedProcess.serve(config: path, name: "safemut-bad")
         #expect(process.waitForExit(timeout: 10) == 2)
         #expect(process.output().contains("server.max_body_bytes"))
     }

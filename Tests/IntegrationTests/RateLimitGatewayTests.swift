@@ -164,28 +164,19 @@ struct RateLimitGatewayTests {
 
     @Test("fail_mode closed without redis.url refuses to start: exit 2 naming redis.url; open starts with a warning")
     func closedNeedsRedis() async throws {
-        let path = NSTemporaryDirectory() + "safemut-rate-\(UUID().uuidString.prefix(8)).yaml"
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let port = Ports.free()
-        try """
-            listen: 127.0.0.1:\(port)
-            identity:
-              mode: headers
-            schema:
-              path: \(Binaries.repositoryRoot)/examples/intelgraph/schema.graphql
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try ServeConfig.write(ServeConfig.minimal(port: port), label: "rate")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         var environment = ProcessInfo.processInfo.environment
         for key in ["REDIS_URL", "DATABASE_URL", "RATE_FAIL_MODE"] { environment[key] = nil }
         environment["RATE_FAIL_MODE"] = "closed"
-        let refused = try ManagedProcess(
-            name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: environment)
+        let refused = try ManagedProcess.serve(config: path, environment: environment)
         let status = try await offPool { refused.waitForExit(timeout: 30) }
         #expect(status == 2)
         #expect(refused.output().contains("redis.url"), "\(refused.output())")
 
         environment["RATE_FAIL_MODE"] = "open"
-        let started = try ManagedProcess(
-            name: "safemut", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: environment)
+        let started = try ManagedProcess.serve(config: path, environment: environment)
         defer { started.stop() }
         try await offPool { try Ports.waitUntilListening(port, process: started) }
         #expect(started.output().contains("rate limit off"), "\(started.output())")

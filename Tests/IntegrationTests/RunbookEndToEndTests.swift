@@ -8,20 +8,12 @@ import TestSupport
 /// pointed at it and the loopback operator on, as in the demo config.
 @Suite("Runbook commands against safemut serve", .serialized)
 struct RunbookEndToEndTests {
+    /// Runs `script` with `API` set: its exit status and its output (stdout and stderr).
     static func bash(_ script: String, api: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-o", "pipefail", "-c", script]
         var env = ProcessInfo.processInfo.environment
         env["API"] = api
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try DataCommand.run("/bin/bash", ["-o", "pipefail", "-c", script], environment: env, timeout: 120)
+        return (outcome.status, outcome.output)
     }
 
     @Test("canary status, budget status, budget health, workers, override, escalation dry run, allowlist add, the smoke mutations, audit verify")

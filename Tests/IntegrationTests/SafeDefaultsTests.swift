@@ -46,20 +46,11 @@ struct SafeDefaultsTests {
     func productionRefusesGaps() async throws {
         let output = try await offPool { () throws -> (Int32?, String) in
             let port = Ports.free()
-            let path = NSTemporaryDirectory() + "safemut-prod-\(UUID().uuidString.prefix(8)).yaml"
+            let path = try ServeConfig.write(ServeConfig.minimal(port: port, extra: "environment: production"), label: "prod")
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try """
-                listen: 127.0.0.1:\(port)
-                environment: production
-                identity:
-                  mode: headers
-                schema:
-                  path: \(Binaries.repositoryRoot)/examples/intelgraph/schema.graphql
-                """.write(toFile: path, atomically: true, encoding: .utf8)
             var env = ProcessInfo.processInfo.environment
             for key in ["DATABASE_URL", "REDIS_URL", "ENVIRONMENT"] { env[key] = nil }
-            let process = try ManagedProcess(
-                name: "safemut-prod", executable: try Binaries.path("safemut"), arguments: ["serve", "--config", path], environment: env)
+            let process = try ManagedProcess.serve(config: path, environment: env, name: "safemut-prod")
             let status = process.waitForExit(timeout: 20)
             return (status, process.output())
         }

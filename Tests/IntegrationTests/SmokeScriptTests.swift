@@ -7,11 +7,7 @@ import TestSupport
 /// when the bypass is off, and passes in rollback mode when `PQ_BYPASS=1` started it.
 @Suite("Post-deploy smoke script against safemut serve", .serialized)
 struct SmokeScriptTests {
-    static let script: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("ops/post-deploy-smoke-tests.sh").path
-    }()
+    static let script = Binaries.repositoryRoot + "/ops/post-deploy-smoke-tests.sh"
 
     @Test("a healthy gateway passes; rollback mode without the bypass fails")
     func normalAndRollbackMismatch() async throws {

@@ -14,23 +14,14 @@ struct WalkthroughTests {
     static func demo(_ mode: String) async throws -> (Int32, String) {
         try await offPool { () throws -> (Int32, String) in
             let binary = try Binaries.path("safemut")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["scripts/demo.sh", mode]
-            process.currentDirectoryURL = URL(fileURLWithPath: Binaries.repositoryRoot)
             var env = ProcessInfo.processInfo.environment
             env["BIN"] = (binary as NSString).deletingLastPathComponent
             for key in ["SAFEMUT_PORT", "UPSTREAM_PORT", "CANARY_PORT"] { env[key] = String(Ports.free()) }
             for key in ["DATABASE_URL", "REDIS_URL", "PQ_PHASE", "PQ_BYPASS", "CANARY_ENABLE", "CANARY_UPSTREAM_URL"] { env[key] = nil }
-            process.environment = env
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            // Bounded, generously: a walkthrough that hangs fails instead of stalling the run.
+            let outcome = try DataCommand.run(
+                "/bin/bash", ["scripts/demo.sh", mode], environment: env, directory: Binaries.repositoryRoot, timeout: 1_200)
+            return (outcome.status, outcome.output)
         }
     }
 

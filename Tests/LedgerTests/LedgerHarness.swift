@@ -8,8 +8,6 @@ import TestSupport
 
 /// A fresh migrated database on the shared Postgres, with one tenant per test.
 struct LedgerHarness: Sendable {
-    static let migrations = MigratedDatabase.migrationsDirectory
-
     static let quiet = MigratedDatabase.quietLogger("test.ledger")
 
     let url: String

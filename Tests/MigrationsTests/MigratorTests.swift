@@ -5,11 +5,7 @@ import Postgres
 @testable import Migrations
 
 /// The real `db/migrations` of this repository.
-let repositoryMigrations: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("db/migrations").path
-}()
+let repositoryMigrations = MigratedDatabase.migrationsDirectory
 
 func freshPool(maxConnections: Int = 4) async throws -> (PostgresPool, String) {
     let url = try await offPool { try DataServers.freshDatabase(prefix: "mig") }

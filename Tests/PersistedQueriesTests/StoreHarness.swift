@@ -9,8 +9,6 @@ import TestSupport
 /// Real Postgres and Redis from the harness: a fresh migrated database per test, and a
 /// unique environment name per test so Redis keys never collide on the shared server.
 struct StoreHarness: Sendable {
-    static let migrations = MigratedDatabase.migrationsDirectory
-
     static let quiet = MigratedDatabase.quietLogger("test.pq")
 
     let postgresURL: String
