@@ -34,6 +34,11 @@ extension AdminUI {
             <dt>Four-eyes queue</dt><dd>Mutations that need two approvals (risk tags, an estimate over $5.00, over 50,000 tokens, another
             tenant named) wait here. Approve or reject one, or select rows and act on them together. The requester cannot approve
             their own request; a team lead only their own tenant's.</dd>
+            <dt>Canary health</dt><dd>Each canary tenant's spend against its limits, its days clean and whether it may be escalated,
+            and its mutations hour by hour.</dd>
+            <dt>Release</dt><dd>The canary cutover: roll back or engage the kill switch (admin, sre, security_admin). The cost
+            downshift ladder: set a tier for a while or hand it back to the automatic rules (admin, sre, finance_admin).</dd>
+            <dt>Audit log</dt><dd>Every change, hash-chained; filter by tenant, time and action.</dd>
             <dt>Chaos faults</dt><dd>Drills: faults at this gateway's upstream, Postgres and Redis call sites, scoped by share,
             tenant and operation, each with a TTL. They apply on the replica that took the call; /health/ready lists them.</dd>
             </dl>

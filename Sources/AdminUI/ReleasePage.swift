@@ -38,7 +38,7 @@ extension AdminUI {
             <tr><th>Weight</th><td>\(state["weight_percent"]?.numberText) % planned, \(state["routed_weight_percent"]?.numberText) % routed to \(state["canary_upstream"]?.stringValue ?? "no canary upstream")</td></tr>
             <tr><th>Hold left</th><td>\(state["hold_remaining_seconds"]?.numberText.map { "\($0) s" } ?? "—")</td></tr>
             <tr><th>Judge</th><td>\(state["verdict"]?.stringValue)</td></tr>
-            <tr><th>Kill switch</th><td>\(engaged ? "engaged: the canary takes no traffic" : "off")</td></tr>
+            <tr data-kill-switch="\(engaged ? "engaged" : "off")"><th>Kill switch</th><td>\(engaged ? "engaged: the canary takes no traffic" : "off")</td></tr>
             </tbody></table>
             \(rules.rendered.isEmpty ? "" : "<table><thead><tr><th>Rule</th><th>Verdict</th><th>Why</th></tr></thead><tbody>\(rules)</tbody></table>" as HTML)
             <p>

@@ -3,8 +3,7 @@ import Kit
 /// A drill's fault at this pool's call site (issue 18), acted out as Postgres itself would:
 /// the statement is not sent, and the caller meets the same `PostgresError` a sick server gives.
 extension PostgresPool {
-    func injectFault() async throws(PostgresError) {
-        guard let fault = faults?.next() else { return }
+    func act(_ fault: CallFault) async throws(PostgresError) {
         switch fault {
         case .delay(let milliseconds):
             try? await Task.sleep(for: .milliseconds(milliseconds))

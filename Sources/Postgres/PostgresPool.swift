@@ -66,7 +66,7 @@ public final class PostgresPool: Sendable {
     /// Runs `body` with a connection leased for its whole duration (session
     /// state, advisory locks and transactions live on it), then returns it.
     public func withConnection<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        if faults != nil { try await injectFault() }
+        if let fault = faults?.next() { try await act(fault) }
         let connection = try await acquire()
         let session = PostgresSession(connection: connection, pool: self)
         do {
@@ -83,7 +83,7 @@ public final class PostgresPool: Sendable {
     /// with other callers' statements when every connection is busy; anything
     /// else runs on a leased connection (see `PostgresStatement`).
     public func query(_ sql: String, _ parameters: [PostgresValue?] = []) async throws(PostgresError) -> PostgresRows {
-        if faults != nil { try await injectFault() }
+        if let fault = faults?.next() { try await act(fault) }
         guard PostgresStatement.canPipeline(sql) else {
             let connection = try await acquire()
             defer { release(connection) }

@@ -4,8 +4,7 @@ import Kit
 /// the command is not sent; the caller (and the breaker) meet the same `RedisError`.
 extension RedisClient {
     /// The failure to give instead of the command, after any delay; nil: send it.
-    func injectFault() async -> RedisError? {
-        guard let fault = faults?.next() else { return nil }
+    func act(_ fault: CallFault) async -> RedisError? {
         switch fault {
         case .delay(let milliseconds):
             try? await Task.sleep(for: .milliseconds(milliseconds))

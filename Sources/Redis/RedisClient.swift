@@ -75,7 +75,8 @@ public final class RedisClient: Sendable {
             throw RedisError(.circuitOpen, "Redis circuit open after repeated failures")
         }
         let result: Result<RedisReply, RedisError>
-        if faults != nil, let injected = await injectFault() {
+        // No fault in force: one closure call and one atomic load, no await.
+        if let fault = faults?.next(), let injected = await act(fault) {
             // Through the breaker like a real failure: a drill of a dead Redis opens it.
             result = .failure(injected)
         } else {

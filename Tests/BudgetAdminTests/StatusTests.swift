@@ -154,3 +154,33 @@ struct StatusTests {
         }
     }
 }
+
+/// `GET /admin/budget/hourly`: the canary-health chart's figures.
+@Suite("budget hourly figures")
+struct HourlyTests {
+    @Test("24 hours oldest first, empty hours included; counts and settled spend per hour, per tenant; bad input named")
+    func hourly() async throws {
+        let h = try await BudgetHarness.start()
+        defer { h.shutdown() }
+        _ = try await h.sql("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, actual_usd, correlation_id, created_at, settled_at) VALUES
+              ('test', 'settled', 0.02, 0.015, 'h-1', now() - interval '30 minutes', now()),
+              ('test', 'released', 0.02, NULL, 'h-2', now() - interval '30 minutes', NULL),
+              ('demo', 'settled', 0.10, NULL, 'h-3', now() - interval '5 hours', now()),
+              ('test', 'settled', 1.00, 1.00, 'h-4', now() - interval '30 hours', now())
+            """)
+        let reply = try await h.call("GET", "/admin/budget/hourly?tenant=test", as: .carol)
+        #expect(reply.status == 200, "\(reply.text)")
+        let hours = try #require(reply["hours"]?.arrayValue)
+        #expect(hours.count == 24)
+        let stamps = hours.compactMap { $0["hour"]?.stringValue }
+        #expect(stamps == stamps.sorted() && stamps.allSatisfy { $0.hasSuffix(":00:00.000000Z") })
+        #expect(hours.compactMap { $0["mutations"]?.int64Value }.reduce(0, +) == 2, "the 30-hour-old row is outside; demo's is not test's")
+        let spends: [String] = hours.compactMap { $0["spent_usd"]?.number }
+        #expect(spends.contains("0.015000"), "settled at its actual; the released row adds nothing: \(spends)")
+        let all = try await h.call("GET", "/admin/budget/hourly", as: .carol)
+        #expect(all["hours"]?.arrayValue?.compactMap { $0["mutations"]?.int64Value }.reduce(0, +) == 3)
+        #expect(try await h.call("GET", "/admin/budget/hourly?tenant=bad%20name", as: .carol).status == 400)
+        #expect(try await h.call("GET", "/admin/budget/hourly?day=1", as: .carol).status == 400)
+    }
+}

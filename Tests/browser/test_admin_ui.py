@@ -28,6 +28,7 @@ PEOPLE = {
     "frank": {"X-Tenant": "ops", "X-User-Id": "frank", "X-Roles": "finance_admin"},
     "alice": {"X-Tenant": "demo", "X-User-Id": "alice", "X-Roles": "finance_admin"},
     "bob": {"X-Tenant": "demo", "X-User-Id": "bob", "X-Roles": "security_admin"},
+    "sam": {"X-Tenant": "ops", "X-User-Id": "sam", "X-Roles": "sre"},
 }
 
 
@@ -211,10 +212,67 @@ def test_chaos_page_and_help(browser):
     assert "Four-eyes queue" in browser.driver.page_source
 
 
+def test_canary_health(browser):
+    browser.act_as("fiona")
+    browser.open("/admin/ui/canary", shot="canary")
+    sections = browser.driver.find_elements(By.CSS_SELECTOR, "section[data-canary]")
+    assert sections, browser.driver.find_element(By.TAG_NAME, "main").text
+    demo = browser.driver.find_element(By.CSS_SELECTOR, 'section[data-canary="demo"]')
+    assert "Days clean" in demo.text and "Escalation" in demo.text
+    assert len(demo.find_elements(By.CSS_SELECTOR, "svg.chart rect")) == 24
+    # The mutations the earlier tests sent are in this hour's bar.
+    assert "mutations" in demo.find_element(By.CSS_SELECTOR, "svg.chart rect:last-of-type title").get_attribute("textContent")
+    assert demo.find_elements(By.TAG_NAME, "meter")
+
+
+def test_release_controls_follow_the_role_table(browser):
+    kill_switch = lambda: browser.driver.find_element(By.CSS_SELECTOR, "tr[data-kill-switch]").get_attribute("data-kill-switch")
+
+    def press_kill_switch(reason):
+        browser.driver.execute_script("window.confirm = () => true")
+        form = browser.driver.find_element(By.CSS_SELECTOR, 'form[data-action="cutover.kill-switch"]')
+        form.find_element(By.NAME, "reason").send_keys(reason)
+        browser.submit(form)
+
+    browser.act_as("fiona")  # finance_admin: may move the cost ladder, may not stop a release
+    browser.open("/admin/ui/release")
+    form = browser.driver.find_element(By.CSS_SELECTOR, 'form[data-action="downshift.set"]')
+    Select(form.find_element(By.NAME, "tier")).select_by_value("1")
+    form.find_element(By.NAME, "reason").send_keys("browser test: budget drill")
+    browser.submit(form)
+    assert "tier 1 by fiona" in browser.driver.find_element(By.CSS_SELECTOR, "section[data-downshift]").text, browser.notice()
+    press_kill_switch("not mine to stop")
+    assert browser.notice() and kill_switch() == "off", "a finance_admin's kill switch was not refused"
+    browser.act_as("sam")  # sre
+    browser.open("/admin/ui/release")
+    press_kill_switch("browser test: stop the canary")
+    assert kill_switch() == "engaged", browser.notice()
+    browser.open("/admin/ui/release", shot="release")
+    press_kill_switch("browser test: done")
+    assert kill_switch() == "off", browser.notice()
+    hand_back = browser.driver.find_element(By.CSS_SELECTOR, 'form[data-action="downshift.auto"]')
+    hand_back.find_element(By.NAME, "reason").send_keys("browser test: drill over")
+    browser.submit(hand_back)
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, 'form[data-action="downshift.auto"]'), browser.notice()
+
+
+def test_audit_log_filters(browser):
+    browser.act_as("fiona")
+    browser.open("/admin/ui/audit?action=budget.override")
+    rows = browser.driver.find_elements(By.CSS_SELECTOR, "#live tbody tr")
+    assert rows, browser.driver.find_element(By.ID, "live").text
+    assert all(r.find_elements(By.TAG_NAME, "td")[2].text.startswith("budget.override") for r in rows)
+    # The justification with markup, recorded in the audit log, is text here too.
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "#live img")
+    browser.open("/admin/ui/audit?tenant=test&limit=5", shot="audit")
+    assert len(browser.driver.find_elements(By.CSS_SELECTOR, "#live tbody tr")) <= 5
+
+
 def test_no_csp_violation_in_the_console(browser):
     browser.console()  # what earlier tests left
     for person, path in [("fiona", "/admin/ui/"), ("fiona", "/admin/ui/overrides"), ("alice", "/admin/ui/approvals"),
-                         ("bob", "/admin/ui/chaos"), ("fiona", "/admin/ui/help")]:
+                         ("fiona", "/admin/ui/canary"), ("sam", "/admin/ui/release"), ("bob", "/admin/ui/chaos"),
+                         ("fiona", "/admin/ui/audit"), ("fiona", "/admin/ui/help")]:
         browser.act_as(person)
         browser.open(path)
         time.sleep(0.3)
