@@ -29,6 +29,12 @@ log:
 rate:
   tenants:
     demo: {tenant_per_second: 1000, tenant_burst: 1000, operation_per_second: 1000, operation_burst: 1000}
+downshift:
+  synthetic_interval_ms: 1000
+  synthetic:
+    journey_query:
+      query: "{ health }"
+      priority: 0
 YAML
 "$BIN/safemut" serve --config "$WORK/safemut.yaml" >"$WORK/safemut.log" 2>&1 &
 PIDS+=($!)

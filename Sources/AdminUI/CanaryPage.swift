@@ -16,6 +16,7 @@ extension AdminUI {
             let id = tenant["tenant_id"]?.stringValue ?? ""
             let hourly = await inner("GET", "/admin/budget/hourly", query: ["tenant": id], as: call)
             let chart = hourly.status == 200 ? Self.chart(hourly.json?["hours"]?.arrayValue ?? []) : "<p class=\"muted\">no hourly figures (HTTP \(hourly.status))</p>"
+            let alerts = await inner("GET", "/admin/alerts", query: ["tenant": id], as: call)
             let eligible = tenant["eligible_for_escalation"]?.boolValue == true
             sections.append("""
                 <section data-canary="\(id)"><h2>\(id)</h2>
@@ -32,6 +33,7 @@ extension AdminUI {
                 <tr><th>Override</th><td>\(tenant["override_multiplier"]?.numberText)×</td></tr>
                 </tbody></table>
                 <h2>Mutations, last 24 hours</h2>\(chart)
+                <h2>Alert history, last 24 hours</h2>\(Self.alertList(alerts))
                 </section>
                 """)
         }
@@ -42,6 +44,18 @@ extension AdminUI {
             </div>
             """
         return UIPage.render("Canary health", path: path, identity: call.identity, csrf: token(call), refreshSeconds: 30, content)
+    }
+
+    static func alertList(_ reply: AdminReply) -> HTML {
+        guard reply.status == 200, let alerts = reply.json?["alerts"]?.arrayValue else {
+            return "<p class=\"muted\">no alert history (HTTP \(reply.status))</p>"
+        }
+        let source = reply.json?["source"]?.stringValue == "prometheus" ? "from Prometheus (ALERTS)" : "from the audit log (promql.url is not set)"
+        guard !alerts.isEmpty else { return "<p class=\"empty\">Nothing in the last 24 hours, \(source).</p>" }
+        let items = HTML.join(alerts.prefix(50).map { alert in
+            "<li class=\"\(alert["firing"]?.boolValue == true ? "status-pending_approval" : "")\">\(alert["from"]?.stringValue)\(alert["to"]?.stringValue.map { " – \($0)" } ?? "") <strong>\(alert["alert"]?.stringValue)</strong>\(alert["severity"]?.stringValue.map { " (\($0))" } ?? "")\(alert["firing"]?.boolValue == true ? " firing" : "")\(alert["detail"]?.stringValue.map { ": \($0)" } ?? "")</li>"
+        })
+        return "<p class=\"muted\">\(source)</p><ul class=\"alerts\">\(items)</ul>"
     }
 
     /// `<meter>` of spent against limit (exact decimals read as micro-dollars; no floating point).

@@ -58,6 +58,10 @@ extension AdminUI {
             "<tr><td>\(budget["budget"]?.stringValue)</td><td>\(meter(budget["spent_usd"], of: budget["limit_usd"])) $\(budget["spent_usd"]?.numberText ?? "?") of $\(budget["limit_usd"]?.numberText ?? "?")</td><td>\(budget["problem"]?.stringValue ?? "")</td></tr>"
         })
         let manual = state["manual"].flatMap { $0.isNull ? nil : $0 }
+        let checks = HTML.join((state["synthetic_checks"]?.arrayValue ?? []).map { check in
+            let ok = check["ok"]?.boolValue == true
+            return "<tr data-synthetic=\"\(check["check"]?.stringValue)\"><td>\(check["check"]?.stringValue)</td><td>P\(check["priority"]?.numberText)</td><td>\(check["tier"]?.numberText)</td><td class=\"\(ok ? "status-active" : "status-pending_approval")\">\(ok ? "ok" : "failing")</td><td>\(check["detail"]?.stringValue)</td></tr>"
+        })
         let options = HTML.join((0...6).map { "<option value=\"\($0)\">\($0)</option>" })
         return """
             <section data-downshift><h2>Cost downshift</h2>
@@ -67,6 +71,7 @@ extension AdminUI {
             <tr><th>Automatic</th><td>tier \(state["automatic"]?["tier"]?.numberText): \(state["automatic"]?["reason"]?.stringValue)</td></tr>
             </tbody></table>
             \(budgets.rendered.isEmpty ? "" : "<table><thead><tr><th>Budget</th><th>Burn</th><th></th></tr></thead><tbody>\(budgets)</tbody></table>" as HTML)
+            \(checks.rendered.isEmpty ? "<p class=\"muted\">No synthetic check is configured (downshift.synthetic).</p>" : "<h2>Synthetic checks</h2><table><thead><tr><th>Check</th><th>Priority</th><th>At tier</th><th>Result</th><th>Detail</th></tr></thead><tbody>\(checks)</tbody></table>" as HTML)
             <form data-action="downshift.set">
             <label>Tier <select name="tier">\(options)</select></label>
             <label>Minutes <input name="ttl_minutes" type="number" min="1" value="60"></label>

@@ -93,16 +93,27 @@ extension BudgetAdmin {
                 let known = try await pool.query("SELECT 1 FROM tenant_budget WHERE tenant_id = $1", [.text(tenant)])
                 if known.isEmpty { return AdminReply.notFound("unknown tenant \"\(tenant)\"") }
             }
+            // spent_since: what the tenant's settled mutations cost since the override was
+            // asked for (cost attribution: what the raised limit let through).
             let rows = try await pool.query("""
-                SELECT \(OverrideRecord.columns) FROM budget_overrides
+                SELECT \(OverrideRecord.columns),
+                       (SELECT coalesce(sum(coalesce(l.actual_usd, l.estimated_usd)), 0) FROM budget_ledger l
+                        WHERE l.tenant_id = budget_overrides.tenant_id AND l.status = 'settled'
+                          AND l.created_at >= budget_overrides.created_at)::text AS spent_since
+                FROM budget_overrides
                 WHERE status IN ('active', 'pending_approval') AND expires_at > now()
                   AND ($1::text IS NULL OR tenant_id = $1::text)
                 ORDER BY tenant_id, created_at, id
                 """, [tenant.map { .text($0) }])
             var records: [OverrideRecord] = []
-            for row in rows { records.append(try OverrideRecord(row)) }
+            var listed: [JSONValue] = []
+            for row in rows {
+                let record = try OverrideRecord(row)
+                records.append(record)
+                listed.append(.object((record.json.objectMembers ?? []) + [JSONMember("spent_since_usd", MicroDollars.json(try row["spent_since"].micros()))]))
+            }
             return AdminReply(json: .members([
-                "overrides": .array(records.map(\.json)),
+                "overrides": .array(listed),
                 "count": .int(records.count),
                 "active": .int(records.filter { $0.status == "active" }.count),
                 "pending_approval": .int(records.filter { $0.status == "pending_approval" }.count),

@@ -8,9 +8,12 @@ import Kit
 /// A bad body is 400 naming the field, Postgres gone 503.
 public struct DownshiftAdmin: Sendable {
     let engine: DownshiftEngine
+    /// The synthetic checks' last results, shown beside the tier (nil: none configured).
+    let synthetic: SyntheticChecks?
 
-    public init(engine: DownshiftEngine) {
+    public init(engine: DownshiftEngine, synthetic: SyntheticChecks? = nil) {
         self.engine = engine
+        self.synthetic = synthetic
     }
 
     public var endpoints: [AdminEndpoint] {
@@ -54,6 +57,11 @@ public struct DownshiftAdmin: Sendable {
                 JSONMember("problem", reading.problem.map(JSONValue.string) ?? .null),
             ]) })),
             JSONMember("effects", Self.json(policy)),
+            JSONMember("synthetic_checks", .array((synthetic?.results ?? []).map { result in .object([
+                JSONMember("check", .string(result.check)), JSONMember("priority", .number(String(result.priority))),
+                JSONMember("tier", .number(String(result.tier.rawValue))), JSONMember("status", result.status.map { .number(String($0)) } ?? .null),
+                JSONMember("ok", .bool(result.ok)), JSONMember("detail", .string(result.detail)),
+            ]) })),
             JSONMember("history", .array(history)),
         ]))
     }

@@ -41,7 +41,7 @@ struct DownshiftSetup: Sendable {
         let synthetic = SyntheticChecks(config: checks, listen: config.listen, engine: engine, logger: logger)
         return DownshiftSetup(
             gate: DownshiftGateway(engine: engine, retryAfterSeconds: downshift.retryAfterSeconds), engine: engine, synthetic: synthetic,
-            endpoints: DownshiftAdmin(engine: engine).endpoints)
+            endpoints: DownshiftAdmin(engine: engine, synthetic: synthetic).endpoints)
     }
 
     /// Reads the tier before the listener opens (a restarted replica serves at the tier in force).

@@ -121,6 +121,9 @@ public final class GatewayRuntime: Sendable {
             + cutover.endpoints
             + downshift.endpoints
             + chaos.endpoints(audit: audit, logger: Logger(label: "safemut.chaos"))
+            + AlertHistoryAdmin(
+                prometheus: config.promQL.url.flatMap { try? PrometheusRange(url: $0) }, audit: audit,
+                clock: { Int64(Date().timeIntervalSince1970 * 1_000) }).endpoints
         let ui: AdminUI
         do throws(DependencyError) {
             ui = AdminUI(api: apiEndpoints, csrf: try AdminUISetup.csrf(config))

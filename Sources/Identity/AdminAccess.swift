@@ -36,6 +36,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `GET /admin/approvals`, `POST /admin/approvals/{id}/approve`, `…/reject` | admin, finance_admin, security_admin, senior_analyst, team_lead |
 /// | `POST /admin/policy/emergency-override`, `DELETE …/{id}` | admin, security_admin |
 /// | `GET /admin/policy/emergency-override` | admin, security_admin, finance_admin |
+/// | `GET /admin/alerts` | admin, finance_admin, sre, security_admin |
 /// | `GET /admin/workers/status` | admin, finance_admin |
 /// | `POST /admin/workers/canary-escalate` | admin, finance_admin |
 /// | `GET /admin/audit` | admin, finance_admin, security_admin |
@@ -91,6 +92,7 @@ public enum AdminAccess {
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/override", access: .roles(finance)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/overrides", access: .roles(budgetReaders)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/budget/hourly", access: .roles(budgetReaders)),
+        AdminRouteRule(method: "GET", routeTemplate: "/admin/alerts", access: .roles(budgetReaders.union([Role.sre, Role.securityAdmin]))),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/extend", access: .roles(finance)),
         // A ≥ 2× override waits for a second finance_admin (not the requester: the handler checks).
         AdminRouteRule(method: "POST", routeTemplate: "/admin/budget/overrides/{id}/approve", access: .roles(finance)),

@@ -30,6 +30,27 @@ struct OverrideLifecycleTests {
         #expect(demo["overrides"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [pending])
     }
 
+    @Test("each listed override says what its tenant's settled mutations spent since it was asked for (exact)")
+    func spentSince() async throws {
+        let h = try await BudgetHarness.start()
+        defer { h.shutdown() }
+        _ = try await h.sql("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, actual_usd, correlation_id, created_at, settled_at) VALUES
+              ('test', 'settled', 0.02, 0.015, 'before', now() - interval '1 hour', now())
+            """)
+        let id = try await h.createOverride(tenant: "test", multiplier: "1.5")
+        _ = try await h.sql("""
+            INSERT INTO budget_ledger (tenant_id, status, estimated_usd, actual_usd, correlation_id, settled_at, created_at) VALUES
+              ('test', 'settled', 0.02, 0.015, 'after-1', now(), now() + interval '1 second'),
+              ('test', 'settled', 0.25, NULL, 'after-2', now(), now() + interval '1 second'),
+              ('test', 'released', 0.50, NULL, 'after-3', NULL, now() + interval '1 second'),
+              ('demo', 'settled', 1.00, 1.00, 'other-tenant', now(), now() + interval '1 second')
+            """)
+        let listed = try await h.call("GET", "/admin/budget/overrides?tenant=test", as: .carol)
+        let override = try #require(listed["overrides"]?.arrayValue?.first { $0["id"]?.stringValue == id })
+        #expect(override["spent_since_usd"]?.number == "0.265000", "\(listed.text)")
+    }
+
     @Test("the list: an unknown tenant is NOT_FOUND, an unknown query parameter BAD_REQUEST, a non-reader FORBIDDEN")
     func listBadInput() async throws {
         let h = try await BudgetHarness.start()

@@ -13,6 +13,7 @@ struct AdminAccessTests {
         ("GET", "/admin/budget/canary-status", ["admin", "finance_admin"]),
         ("POST", "/admin/budget/override", ["finance_admin"]),
         ("GET", "/admin/budget/hourly", ["admin", "finance_admin"]),
+        ("GET", "/admin/alerts", ["admin", "finance_admin", "sre", "security_admin"]),
         ("GET", "/admin/budget/overrides", ["admin", "finance_admin"]),
         ("POST", "/admin/budget/overrides/{id}/extend", ["finance_admin"]),
         ("POST", "/admin/budget/overrides/{id}/approve", ["finance_admin"]),

@@ -9,9 +9,11 @@ final class PrometheusServer: Sendable {
     let process: ManagedProcess
     let directory: String
 
-    init(scrapePort: Int) throws {
+    /// `extraRules`: a rule file's text evaluated beside the repository's (a test's own alerts).
+    init(scrapePort: Int, extraRules: String? = nil) throws {
         let directory = NSTemporaryDirectory() + "safemut-prometheus-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        if let extraRules { try extraRules.write(toFile: directory + "/extra.rules.yml", atomically: true, encoding: .utf8) }
         let config = """
             global:
               scrape_interval: 1s
@@ -19,6 +21,7 @@ final class PrometheusServer: Sendable {
               evaluation_interval: 1s
             rule_files:
               - \(Binaries.repositoryRoot)/monitoring/*.rules.yml
+            \(extraRules == nil ? "" : "  - \(directory)/extra.rules.yml")
             scrape_configs:
               - job_name: safemut
                 static_configs:

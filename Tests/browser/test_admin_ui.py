@@ -130,7 +130,11 @@ def test_overrides_active_pending_second_approver_extend_revoke(browser):
     assert demo is not None, browser.notice()
     assert "active" in demo.text, demo.text
     # The justification shows as text: the markup is not in the page.
-    assert demo.find_element(By.CSS_SELECTOR, "td.note").text == "incident 42: " + XSS
+    assert demo.find_element(By.CSS_SELECTOR, "span.note").text == "incident 42: " + XSS
+    # Cost attribution and the override's own audit history.
+    assert demo.find_element(By.CSS_SELECTOR, "td.spent").text.startswith("$0.")
+    demo.find_element(By.CSS_SELECTOR, "details.history summary").click()
+    assert "budget.override" in demo.find_element(By.CSS_SELECTOR, "details.history").text
     assert not browser.driver.find_elements(By.CSS_SELECTOR, "#live img")
     # 2× waits for a second finance_admin; the requester cannot approve it.
     create_override(browser, "test", "2", "1", "month-end batch")
@@ -223,6 +227,8 @@ def test_canary_health(browser):
     # The mutations the earlier tests sent are in this hour's bar.
     assert "mutations" in demo.find_element(By.CSS_SELECTOR, "svg.chart rect:last-of-type title").get_attribute("textContent")
     assert demo.find_elements(By.TAG_NAME, "meter")
+    # Alert history: without promql.url, the audit log's budget events (the overrides made above).
+    assert "from the audit log" in demo.text and "budget.override" in demo.find_element(By.CSS_SELECTOR, "ul.alerts").text
 
 
 def test_release_controls_follow_the_role_table(browser):
@@ -241,6 +247,9 @@ def test_release_controls_follow_the_role_table(browser):
     form.find_element(By.NAME, "reason").send_keys("browser test: budget drill")
     browser.submit(form)
     assert "tier 1 by fiona" in browser.driver.find_element(By.CSS_SELECTOR, "section[data-downshift]").text, browser.notice()
+    # The synthetic checks beside the tier.
+    browser.wait.until(lambda d: (d.refresh() or True) and d.find_elements(By.CSS_SELECTOR, 'tr[data-synthetic="journey_query"]'))
+    assert "ok" in browser.driver.find_element(By.CSS_SELECTOR, 'tr[data-synthetic="journey_query"]').text
     press_kill_switch("not mine to stop")
     assert browser.notice() and kill_switch() == "off", "a finance_admin's kill switch was not refused"
     browser.act_as("sam")  # sre
