@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "BudgetAdmin",
-            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTPClient", "Telemetry", logging],
+            dependencies: ["Kit", "Ledger", "Audit", "Contract", "Postgres", "GraphQLAnalysis", "Config", "HTTPClient", "Telemetry", "Reports", logging],
             swiftSettings: strict
         ),
 
@@ -123,6 +123,8 @@ let package = Package(
         .target(name: "ResponseCache", dependencies: ["Kit"], swiftSettings: strict),
         // Issue 18: injected faults (the drill's faults, their checks, the book the call sites read).
         .target(name: "Chaos", dependencies: ["Kit"], swiftSettings: strict),
+        // The daily FinOps report: its figures and its JSON, CSV and HTML (SPEC §15).
+        .target(name: "Reports", dependencies: ["Kit"], swiftSettings: strict),
         // The ladder's shared state, its automatic switching on money burn, its synthetic
         // checks and its admin routes.
         .target(
@@ -189,7 +191,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
-                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Crypto", "Gates", "GateChecks", "Evidence", "Drill",
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Crypto", "Gates", "GateChecks", "Evidence", "Drill", "Reports",
                 argumentParser, logging,
             ],
             swiftSettings: strict
@@ -268,6 +270,7 @@ let package = Package(
         .testTarget(name: "DownshiftTests", dependencies: ["Downshift"], swiftSettings: strict),
         .testTarget(name: "ResponseCacheTests", dependencies: ["ResponseCache"], swiftSettings: strict),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Kit"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Kit"], swiftSettings: strict),
         .testTarget(name: "AdminUITests", dependencies: ["AdminUI", "Contract", "Identity", "Kit", "Crypto"], swiftSettings: strict),
         .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),

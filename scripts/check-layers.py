@@ -28,7 +28,7 @@ LAYERS = [
     ("kit", ["Kit", "Config", "Telemetry"]),
     ("crypto", ["Crypto"]),
     ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
-    ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "Chaos", "IntelGraphDemo"]),
+    ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "Chaos", "Reports", "IntelGraphDemo"]),
     ("vocabulary", ["Contract", "Ports"]),
     ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers", "GateChecks", "Evidence", "Drill", "Downshifts"]),
     ("admission", ["Admission"]),
@@ -37,7 +37,7 @@ LAYERS = [
     ("executables", ["safemut", "intelgraph-demo", "TestSupport", "analysis-bench", "datastore-bench"]),
 ]
 # Pure domain: must not reach the HTTP server or a datastore client.
-PURE = ["Kit", "Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "Chaos", "IntelGraphDemo"]
+PURE = ["Kit", "Config", "GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "Chaos", "Reports", "IntelGraphDemo"]
 FORBIDDEN_FOR_PURE = ["HTTPServer", "Postgres", "Redis", "CLibPQ", "CHiredis", "Migrations"]
 # Layers that may not depend on one another although one is above the other: admission
 # talks to the adapters' stores only through the ports.

@@ -1,3 +1,4 @@
+import Kit
 import Crypto
 
 /// The web UI's CSRF token: `v1.<issued unix seconds>.<hex HMAC-SHA256>` over the caller's

@@ -1,3 +1,4 @@
+import Kit
 import Foundation
 
 /// One embedded asset: served from memory under its hashed name, cached as immutable.

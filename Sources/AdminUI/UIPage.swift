@@ -1,3 +1,4 @@
+import Kit
 import Contract
 import Identity
 

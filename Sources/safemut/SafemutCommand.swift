@@ -13,7 +13,7 @@ struct SafemutCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckBudgetCommand.self, PQCommand.self, AuditCommand.self,
             ReconcileCommand.self, EscalateCommand.self, CompensateCommand.self, CutoverCommand.self, GateCommand.self, EvidenceCommand.self,
-            PolicyCommand.self, DrillCommand.self, DownshiftCommand.self, ChaosCommand.self, VersionCommand.self,
+            PolicyCommand.self, DrillCommand.self, DownshiftCommand.self, ChaosCommand.self, ReportCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )
