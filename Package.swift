@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "Kit", logging], swiftSettings: strict),
         .target(name: "Redis", dependencies: ["CHiredis", "Kit", logging], swiftSettings: strict),
         .target(name: "Migrations", dependencies: ["Postgres", logging], swiftSettings: strict),
+        // Mail out (the daily report): plain SMTP on a blocking socket.
+        .target(name: "SMTP", swiftSettings: strict),
         .executableTarget(name: "analysis-bench", dependencies: ["GraphQLAnalysis", "Kit", "PersistedQueries", "Crypto", graphQL], path: "bench/analysis", exclude: ["README.md"], swiftSettings: strict),
         .executableTarget(name: "datastore-bench", dependencies: ["Kit", "Postgres", "Redis", "Migrations", "TestSupport"], path: "bench/DatastoreBench", swiftSettings: strict),
 
@@ -191,7 +193,7 @@ let package = Package(
             name: "safemut",
             dependencies: [
                 "Kit", "Gateway", "Config", "Telemetry", "Postgres", "Redis", "Migrations", "Sockets", "GraphQLAnalysis",
-                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Crypto", "Gates", "GateChecks", "Evidence", "Drill", "Reports",
+                "PersistedQueries", "Audit", "Ledger", "Workers", "BudgetAdmin", "HTTPClient", "Cutover", "Crypto", "Gates", "GateChecks", "Evidence", "Drill", "Reports", "SMTP",
                 argumentParser, logging,
             ],
             swiftSettings: strict
@@ -270,7 +272,7 @@ let package = Package(
         .testTarget(name: "DownshiftTests", dependencies: ["Downshift"], swiftSettings: strict),
         .testTarget(name: "ResponseCacheTests", dependencies: ["ResponseCache"], swiftSettings: strict),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Kit"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Kit"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Kit", "SMTP"], swiftSettings: strict),
         .testTarget(name: "AdminUITests", dependencies: ["AdminUI", "Contract", "Identity", "Kit", "Crypto"], swiftSettings: strict),
         .testTarget(name: "GateChecksTests", dependencies: ["GateChecks", "Gates"], swiftSettings: strict),
         .testTarget(name: "DrillTests", dependencies: ["Drill", "Kit", "Postgres", "Migrations", "TestSupport"], swiftSettings: strict),

@@ -27,7 +27,7 @@ LAYERS = [
     ("c", ["CLibPQ", "CHiredis", "COpenSSL", "CZlib", "CSystem"]),
     ("kit", ["Kit", "Config", "Telemetry"]),
     ("crypto", ["Crypto"]),
-    ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations"]),
+    ("io", ["Sockets", "HTTP", "HTTPServer", "HTTPClient", "Gzip", "Postgres", "Redis", "Migrations", "SMTP"]),
     ("domain", ["GraphQLAnalysis", "Identity", "ApprovalPolicy", "Cutover", "Gates", "Downshift", "ResponseCache", "Chaos", "Reports", "IntelGraphDemo"]),
     ("vocabulary", ["Contract", "Ports"]),
     ("adapters", ["PersistedQueries", "Audit", "Ledger", "RateLimit", "FourEyes", "Workers", "BudgetAdmin", "Cutovers", "GateChecks", "Evidence", "Drill", "Downshifts"]),

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 apt_install libpq-dev libhiredis-dev libssl-dev zlib1g-dev postgresql redis-server curl jq \
   python3-venv prometheus python3-cryptography python3-securesystemslib python3-locust openssl \
-  chromium chromium-driver python3-selenium python3-pytest
+  chromium chromium-driver python3-selenium python3-pytest python3-aiosmtpd
 # The policy conformance tests run policies/approval.rego through a real Rego engine.
 ensure_regorus
 

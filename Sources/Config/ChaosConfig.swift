@@ -9,3 +9,21 @@ public struct ChaosConfig: Sendable, Equatable {
 
     public init() {}
 }
+
+/// `report.*` (SPEC §15): where `safemut report daily --mail-to` sends the report.
+public struct ReportConfig: Sendable, Equatable {
+    /// `report.smtp.host`: the SMTP relay; unset, `--mail-to` is refused naming the key.
+    public var smtpHost: String?
+    /// `report.smtp.port`.
+    public var smtpPort = 25
+    /// `report.smtp.from`: the sender address.
+    public var smtpFrom = "safemut@localhost"
+    /// `report.smtp.starttls`: upgrade to TLS before AUTH and MAIL. TLS comes with issue 23:
+    /// true is refused at start rather than sending in the clear by surprise.
+    public var smtpStartTLS = false
+    /// `report.smtp.user`, with the password read from `report.smtp.password_file`.
+    public var smtpUser: String?
+    public var smtpPasswordFile: String?
+
+    public init() {}
+}

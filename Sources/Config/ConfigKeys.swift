@@ -166,6 +166,12 @@ extension SafemutConfig {
             ConfigKey("chaos.allow_in_production", \.chaos.allowInProduction, .boolean),
             ConfigKey("chaos.max_delay_ms", \.chaos.maxDelayMillis, .integer(1...600_000)),
             ConfigKey("chaos.max_ttl_minutes", \.chaos.maxTTLMinutes, .integer(1...1_440)),
+            ConfigKey("report.smtp.host", \.report.smtpHost, .text),
+            ConfigKey("report.smtp.port", \.report.smtpPort, .integer(1...65_535)),
+            ConfigKey("report.smtp.from", \.report.smtpFrom, .text),
+            ConfigKey("report.smtp.starttls", \.report.smtpStartTLS, .boolean),
+            ConfigKey("report.smtp.user", \.report.smtpUser, .text),
+            ConfigKey("report.smtp.password_file", \.report.smtpPasswordFile, .path),
 
             ConfigKey("downshift.enabled", \.downshift.enabled, .boolean),
             ConfigKey("downshift.max_ttl_minutes", \.downshift.maxTTLMinutes, .integer(1...43_200)),

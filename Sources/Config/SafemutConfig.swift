@@ -36,6 +36,7 @@ public struct SafemutConfig: Sendable, Equatable {
     public var policyBundle: PolicyBundleConfig
     public var downshift: DownshiftConfig
     public var chaos: ChaosConfig
+    public var report: ReportConfig
 
     /// Every default; `cpuCount` sets `server.event_loops` (passed in so this stays pure).
     public init(cpuCount: Int) {
@@ -64,5 +65,6 @@ public struct SafemutConfig: Sendable, Equatable {
         policyBundle = PolicyBundleConfig()
         downshift = DownshiftConfig()
         chaos = ChaosConfig()
+        report = ReportConfig()
     }
 }

@@ -169,6 +169,13 @@ struct ConfigDefaultsTests {
               for: 20s
             latency_vs_stable:
               ratio: 1.25
+        report:
+          smtp:
+            host: smtp.example
+            port: 587
+            from: finops@example.com
+            user: safemut
+            password_file: /etc/safemut/smtp.password
         admin:
           loopback_operator: true
           ui_key_file: /etc/safemut/ui.key

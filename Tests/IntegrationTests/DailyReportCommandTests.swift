@@ -72,4 +72,78 @@ struct DailyReportCommandTests {
         let unset = try await offPool { try GateEndToEndTests.safemut(["report", "daily", "--date", Self.day], environment: ["DATABASE_URL": ""]) }
         #expect(unset.status == 2 && unset.output.contains("database.url"), "\(unset.output)")
     }
+
+    /// scripts/smtp-sink.py (aiosmtpd) on a free loopback port; what it received lands in `directory`.
+    static func sink(directory: String, refuse: Bool = false) throws -> (ManagedProcess, Int) {
+        let port = Ports.free()
+        let process = try ManagedProcess(
+            name: "smtp-sink", executable: "/usr/bin/python3",
+            arguments: [Binaries.repositoryRoot + "/scripts/smtp-sink.py", "--port", String(port), "--dir", directory] + (refuse ? ["--refuse-rcpt"] : []),
+            currentDirectory: directory)
+        try Ports.waitUntilListening(port, timeout: 30, process: process)
+        return (process, port)
+    }
+
+    static func config(_ directory: String, smtpPort: Int) throws -> String {
+        let path = directory + "/safemut.yaml"
+        try "report:\n  smtp:\n    host: 127.0.0.1\n    port: \(smtpPort)\n    from: finops-bot@example.com\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("--mail-to: the report arrives in a real SMTP server, HTML and text, and its totals equal the ledger's")
+    func mailed() async throws {
+        let url = try await offPool { try Self.seeded() }
+        let directory = NSTemporaryDirectory() + "report-mail-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory + "/inbox", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (sink, port) = try await offPool { try Self.sink(directory: directory + "/inbox") }
+        defer { sink.stop() }
+        let config = try Self.config(directory, smtpPort: port)
+        let run = try await offPool {
+            try GateEndToEndTests.safemut(
+                ["report", "daily", "--config", config, "--date", Self.day, "--output", directory + "/r.json", "--mail-to", "finops@example.com, cfo@example.com"],
+                environment: ["DATABASE_URL": url])
+        }
+        #expect(run.status == 0 && run.output.contains("mailed to finops@example.com, cfo@example.com"), "\(run.output)")
+        let received = try #require(try? Data(contentsOf: URL(fileURLWithPath: directory + "/inbox/1.json")), "nothing arrived")
+        let mail = try #require(try JSONSerialization.jsonObject(with: received) as? [String: Any])
+        #expect(mail["mail_from"] as? String == "finops-bot@example.com")
+        #expect(mail["rcpt_tos"] as? [String] == ["finops@example.com", "cfo@example.com"])
+        #expect((mail["subject"] as? String)?.contains("\(Self.day): spent $0.620000") == true, "\(mail)")
+        let parts = try #require(mail["parts"] as? [String: String])
+        #expect(parts["text/html"]?.contains("FinOps daily report, \(Self.day)") == true && parts["text/html"]?.contains("$0.620000") == true)
+        #expect(parts["text/plain"]?.contains("\(Self.day),demo,true,") == true, "\(parts.keys)")
+        let ledger = try DataCommand.check("/usr/bin/psql", [url, "-tA", "-c",
+            "SELECT sum(coalesce(actual_usd, estimated_usd)) FROM budget_ledger WHERE budget_day = '\(Self.day)' AND status = 'settled'"], timeout: 30)
+        #expect(parts["text/html"]?.contains("Spent $" + ledger.trimmingCharacters(in: .whitespacesAndNewlines)) == true, "the mailed total is the ledger's")
+    }
+
+    @Test("SMTP refusing or unreachable: the report is still written and the exit code (4) says the mail failed; no relay configured is 2")
+    func mailFailures() async throws {
+        let url = try await offPool { try Self.seeded() }
+        let directory = NSTemporaryDirectory() + "report-mailfail-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory + "/inbox", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (sink, port) = try await offPool { try Self.sink(directory: directory + "/inbox", refuse: true) }
+        defer { sink.stop() }
+        for (smtpPort, expected) in [(port, "refused 550"), (Ports.free(), "connectFailed")] {
+            let config = try Self.config(directory, smtpPort: smtpPort)
+            try? FileManager.default.removeItem(atPath: directory + "/r.json")
+            let run = try await offPool {
+                try GateEndToEndTests.safemut(
+                    ["report", "daily", "--config", config, "--date", Self.day, "--output", directory + "/r.json", "--mail-to", "finops@example.com"],
+                    environment: ["DATABASE_URL": url])
+            }
+            #expect(run.status == 4 && run.output.contains(expected), "\(run.output)")
+            #expect(FileManager.default.fileExists(atPath: directory + "/r.json"), "the report was not written")
+        }
+        let bare = try await offPool {
+            try GateEndToEndTests.safemut(["report", "daily", "--date", Self.day, "--mail-to", "finops@example.com"], environment: ["DATABASE_URL": url])
+        }
+        #expect(bare.status == 2 && bare.output.contains("report.smtp.host"), "\(bare.output)")
+        let badAddress = try await offPool {
+            try GateEndToEndTests.safemut(["report", "daily", "--date", Self.day, "--mail-to", "finops@example.com>\r\nRCPT TO:<x@y"], environment: ["DATABASE_URL": url])
+        }
+        #expect(badAddress.status == 2 && badAddress.output.contains("not an address"), "\(badAddress.output)")
+    }
 }
