@@ -28,7 +28,7 @@ if [ $# -gt 0 ]; then
   exit
 fi
 # The Swift test targets (Tests/browser holds the Python browser suite, run below).
-targets=$(for dir in Tests/*/; do ls "$dir"*.swift >/dev/null 2>&1 && basename "$dir"; done)
+targets=$(for dir in Tests/*/; do if compgen -G "$dir*.swift" >/dev/null; then basename "$dir"; fi; done)
 failed=()
 for target in $targets; do
   log "test target $target"
