@@ -36,6 +36,7 @@ public struct ApprovalAdmin: Sendable {
             AdminEndpoint("GET", "/admin/approvals") { call in await self.list(call) },
             AdminEndpoint("POST", "/admin/approvals/{id}/approve") { call in await self.decide(call, .approve) },
             AdminEndpoint("POST", "/admin/approvals/{id}/reject") { call in await self.decide(call, .reject) },
+            AdminEndpoint("POST", "/admin/approvals/bulk") { call in await self.bulk(call) },
             AdminEndpoint("POST", "/admin/policy/emergency-override") { call in await self.createOverride(call) },
             AdminEndpoint("GET", "/admin/policy/emergency-override") { call in await self.showOverrides(call) },
             AdminEndpoint("DELETE", "/admin/policy/emergency-override/{id}") { call in await self.revokeOverride(call) },
@@ -47,7 +48,7 @@ public struct ApprovalAdmin: Sendable {
         let message = "four-eyes approvals need Postgres: set database.url (env DATABASE_URL)"
         return [
             ("GET", "/admin/approvals"), ("POST", "/admin/approvals/{id}/approve"), ("POST", "/admin/approvals/{id}/reject"),
-            ("POST", "/admin/policy/emergency-override"), ("GET", "/admin/policy/emergency-override"),
+            ("POST", "/admin/approvals/bulk"), ("POST", "/admin/policy/emergency-override"), ("GET", "/admin/policy/emergency-override"),
             ("DELETE", "/admin/policy/emergency-override/{id}"),
         ].map { route in AdminEndpoint(route.0, route.1) { _ in .unavailable(message) } }
     }

@@ -33,7 +33,7 @@ public struct AdminRouteRule: Sendable, Equatable {
 /// | `DELETE /admin/budget/overrides/{id}` | finance_admin, admin |
 /// | `PUT /admin/budget/limits/{tenant}` | finance_admin |
 /// | `GET /admin/persisted-queries`, `POST …/allowlist`, `PUT …/phase` | admin, security_admin |
-/// | `GET /admin/approvals`, `POST /admin/approvals/{id}/approve`, `…/reject` | admin, finance_admin, security_admin, senior_analyst, team_lead |
+/// | `GET /admin/approvals`, `POST /admin/approvals/{id}/approve`, `…/reject`, `POST /admin/approvals/bulk` | admin, finance_admin, security_admin, senior_analyst, team_lead |
 /// | `POST /admin/policy/emergency-override`, `DELETE …/{id}` | admin, security_admin |
 /// | `GET /admin/policy/emergency-override` | admin, security_admin, finance_admin |
 /// | `GET /admin/alerts` | admin, finance_admin, sre, security_admin |
@@ -106,6 +106,7 @@ public enum AdminAccess {
         AdminRouteRule(method: "GET", routeTemplate: "/admin/approvals", access: .roles(approvers)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/{id}/approve", access: .roles(approvers)),
         AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/{id}/reject", access: .roles(approvers)),
+        AdminRouteRule(method: "POST", routeTemplate: "/admin/approvals/bulk", access: .roles(approvers)),
 
         AdminRouteRule(method: "POST", routeTemplate: "/admin/policy/emergency-override", access: .roles(security)),
         AdminRouteRule(method: "GET", routeTemplate: "/admin/policy/emergency-override", access: .roles(security.union(budgetReaders))),

@@ -25,6 +25,7 @@ struct AdminAccessTests {
         ("GET", "/admin/approvals", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
         ("POST", "/admin/approvals/{id}/approve", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
         ("POST", "/admin/approvals/{id}/reject", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
+        ("POST", "/admin/approvals/bulk", ["admin", "finance_admin", "security_admin", "senior_analyst", "team_lead"]),
         ("POST", "/admin/policy/emergency-override", ["admin", "security_admin"]),
         ("GET", "/admin/policy/emergency-override", ["admin", "security_admin", "finance_admin"]),
         ("DELETE", "/admin/policy/emergency-override/{id}", ["admin", "security_admin"]),
