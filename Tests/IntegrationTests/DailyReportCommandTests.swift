@@ -141,6 +141,14 @@ struct DailyReportCommandTests {
             try GateEndToEndTests.safemut(["report", "daily", "--date", Self.day, "--mail-to", "finops@example.com"], environment: ["DATABASE_URL": url])
         }
         #expect(bare.status == 2 && bare.output.contains("report.smtp.host"), "\(bare.output)")
+        // AUTH over plain SMTP to another machine would send the password in the clear.
+        try "secret\n".write(toFile: directory + "/password", atomically: true, encoding: .utf8)
+        let remote = directory + "/remote.yaml"
+        try "report:\n  smtp:\n    host: smtp.example.com\n    user: safemut\n    password_file: \(directory)/password\n".write(toFile: remote, atomically: true, encoding: .utf8)
+        let clear = try await offPool {
+            try GateEndToEndTests.safemut(["report", "daily", "--config", remote, "--date", Self.day, "--mail-to", "finops@example.com"], environment: ["DATABASE_URL": url])
+        }
+        #expect(clear.status == 2 && clear.output.contains("in the clear"), "\(clear.output)")
         let badAddress = try await offPool {
             try GateEndToEndTests.safemut(["report", "daily", "--date", Self.day, "--mail-to", "finops@example.com>\r\nRCPT TO:<x@y"], environment: ["DATABASE_URL": url])
         }
